@@ -1,0 +1,49 @@
+// QueryData: each query answers on its own; a failure becomes that refId's error, never the request's.
+import type { DataQuery, DataResponse, QueryDataRequest, QueryDataResponse } from '../protocol/types';
+import { SigilError, pluginError } from '../errors';
+import { echoFrame } from './echo';
+
+export function parseQueryJson(query: DataQuery): Record<string, unknown> {
+  const text = Buffer.from(query.json).toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = text.trim() === '' ? {} : JSON.parse(text);
+  } catch (e) {
+    throw pluginError(`the query JSON is malformed (${(e as Error).message}); fix the query model`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw pluginError('the query JSON must be an object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export function errorResponse(err: unknown): DataResponse {
+  if (err instanceof SigilError) {
+    return { frames: [], error: err.message, status: err.status, errorSource: err.source };
+  }
+  return { frames: [], error: `internal error: ${(err as Error)?.message ?? String(err)}`, status: 500, errorSource: 'plugin' };
+}
+
+async function runOne(req: QueryDataRequest, query: DataQuery): Promise<DataResponse> {
+  const body = parseQueryJson(query);
+  const queryType = query.queryType || (typeof body.queryType === 'string' ? body.queryType : '');
+  switch (queryType) {
+    case 'echo':
+      return { frames: [echoFrame(query, body)], status: 200 };
+    default:
+      throw pluginError(`unknown query type "${queryType}"; use one of: echo`);
+  }
+}
+
+export async function queryData(req: QueryDataRequest): Promise<QueryDataResponse> {
+  const results = await Promise.all(
+    req.queries.map(async (q) => {
+      try {
+        return [q.refId, await runOne(req, q)] as const;
+      } catch (err) {
+        return [q.refId, errorResponse(err)] as const;
+      }
+    }),
+  );
+  return { responses: Object.fromEntries(results) };
+}

@@ -1,0 +1,27 @@
+// The contract of the signing proxy: every request that leaves the backend goes through `send`, which
+// checks the allowed URLs, signs with SigV4 and enforces timeouts, size caps and retries.
+
+export interface OutgoingRequest {
+  method: string;
+  /** Absolute URL. */
+  url: string;
+  headers?: Record<string, string>;
+  body?: Uint8Array | string;
+  signal?: AbortSignal;
+}
+
+export interface IncomingResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** The URL that answered, after any allowed redirects. */
+  url: string;
+}
+
+export interface SigningProxy {
+  /**
+   * Rejects with a SigilError: source `plugin` for a URL outside the allowed list or bad credentials settings,
+   * `downstream` for network failures and timeouts. A 4xx/5xx answer resolves (the caller reads AWS's error).
+   */
+  send(request: OutgoingRequest): Promise<IncomingResponse>;
+}

@@ -10,8 +10,9 @@ module.exports = {
       testEnvironment: 'jsdom',
       roots: ['<rootDir>/src'],
       testMatch: ['**/*.test.ts', '**/*.test.tsx'],
-      transform: { '^.+\\.(t|j)sx?$': swc },
-      transformIgnorePatterns: ['node_modules/(?!(ol|d3.*|internmap|delaunator|robust-predicates|marked|@grafana/.*|uuid|nanoid|react-colorful|rxjs)/)'],
+      // .mjs too: d3 and others ship ES modules only, which @grafana/data imports.
+      transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
+      transformIgnorePatterns: ['node_modules/(?!(ol|d3.*|internmap|delaunator|robust-predicates|marked|@grafana/.*|uuid|nanoid|react-colorful|rxjs|@react-hookz|@ver0/deep-equal|react-calendar|get-user-locale|memoize|mimic-function|@wojtekmaj/date-utils)/)'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/src/shared/'],
       setupFilesAfterEnv: ['<rootDir>/jest.setup.frontend.js'],
       moduleNameMapper: { '\\.(css|scss|svg|png)$': '<rootDir>/jest.stub.js' },
@@ -21,7 +22,8 @@ module.exports = {
       testEnvironment: 'node',
       roots: ['<rootDir>/backend', '<rootDir>/src/shared'],
       testMatch: ['**/*.test.ts'],
-      transform: { '^.+\\.(t|j)sx?$': swc },
+      // .proto files are imported as text (esbuild's text loader in the bundle).
+      transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.proto$': '<rootDir>/backend/protocol/proto/jest-transform.cjs' },
     },
     {
       displayName: 'e2e',

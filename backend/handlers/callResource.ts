@@ -1,16 +1,82 @@
-// CallResource: resource routes used by the editors.
+// CallResource: routes used by the editors.
+// - GET  version: the plugin version.
+// - POST request: body `{ query: SigilQuery, timeRange?: { from, to } (epoch ms) }` (or the query itself).
+//   Sends the query's first request through the same signing proxy as QueryData (so only allowed URLs) and
+//   answers `{ request: { method, url }, status, headers, body, truncated, bytes }`: the raw answer, capped,
+//   with authentication headers filtered out, for the editor's preview.
 import type { CallResourceRequest, CallResourceResponse } from '../protocol/types';
+import type { SigilQuery } from '../../src/shared/query';
 import { PLUGIN_VERSION } from '../version';
+import { SigilError, pluginError } from '../errors';
+import { checkQuery, answerText } from '../query/engine';
+import { buildRequest } from '../query/request';
+import type { HandlerDeps } from './deps';
+
+/** The preview shows at most this much of the answer. */
+export const PREVIEW_MAX_BYTES = 256 * 1024;
+
+const HIDDEN_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie|x-amz-security-token|x-amz-credential)$|token|secret|credential/i;
 
 function json(code: number, value: unknown): CallResourceResponse {
   return { code, headers: { 'Content-Type': ['application/json'] }, body: Buffer.from(JSON.stringify(value)) };
 }
 
-export async function callResource(req: CallResourceRequest, send: (r: CallResourceResponse) => void): Promise<void> {
-  const path = req.path.replace(/^\/+/, '');
-  if (path === 'version') {
-    send(json(200, { version: PLUGIN_VERSION }));
-    return;
+function errorJson(err: unknown): CallResourceResponse {
+  if (err instanceof SigilError) {
+    return json(err.status, { error: err.message, errorSource: err.source });
   }
-  send(json(404, { error: `no resource "${path}"` }));
+  return json(500, { error: `internal error: ${(err as Error)?.message ?? String(err)}`, errorSource: 'plugin' });
+}
+
+function parseBody(req: CallResourceRequest): { query: SigilQuery; fromMs: number; toMs: number } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(req.body).toString('utf8') || '{}');
+  } catch (e) {
+    throw pluginError(`the request body is not JSON (${(e as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw pluginError('the request body must be a JSON object: { "query": {...}, "timeRange": { "from", "to" } }');
+  }
+  const o = parsed as Record<string, unknown>;
+  const query = (typeof o.query === 'object' && o.query !== null ? o.query : o) as SigilQuery;
+  const range = (o.timeRange ?? {}) as { from?: unknown; to?: unknown };
+  const now = Date.now();
+  const toMs = typeof range.to === 'number' ? range.to : now;
+  const fromMs = typeof range.from === 'number' ? range.from : toMs - 3_600_000;
+  return { query: { ...query, refId: query.refId ?? 'preview' }, fromMs, toMs };
+}
+
+async function preview(req: CallResourceRequest, deps: HandlerDeps): Promise<CallResourceResponse> {
+  const { query, fromMs, toMs } = parseBody(req);
+  const q = checkQuery(query);
+  const instance = await deps.instances.get(req.pluginContext);
+  const request = buildRequest(q, { endpoint: instance.settings.endpoint, macros: { fromMs, toMs, intervalMs: 60_000 } });
+  const res = await instance.proxy.send(request);
+  const headers = Object.fromEntries(Object.entries(res.headers).filter(([k]) => !HIDDEN_HEADERS.test(k)));
+  const truncated = res.body.length > PREVIEW_MAX_BYTES;
+  const body = answerText(truncated ? res.body.subarray(0, PREVIEW_MAX_BYTES) : res.body, [instance.settings.secretKey, instance.settings.sessionToken]);
+  return json(200, { request: { method: request.method, url: request.url }, status: res.status, headers, body, truncated, bytes: res.body.length });
+}
+
+export async function callResource(req: CallResourceRequest, send: (r: CallResourceResponse) => void, deps: HandlerDeps): Promise<void> {
+  const path = req.path.replace(/^\/+/, '').replace(/\/+$/, '');
+  const method = req.method.toUpperCase();
+  try {
+    if (path === 'version' && method === 'GET') {
+      send(json(200, { version: PLUGIN_VERSION }));
+      return;
+    }
+    if (path === 'request') {
+      if (method !== 'POST') {
+        send(json(405, { error: 'use POST for the "request" resource' }));
+        return;
+      }
+      send(await preview(req, deps));
+      return;
+    }
+    send(json(404, { error: `no resource "${path}"; known: GET version, POST request` }));
+  } catch (err) {
+    send(errorJson(err));
+  }
 }

@@ -1,6 +1,9 @@
 // QueryData: each query answers on its own; a failure becomes that refId's error, never the request's.
 import type { DataQuery, DataResponse, QueryDataRequest, QueryDataResponse } from '../protocol/types';
+import type { SigilQuery } from '../../src/shared/query';
 import { SigilError, pluginError } from '../errors';
+import { runQuery } from '../query/engine';
+import type { HandlerDeps } from './deps';
 import { echoFrame } from './echo';
 
 export function parseQueryJson(query: DataQuery): Record<string, unknown> {
@@ -24,22 +27,32 @@ export function errorResponse(err: unknown): DataResponse {
   return { frames: [], error: `internal error: ${(err as Error)?.message ?? String(err)}`, status: 500, errorSource: 'plugin' };
 }
 
-async function runOne(req: QueryDataRequest, query: DataQuery): Promise<DataResponse> {
+async function runOne(req: QueryDataRequest, query: DataQuery, deps: HandlerDeps): Promise<DataResponse> {
   const body = parseQueryJson(query);
-  const queryType = query.queryType || (typeof body.queryType === 'string' ? body.queryType : '');
+  const queryType = query.queryType || (typeof body.queryType === 'string' ? body.queryType : '') || 'http';
   switch (queryType) {
     case 'echo':
       return { frames: [echoFrame(query, body)], status: 200 };
+    case 'http': {
+      const instance = await deps.instances.get(req.pluginContext);
+      const frames = await runQuery({ ...(body as unknown as SigilQuery), refId: query.refId }, {
+        proxy: instance.proxy,
+        settings: instance.settings,
+        timeRange: query.timeRange,
+        intervalMs: query.intervalMs,
+      });
+      return { frames, status: 200 };
+    }
     default:
-      throw pluginError(`unknown query type "${queryType}"; use one of: echo`);
+      throw pluginError(`unknown query type "${queryType}"; use one of: http, echo`);
   }
 }
 
-export async function queryData(req: QueryDataRequest): Promise<QueryDataResponse> {
+export async function queryData(req: QueryDataRequest, deps: HandlerDeps): Promise<QueryDataResponse> {
   const results = await Promise.all(
     req.queries.map(async (q) => {
       try {
-        return [q.refId, await runOne(req, q)] as const;
+        return [q.refId, await runOne(req, q, deps)] as const;
       } catch (err) {
         return [q.refId, errorResponse(err)] as const;
       }

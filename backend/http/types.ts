@@ -8,6 +8,10 @@ export interface OutgoingRequest {
   headers?: Record<string, string>;
   body?: Uint8Array | string;
   signal?: AbortSignal;
+  /** SigV4 service for this request (default: the data source's service, else inferred from the host). */
+  service?: string;
+  /** SigV4 region for this request (default: inferred from a standard AWS host, else the data source's region). */
+  region?: string;
 }
 
 export interface IncomingResponse {

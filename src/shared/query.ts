@@ -1,12 +1,36 @@
 // The query a dashboard author writes: a request and how to read its answer.
-// Shared by the query editor and the backend query engine: types only (no React, no Node).
+// Shared by the query editor and the backend query engine: types, defaults and pure helpers only
+// (no React, no Node). The backend validates with the same `validateQuery` the editor shows problems with.
 import type { DataQuery } from '@grafana/schema';
 
 export type QueryType = 'http' | 'echo';
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
-export type QueryFormat = 'auto' | 'json' | 'xml' | 'csv' | 'tsv' | 'prometheus' | 'uql';
-export type BodyType = 'none' | 'raw' | 'json' | 'form';
-export type ColumnType = 'string' | 'number' | 'boolean' | 'time';
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/**
+ * How the answer is read.
+ * - `auto`: from the Content-Type (json, xml, csv; text/tab-separated-values = tsv).
+ * - `prometheus`: a Prometheus HTTP API answer (`/api/v1/query`, `/api/v1/query_range`), one frame per series.
+ * - `uql`: the `uql` text runs on the answer (Infinity's UQL).
+ */
+export const QUERY_FORMATS = ['auto', 'json', 'xml', 'csv', 'tsv', 'prometheus', 'uql'] as const;
+export type QueryFormat = (typeof QUERY_FORMATS)[number];
+
+/**
+ * - `none`: no body.
+ * - `raw`: `body` sent as is.
+ * - `json`: `body` must be JSON after time macros are resolved; Content-Type defaults to application/json.
+ * - `form`: `form` pairs URL-encoded (AWS Query APIs: Action, Version, ...).
+ */
+export const BODY_TYPES = ['none', 'raw', 'json', 'form'] as const;
+export type BodyType = (typeof BODY_TYPES)[number];
+
+export const COLUMN_TYPES = ['string', 'number', 'boolean', 'time'] as const;
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+/** Named time formats for `time` columns; anything else is a moment.js format string, read as UTC. */
+export const TIME_FORMAT_PRESETS = ['iso', 'epoch_s', 'epoch_ms'] as const;
 
 export interface KeyValue {
   key: string;
@@ -14,39 +38,229 @@ export interface KeyValue {
 }
 
 export interface ColumnDefinition {
-  /** Path into a row (dotted, or the root selector's language). */
+  /** Path into a row: dotted (`Dimensions.0.Name`), or a key of the row as is (`Dimension Name`). */
   selector: string;
   /** Display name; the selector when empty. */
   text?: string;
   type: ColumnType;
-  /** For `time`: `iso` (default), `epoch_s`, `epoch_ms`, or a format string. */
+  /** For `time`: `iso` (default), `epoch_s`, `epoch_ms`, or a moment.js format such as `YYYY-MM-DD HH:mm:ss`. */
   timeFormat?: string;
 }
 
 export interface PaginationOptions {
   mode: 'none' | 'next_token';
-  /** Where the next token is read from in the answer, e.g. `NextToken` or `ListMetricsResult.NextToken`. */
+  /** Where the next token is read from in the parsed answer (root selector syntax), e.g. `ListMetricsResponse.ListMetricsResult.NextToken`. */
   tokenPath?: string;
-  /** Where it is sent back: a query param or a body field. */
+  /** Where it is sent back: a query param, or a field of the JSON or form body. */
   tokenTarget?: 'param' | 'body';
+  /** Name of that param or body field, e.g. `NextToken`. Dotted names set nested JSON fields. */
   tokenField?: string;
+  /** At most this many requests per query (default 10, at most 1000). */
   maxPages?: number;
+  /** At most this many rows per query (default 100000); also applies without pagination. */
   maxRows?: number;
+}
+
+export interface TimeSeriesOptions {
+  /** Mark a frame with a time column and number columns as a time series (sorted by time). */
+  enabled: boolean;
+  /**
+   * Split a long frame into one series per distinct value of these columns (they become labels), so that
+   * alert rules evaluate each series. Empty: every string column is a label column.
+   */
+  labelColumns?: string[];
 }
 
 export interface SigilQuery extends DataQuery {
   queryType?: QueryType;
   method?: HttpMethod;
+  /** Absolute `https://...`, or a path joined to the data source's endpoint. Time macros allowed. */
   url?: string;
   params?: KeyValue[];
   headers?: KeyValue[];
   bodyType?: BodyType;
+  /** With bodyType `raw` or `json`. Time macros allowed. */
   body?: string;
+  /** With bodyType `form`. Time macros allowed in values. */
+  form?: KeyValue[];
   format?: QueryFormat;
+  /** JSONata expression selecting the rows in the parsed answer (JSON, or XML converted); empty = the whole answer. */
   rootSelector?: string;
+  /** Typed columns; empty = every field found, nested objects flattened with dotted names. */
   columns?: ColumnDefinition[];
-  /** Mark the frame as time series, and split long frames by this label column when set. */
-  timeSeries?: { enabled: boolean; labelColumns?: string[] };
+  timeSeries?: TimeSeriesOptions;
   pagination?: PaginationOptions;
+  /** With format `uql`. */
   uql?: string;
+}
+
+export const DEFAULT_MAX_PAGES = 10;
+export const MAX_PAGES_LIMIT = 1000;
+export const DEFAULT_MAX_ROWS = 100_000;
+
+/** A new query: STS GetCallerIdentity (an AWS Query API answering in XML), which any credentials may call. */
+export const DEFAULT_QUERY: Omit<SigilQuery, 'refId'> = {
+  queryType: 'http',
+  method: 'POST',
+  url: 'https://sts.amazonaws.com/',
+  params: [],
+  headers: [],
+  bodyType: 'form',
+  form: [
+    { key: 'Action', value: 'GetCallerIdentity' },
+    { key: 'Version', value: '2011-06-15' },
+  ],
+  format: 'xml',
+  rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult',
+  columns: [],
+  timeSeries: { enabled: false },
+  pagination: { mode: 'none' },
+};
+
+/** The query with every optional part filled in, as the backend runs it. */
+export type ResolvedQuery = Required<Omit<SigilQuery, keyof DataQuery | 'queryType'>> &
+  Pick<SigilQuery, 'refId'> & { queryType: QueryType; pagination: Required<PaginationOptions> };
+
+export function resolveQuery(q: SigilQuery): ResolvedQuery {
+  const p = q.pagination ?? { mode: 'none' };
+  return {
+    refId: q.refId,
+    queryType: q.queryType ?? 'http',
+    method: q.method ?? (q.bodyType && q.bodyType !== 'none' ? 'POST' : 'GET'),
+    url: q.url ?? '',
+    params: q.params ?? [],
+    headers: q.headers ?? [],
+    bodyType: q.bodyType ?? 'none',
+    body: q.body ?? '',
+    form: q.form ?? [],
+    format: q.format ?? 'auto',
+    rootSelector: q.rootSelector ?? '',
+    columns: q.columns ?? [],
+    timeSeries: { enabled: q.timeSeries?.enabled ?? false, labelColumns: q.timeSeries?.labelColumns ?? [] },
+    pagination: {
+      mode: p.mode ?? 'none',
+      tokenPath: p.tokenPath ?? '',
+      tokenTarget: p.tokenTarget ?? 'param',
+      tokenField: p.tokenField ?? '',
+      maxPages: p.maxPages ?? DEFAULT_MAX_PAGES,
+      maxRows: p.maxRows ?? DEFAULT_MAX_ROWS,
+    },
+    uql: q.uql ?? '',
+  };
+}
+
+/** One thing wrong with a query, with the part of the model to fix (`url`, `columns[2].type`, ...). */
+export interface QueryProblem {
+  path: string;
+  message: string;
+}
+
+export function isAbsoluteUrl(url: string): boolean {
+  return /^https?:\/\//i.test(url.trim());
+}
+
+/** Joins a path to an endpoint, keeping the endpoint's own path (e.g. an AMP workspace). */
+export function joinUrl(endpoint: string, path: string): string {
+  return `${endpoint.replace(/\/+$/, '')}/${path.trim().replace(/^\/+/, '')}`;
+}
+
+/** Headers the signer owns; a query setting them would break or forge the signature. */
+export const RESERVED_HEADERS = ['authorization', 'host', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'];
+
+const NAMES_OF: Record<string, readonly string[]> = {
+  method: HTTP_METHODS,
+  format: QUERY_FORMATS,
+  bodyType: BODY_TYPES,
+};
+
+/** Problems the editor shows and the backend refuses with (as a `plugin` error). Empty = runnable. */
+export function validateQuery(input: SigilQuery): QueryProblem[] {
+  const problems: QueryProblem[] = [];
+  const q = resolveQuery(input);
+  if (q.queryType !== 'http') {
+    return problems;
+  }
+  for (const [key, allowed] of Object.entries(NAMES_OF)) {
+    const value = (q as unknown as Record<string, unknown>)[key];
+    if (!allowed.includes(value as string)) {
+      problems.push({ path: key, message: `${key} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})` });
+    }
+  }
+  if (q.url.trim() === '') {
+    problems.push({ path: 'url', message: 'enter a URL: absolute (https://...) or a path joined to the data source endpoint' });
+  } else if (/^[a-z][a-z0-9+.-]*:/i.test(q.url.trim()) && !isAbsoluteUrl(q.url)) {
+    problems.push({ path: 'url', message: 'the URL must use http or https' });
+  }
+  q.headers.forEach((h, i) => {
+    if (RESERVED_HEADERS.includes(h.key.trim().toLowerCase())) {
+      problems.push({ path: `headers[${i}].key`, message: `header "${h.key}" is set by the SigV4 signer; remove it` });
+    } else if (h.key.trim() !== '' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h.key.trim())) {
+      problems.push({ path: `headers[${i}].key`, message: `"${h.key}" is not a valid header name` });
+    }
+  });
+  if ((q.method === 'GET' || q.method === 'HEAD') && q.bodyType !== 'none') {
+    problems.push({ path: 'bodyType', message: `a ${q.method} request has no body; use POST or body type none` });
+  }
+  q.columns.forEach((c, i) => {
+    if (c.selector.trim() === '') {
+      problems.push({ path: `columns[${i}].selector`, message: 'enter the column selector' });
+    }
+    if (!COLUMN_TYPES.includes(c.type)) {
+      problems.push({ path: `columns[${i}].type`, message: `type must be one of ${COLUMN_TYPES.join(', ')}` });
+    }
+  });
+  if (q.format === 'uql' && q.uql.trim() === '') {
+    problems.push({ path: 'uql', message: 'enter a UQL query, e.g. parse-json | project "name"' });
+  }
+  const p = q.pagination;
+  if (p.mode !== 'none' && p.mode !== 'next_token') {
+    problems.push({ path: 'pagination.mode', message: 'pagination mode must be none or next_token' });
+  }
+  if (p.mode === 'next_token') {
+    if (p.tokenPath.trim() === '') {
+      problems.push({ path: 'pagination.tokenPath', message: 'enter where the next token is in the answer, e.g. NextToken' });
+    }
+    if (p.tokenField.trim() === '') {
+      problems.push({ path: 'pagination.tokenField', message: 'enter the param or body field the token is sent back in' });
+    }
+    if (p.tokenTarget === 'body' && q.bodyType !== 'json' && q.bodyType !== 'form') {
+      problems.push({ path: 'pagination.tokenTarget', message: 'a token sent in the body needs a JSON or form body' });
+    }
+    if (q.format === 'csv' || q.format === 'tsv' || q.format === 'prometheus') {
+      problems.push({ path: 'pagination.mode', message: `next_token pagination reads JSON or XML answers, not ${q.format}` });
+    }
+  }
+  if (!Number.isInteger(p.maxPages) || p.maxPages < 1 || p.maxPages > MAX_PAGES_LIMIT) {
+    problems.push({ path: 'pagination.maxPages', message: `max pages must be a whole number from 1 to ${MAX_PAGES_LIMIT}` });
+  }
+  if (!Number.isInteger(p.maxRows) || p.maxRows < 1) {
+    problems.push({ path: 'pagination.maxRows', message: 'max rows must be a whole number of at least 1' });
+  }
+  return problems;
+}
+
+/** Time macros resolved by the backend (so alert rules get them too). */
+export interface TimeMacroDoc {
+  macro: string;
+  description: string;
+}
+
+export const TIME_MACROS: TimeMacroDoc[] = [
+  { macro: '${__from}', description: 'range start, epoch milliseconds (also $__from)' },
+  { macro: '${__to}', description: 'range end, epoch milliseconds (also $__to)' },
+  { macro: '${__from:date:seconds}', description: 'range start, epoch seconds' },
+  { macro: '${__from:date}', description: 'range start, ISO 8601 UTC (same as ${__from:date:iso})' },
+  { macro: '${__from:date:iso}', description: 'range start, ISO 8601 UTC, e.g. 2024-05-01T10:00:00.000Z' },
+  { macro: '${__from:date:YYYY-MM-DD}', description: 'range start in a moment.js format, UTC' },
+  { macro: '${__to:date:seconds}', description: 'range end, epoch seconds (all __from forms work with __to)' },
+  { macro: '${__interval_ms}', description: 'suggested interval between points, milliseconds (also $__interval_ms)' },
+  { macro: '${__interval}', description: 'suggested interval as a duration, e.g. 30s, 5m (also $__interval)' },
+  { macro: '${__interval_s}', description: 'suggested interval, whole seconds (at least 1)' },
+  { macro: '${__range_ms}', description: 'range length, milliseconds' },
+  { macro: '${__range_s}', description: 'range length, whole seconds' },
+];
+
+/** Form pairs for an AWS Query API call (IAM, STS, EC2, CloudWatch's query protocol). */
+export function awsQueryForm(action: string, version: string, more: KeyValue[] = []): KeyValue[] {
+  return [{ key: 'Action', value: action }, { key: 'Version', value: version }, ...more];
 }

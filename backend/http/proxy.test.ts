@@ -1,0 +1,188 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SigilError } from '../errors';
+import { createCredentialSource } from '../aws/credentials';
+import type { Settings } from '../settings/types';
+import { normalisePrefix, parsePrefix, refusalReason } from './allowedUrls';
+import { AwsSigningProxy } from './proxy';
+
+interface Seen { host: string; method: string; path: string; headers: http.IncomingHttpHeaders }
+
+/** A local server that counts TCP connections and records every request it receives. */
+async function countingServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void) {
+  const seen: Seen[] = [];
+  let connections = 0;
+  const server = http.createServer((req, res) => {
+    seen.push({ host: req.headers.host ?? '', method: req.method ?? '', path: req.url ?? '', headers: req.headers });
+    req.resume();
+    req.on('end', () => handler(req, res, seen.length));
+  });
+  server.on('connection', () => connections++);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port, seen,
+    get connections() { return connections; },
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+function settingsFor(allowed: string[], extra: Partial<Settings> = {}): Settings {
+  return {
+    uid: 'u1', name: 'test', authType: 'keys', region: 'us-east-1', service: 'execute-api', allowedUrls: allowed.map(normalisePrefix),
+    stsEndpoint: 'https://sts.us-east-1.amazonaws.com', timeoutMs: 5000, maxResponseBytes: 1024 * 1024,
+    assumeRoleDurationSeconds: 900, accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', ...extra,
+  };
+}
+
+function proxyFor(settings: Settings) {
+  return new AwsSigningProxy(settings, createCredentialSource(settings), { baseBackoffMs: 5, maxBackoffMs: 20 });
+}
+
+async function refusal(p: Promise<unknown>): Promise<SigilError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as SigilError;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('allowed URL guard', () => {
+  let main: Awaited<ReturnType<typeof countingServer>>;
+  let other: Awaited<ReturnType<typeof countingServer>>;
+  let proxy: AwsSigningProxy;
+  beforeAll(async () => {
+    main = await countingServer((req, res) => {
+      if (req.url?.startsWith('/api/redirect')) {
+        res.writeHead(302, { location: `http://localhost:${main.port}/api/elsewhere` }).end();
+      } else if (req.url?.startsWith('/api/hop')) {
+        res.writeHead(307, { location: '/api/landed' }).end();
+      } else {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      }
+    });
+    other = await countingServer((_req, res) => res.end('other'));
+    proxy = proxyFor(settingsFor([`http://127.0.0.1:${main.port}/api/`]));
+  });
+  afterAll(async () => {
+    proxy.dispose();
+    await main.close();
+    await other.close();
+  });
+
+  const escapes: Array<[string, (p: number, o: number) => string, RegExp]> = [
+    ['other host', (p) => `http://localhost:${p}/api/x`, /not under any allowed URL/],
+    ['userinfo @ with the allowed host as user', (p) => `http://127.0.0.1:${p}@localhost:${p}/api/x`, /user name or password/],
+    ['userinfo @ before the allowed host', (p) => `http://evil@127.0.0.1:${p}/api/x`, /user name or password/],
+    ['encoded dots', (p) => `http://127.0.0.1:${p}/api/%2e%2e/admin`, /not under any allowed URL/],
+    ['encoded dot-dot-slash', (p) => `http://127.0.0.1:${p}/api/..%2fadmin`, /"\." or "\.\." segments/],
+    ['double-encoded dots stay literal but encoded slash escapes', (p) => `http://127.0.0.1:${p}/api/%2E%2E%5Cadmin`, /segments/],
+    ['port change', (_p, o) => `http://127.0.0.1:${o}/api/x`, /not under any allowed URL/],
+    ['.. in path', (p) => `http://127.0.0.1:${p}/api/../admin`, /not under any allowed URL/],
+    ['backslash traversal', (p) => `http://127.0.0.1:${p}/api\\..\\admin`, /not under any allowed URL/],
+    ['IPv6 loopback', (p) => `http://[::1]:${p}/api/x`, /not under any allowed URL/],
+    ['IPv4-mapped IPv6', (p) => `http://[::ffff:127.0.0.1]:${p}/api/x`, /not under any allowed URL/],
+    ['uppercase other host', (p) => `http://LOCALHOST:${p}/api/x`, /not under any allowed URL/],
+    ['prefix boundary', (p) => `http://127.0.0.1:${p}/apix`, /not under any allowed URL/],
+    ['scheme change', (p) => `https://127.0.0.1:${p}/api/x`, /not under any allowed URL/],
+    ['not a URL', () => `127.0.0.1/api`, /not a valid absolute URL/],
+  ];
+
+  it.each(escapes)('refuses %s before any byte is sent', async (_name, make, reason) => {
+    const before = main.connections + other.connections;
+    const err = await refusal(proxy.send({ method: 'GET', url: make(main.port, other.port) }));
+    expect(err).toBeInstanceOf(SigilError);
+    expect(err.source).toBe('plugin');
+    expect(err.message).toMatch(reason);
+    expect(err.message).toMatch(/allowedUrls/);
+    expect(main.connections + other.connections).toBe(before);
+  });
+
+  it('refuses a redirect to another host, after the first (allowed) request only', async () => {
+    const n = main.seen.length;
+    const err = await refusal(proxy.send({ method: 'GET', url: `http://127.0.0.1:${main.port}/api/redirect` }));
+    expect(err.message).toMatch(/localhost.*not under any allowed URL/);
+    expect(main.seen.slice(n).map((s) => s.host)).toEqual([`127.0.0.1:${main.port}`]);
+  });
+
+  it('follows an allowed redirect and signs it again', async () => {
+    const n = main.seen.length;
+    const res = await proxy.send({ method: 'GET', url: `http://127.0.0.1:${main.port}/api/hop` });
+    expect(res.status).toBe(200);
+    expect(res.url).toBe(`http://127.0.0.1:${main.port}/api/landed`);
+    const [first, second] = main.seen.slice(n);
+    expect(second.path).toBe('/api/landed');
+    expect(second.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/execute-api\/aws4_request/);
+    expect(second.headers.authorization).not.toBe(first.headers.authorization);
+  });
+
+  it('sends allowed requests signed, on one kept-alive connection', async () => {
+    const c = main.connections;
+    for (let i = 0; i < 3; i++) {
+      const res = await proxy.send({ method: 'GET', url: `http://127.0.0.1:${main.port}/api/ok?b=2&a=1` });
+      expect(res.body.toString()).toBe('ok');
+    }
+    expect(main.connections - c).toBeLessThanOrEqual(1);
+    expect(main.seen[main.seen.length - 1].headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+  });
+
+  it('matches hosts and ports after normalisation', () => {
+    expect(normalisePrefix('HTTPS://Monitoring.US-East-1.AmazonAWS.com:443')).toBe('https://monitoring.us-east-1.amazonaws.com/');
+    expect(refusalReason('https://monitoring.us-east-1.amazonaws.com/x', [parsePrefix('https://MONITORING.us-east-1.amazonaws.com:443/')])).toBeUndefined();
+    expect(refusalReason('http://[0:0::1]:80/x', [parsePrefix('http://[::1]/')])).toBeUndefined();
+  });
+});
+
+describe('retries, caps and timeouts', () => {
+  it('retries throttling (429, then 503 SlowDown) and succeeds', async () => {
+    const srv = await countingServer((_req, res, n) => {
+      if (n === 1) res.writeHead(429).end('{"__type":"ThrottlingException"}');
+      else if (n === 2) res.writeHead(503).end('<Error><Code>SlowDown</Code></Error>');
+      else res.writeHead(200).end('done');
+    });
+    const proxy = proxyFor(settingsFor([`http://127.0.0.1:${srv.port}/`]));
+    const res = await proxy.send({ method: 'POST', url: `http://127.0.0.1:${srv.port}/q`, body: 'Action=X' });
+    expect(res.status).toBe(200);
+    expect(srv.seen).toHaveLength(3);
+    expect(srv.seen[1].headers['x-amz-date']).toBeDefined();
+    proxy.dispose();
+    await srv.close();
+  });
+
+  it('retries 5xx only for idempotent methods', async () => {
+    const srv = await countingServer((_req, res) => res.writeHead(500).end('boom'));
+    const proxy = proxyFor(settingsFor([`http://127.0.0.1:${srv.port}/`]));
+    expect((await proxy.send({ method: 'POST', url: `http://127.0.0.1:${srv.port}/` })).status).toBe(500);
+    expect(srv.seen).toHaveLength(1);
+    expect((await proxy.send({ method: 'GET', url: `http://127.0.0.1:${srv.port}/` })).status).toBe(500);
+    expect(srv.seen).toHaveLength(1 + 4); // first try + 3 retries
+    proxy.dispose();
+    await srv.close();
+  });
+
+  it('stops reading at maxResponseBytes', async () => {
+    const srv = await countingServer((_req, res) => {
+      res.writeHead(200);
+      res.write(Buffer.alloc(4096));
+      res.end(Buffer.alloc(4096));
+    });
+    const proxy = proxyFor(settingsFor([`http://127.0.0.1:${srv.port}/`], { maxResponseBytes: 5000 }));
+    const err = await refusal(proxy.send({ method: 'GET', url: `http://127.0.0.1:${srv.port}/` }));
+    expect(err.message).toMatch(/more than maxResponseBytes \(5000\)/);
+    proxy.dispose();
+    await srv.close();
+  });
+
+  it('times out with the setting named, and the secret never appears', async () => {
+    const srv = await countingServer(() => undefined);
+    const settings = settingsFor([`http://127.0.0.1:${srv.port}/`], { timeoutMs: 200 });
+    const proxy = proxyFor(settings);
+    const err = await refusal(proxy.send({ method: 'POST', url: `http://127.0.0.1:${srv.port}/slow` }));
+    expect(err.source).toBe('downstream');
+    expect(err.message).toMatch(/timed out after 0.2 s \(timeoutSeconds\)/);
+    expect(err.message).not.toContain(settings.secretKey);
+    proxy.dispose();
+    await srv.close();
+  });
+});

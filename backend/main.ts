@@ -1,0 +1,76 @@
+// Entry point of the plugin executable: check that Grafana started us, serve the plugin protocol, print the
+// handshake line, and shut down cleanly when the host asks, sends SIGTERM, or goes away.
+import { checkHandshakeEnv, handshakeLine } from './protocol/handshake';
+import { PluginServer } from './protocol/server';
+import { createHandlers } from './handlers';
+import { logger, redact } from './log';
+import { PLUGIN_ID, PLUGIN_VERSION } from './version';
+
+/** How long handlers.dispose() may take before the process exits anyway. */
+const DISPOSE_TIMEOUT_MS = 5_000;
+/** How often to check whether the parent (Grafana) is still there. */
+const PARENT_POLL_MS = 1_000;
+
+function installProcessGuards(): void {
+  // A stray rejection or exception is a bug to log, not a reason to drop every data source's queries.
+  process.on('unhandledRejection', (reason) => {
+    logger.error('unhandled promise rejection', { error: redact((reason as Error)?.message ?? String(reason)) });
+  });
+  process.on('uncaughtException', (err) => {
+    logger.error('uncaught exception', { error: redact(err.message), stack: redact(err.stack ?? '') });
+  });
+  // Ctrl-C in Grafana's terminal reaches the whole process group; like go-plugin's server, leave the
+  // decision to the host, which shuts plugins down through the controller.
+  // When the host is gone its pipes are closed; a failed log write must not become an exception loop.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
+  process.on('SIGINT', () => logger.debug('ignoring SIGINT; the host shuts the plugin down'));
+}
+
+async function main(): Promise<void> {
+  const check = checkHandshakeEnv(process.env);
+  if (!check.ok) {
+    process.stderr.write(`${check.message}\n`);
+    process.exit(1);
+  }
+  installProcessGuards();
+
+  const handlers = createHandlers();
+  let exiting = false;
+  const exit = (reason: string): void => {
+    if (exiting) return;
+    exiting = true;
+    const timer = setTimeout(() => {
+      logger.warn('dispose did not finish in time', { timeoutMs: DISPOSE_TIMEOUT_MS });
+      process.exit(0);
+    }, DISPOSE_TIMEOUT_MS);
+    handlers
+      .dispose()
+      .catch((e: unknown) => logger.error('dispose failed', { error: redact((e as Error)?.message) }))
+      .finally(() => {
+        clearTimeout(timer);
+        logger.info('stopped', { reason });
+        process.exit(0);
+      });
+  };
+
+  const server = new PluginServer({ handlers, log: logger.child('protocol'), onShutdown: exit });
+  const address = await server.listen(check.listen);
+
+  process.on('SIGTERM', () => server.shutdown('SIGTERM'));
+  const parentPid = process.ppid;
+  setInterval(() => {
+    // Re-parented (the host died without shutting us down): nobody will call again.
+    if (process.ppid !== parentPid) server.shutdown(`parent process ${parentPid} went away`);
+  }, PARENT_POLL_MS).unref();
+
+  process.stdout.write(handshakeLine(address));
+  // The build's smoke test: every module loaded and the server listened; that is all it checks.
+  if (process.env.SIGIL_SMOKE_TEST === '1') server.shutdown('smoke test');
+  logger.info('plugin started', { pluginId: PLUGIN_ID, version: PLUGIN_VERSION, address: address.kind === 'tcp' ? `${address.host}:${address.port}` : address.path, node: process.version });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`sigil: failed to start: ${String(redact((err as Error)?.message ?? err))}\n`);
+  process.exit(1);
+});

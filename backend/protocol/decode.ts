@@ -1,0 +1,158 @@
+// pluginv2 messages as proto-loader yields them -> the shapes in ./types.ts, and handler results -> the
+// messages Grafana expects. Decoding is total: a missing or odd field gets its zero value, never a throw,
+// except that jsonData which is not a JSON object is kept as `{}` with the raw text for the settings
+// parser to report.
+import type {
+  CallResourceRequest,
+  CallResourceResponse,
+  CheckHealthRequest,
+  CheckHealthResult,
+  DataQuery,
+  DataSourceInstanceSettings,
+  PluginContext,
+  QueryDataRequest,
+  User,
+} from './types';
+
+type Raw = Record<string, unknown> | null | undefined;
+
+function obj(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** int64 arrives as a decimal string (proto-loader `longs: String`); numbers are accepted too. */
+function int(value: unknown): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : 0;
+  return Number.isFinite(n) ? n : 0;
+}
+
+function bytes(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  return new Uint8Array(0);
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj(value) ?? {})) {
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+/** map<string, StringList> -> Record<string, string[]>. */
+function stringListMap(value: unknown): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(obj(value) ?? {})) {
+    const values = obj(v)?.values;
+    out[k] = Array.isArray(values) ? values.filter((s): s is string => typeof s === 'string') : [];
+  }
+  return out;
+}
+
+/** jsonData bytes -> object. Anything that is not a JSON object yields `{}`; the raw text is kept. */
+export function parseJsonData(raw: Uint8Array): { jsonData: Record<string, unknown>; jsonDataRaw: string } {
+  const jsonDataRaw = Buffer.from(raw).toString('utf8');
+  if (jsonDataRaw.trim() === '') return { jsonData: {}, jsonDataRaw };
+  try {
+    const parsed: unknown = JSON.parse(jsonDataRaw);
+    return { jsonData: obj(parsed) ?? {}, jsonDataRaw };
+  } catch {
+    return { jsonData: {}, jsonDataRaw };
+  }
+}
+
+export function decodeUser(raw: Raw): User | undefined {
+  if (!raw) return undefined;
+  return { login: str(raw.login), name: str(raw.name), email: str(raw.email), role: str(raw.role) };
+}
+
+export function decodeDataSourceSettings(raw: Raw): DataSourceInstanceSettings | undefined {
+  if (!raw) return undefined;
+  return {
+    id: int(raw.id),
+    uid: str(raw.uid),
+    name: str(raw.name),
+    url: str(raw.url),
+    user: str(raw.user),
+    database: str(raw.database),
+    basicAuthEnabled: raw.basicAuthEnabled === true,
+    basicAuthUser: str(raw.basicAuthUser),
+    ...parseJsonData(bytes(raw.jsonData)),
+    decryptedSecureJsonData: stringMap(raw.decryptedSecureJsonData),
+    lastUpdatedMS: int(raw.lastUpdatedMS),
+    apiVersion: str(raw.apiVersion),
+  };
+}
+
+export function decodePluginContext(raw: Raw): PluginContext {
+  const r = raw ?? {};
+  return {
+    orgId: int(r.orgId),
+    pluginId: str(r.pluginId),
+    pluginVersion: str(r.pluginVersion),
+    user: decodeUser(obj(r.user)),
+    dataSourceInstanceSettings: decodeDataSourceSettings(obj(r.dataSourceInstanceSettings)),
+    grafanaConfig: stringMap(r.grafanaConfig),
+    userAgent: str(r.userAgent),
+  };
+}
+
+function decodeQuery(raw: Raw): DataQuery {
+  const r = raw ?? {};
+  const range = obj(r.timeRange) ?? {};
+  return {
+    refId: str(r.refId),
+    queryType: str(r.queryType),
+    maxDataPoints: int(r.maxDataPoints),
+    intervalMs: int(r.intervalMS),
+    timeRange: { fromMs: int(range.fromEpochMS), toMs: int(range.toEpochMS) },
+    json: bytes(r.json),
+  };
+}
+
+export function decodeQueryDataRequest(raw: Raw): QueryDataRequest {
+  const r = raw ?? {};
+  return {
+    pluginContext: decodePluginContext(obj(r.pluginContext)),
+    headers: stringMap(r.headers),
+    queries: Array.isArray(r.queries) ? r.queries.map((q) => decodeQuery(obj(q))) : [],
+  };
+}
+
+export function decodeCheckHealthRequest(raw: Raw): CheckHealthRequest {
+  const r = raw ?? {};
+  return { pluginContext: decodePluginContext(obj(r.pluginContext)), headers: stringMap(r.headers) };
+}
+
+export function decodeCallResourceRequest(raw: Raw): CallResourceRequest {
+  const r = raw ?? {};
+  return {
+    pluginContext: decodePluginContext(obj(r.pluginContext)),
+    path: str(r.path),
+    method: str(r.method),
+    url: str(r.url),
+    headers: stringListMap(r.headers),
+    body: bytes(r.body),
+  };
+}
+
+export function encodeCheckHealthResult(result: CheckHealthResult): Record<string, unknown> {
+  return {
+    status: result.status,
+    message: result.message,
+    jsonDetails: result.jsonDetails === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(result.jsonDetails)),
+  };
+}
+
+export function encodeCallResourceResponse(resp: CallResourceResponse): Record<string, unknown> {
+  const headers: Record<string, { values: string[] }> = {};
+  for (const [k, v] of Object.entries(resp.headers ?? {})) headers[k] = { values: v };
+  return { code: resp.code, headers, body: Buffer.from(resp.body ?? new Uint8Array(0)) };
+}

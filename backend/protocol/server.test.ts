@@ -1,0 +1,146 @@
+import { credentials, makeClientConstructor, status, type Client, type ServiceDefinition } from '@grpc/grpc-js';
+import { PluginServer } from './server';
+import { loadProtocol } from './load';
+import { createLogger } from '../log';
+import type { PluginHandlers, QueryDataRequest } from './types';
+import { tableFromIPC } from 'apache-arrow';
+
+type Raw = Record<string, unknown>;
+type Unary = (req: Raw, cb: (err: { code: number; details: string } | null, res: Raw) => void) => void;
+
+function client(def: ServiceDefinition, address: string): Client & Record<string, Unary> {
+  const Ctor = makeClientConstructor(def, 'svc');
+  return new Ctor(address, credentials.createInsecure()) as unknown as Client & Record<string, Unary>;
+}
+
+function call(c: Record<string, Unary>, method: string, req: Raw): Promise<Raw> {
+  return new Promise((resolve, reject) => c[method].call(c, req, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+const logLines: string[] = [];
+const log = createLogger({ write: (l) => logLines.push(l), level: 'trace' });
+
+function query(refId: string): Raw {
+  return { refId, queryType: 'test', json: Buffer.from('{}'), timeRange: { fromEpochMS: '0', toEpochMS: '1' } };
+}
+
+describe('PluginServer', () => {
+  let server: PluginServer;
+  let address: string;
+  let onShutdown: jest.Mock;
+  let handlers: PluginHandlers;
+  const clients: Client[] = [];
+  const make = (def: ServiceDefinition) => {
+    const c = client(def, address);
+    clients.push(c);
+    return c;
+  };
+
+  beforeEach(async () => {
+    onShutdown = jest.fn();
+    handlers = {
+      queryData: async (req: QueryDataRequest) => ({
+        responses: Object.fromEntries(req.queries.map((q) => [q.refId, {
+          frames: [{ name: q.refId, fields: [{ name: 'v', type: 'number' as const, values: q.refId === 'BAD' ? ['not a number' as unknown as number] : [42] }] }],
+          status: 200,
+        }])),
+      }),
+      checkHealth: async () => ({ status: 'OK', message: 'fine', jsonDetails: { ok: true } }),
+      callResource: async (req, send) => {
+        if (req.path === 'throw') throw new Error('boom with secretKey=abc');
+        send({ code: 200, headers: {}, body: Buffer.from('part1,') });
+        send({ code: 200, headers: {}, body: Buffer.from('part2') });
+      },
+      dispose: jest.fn(async () => undefined),
+    };
+    server = new PluginServer({ handlers, log, onShutdown });
+    const bound = await server.listen({ kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 });
+    address = bound.kind === 'tcp' ? `127.0.0.1:${bound.port}` : '';
+  });
+
+  afterEach(() => {
+    clients.splice(0).forEach((c) => c.close());
+    server.shutdown('test over');
+  });
+
+  it('encodes each refId on its own: a frame that cannot be encoded fails only its query', async () => {
+    const res = await call(make(loadProtocol().data), 'QueryData', { queries: [query('A'), query('BAD')] });
+    const responses = res.responses as Record<string, Raw>;
+    const a = responses.A;
+    expect(a.error).toBe('');
+    expect(a.status).toBe(200);
+    const table = tableFromIPC((a.frames as Buffer[])[0]);
+    expect(table.schema.metadata.get('refId')).toBe('A');
+    expect(table.getChildAt(0)!.get(0)).toBe(42);
+    expect(responses.BAD.error).toMatch(/could not be encoded.*field "v" row 0/);
+    expect(responses.BAD.status).toBe(500);
+    expect(responses.BAD.errorSource).toBe('plugin');
+    expect(responses.BAD.frames).toEqual([]);
+  });
+
+  it('turns a throwing handler into a gRPC error and keeps serving', async () => {
+    handlers.queryData = async () => {
+      throw new Error('exploded');
+    };
+    const data = make(loadProtocol().data);
+    await expect(call(data, 'QueryData', { queries: [query('A')] })).rejects.toMatchObject({ code: status.INTERNAL, details: expect.stringContaining('exploded') });
+    const health = await call(make(loadProtocol().diagnostics), 'CheckHealth', {});
+    expect(health.status).toBe('OK');
+    expect(JSON.parse((health.jsonDetails as Buffer).toString())).toEqual({ ok: true });
+  });
+
+  it('answers a query that the handler left out with an error for that refId', async () => {
+    handlers.queryData = async () => ({ responses: {} });
+    const res = await call(make(loadProtocol().data), 'QueryData', { queries: [query('LOST')] });
+    expect((res.responses as Record<string, Raw>).LOST.error).toMatch(/no response for query "LOST"/);
+  });
+
+  it('reports SERVING for the "plugin" health service', async () => {
+    expect(await call(make(loadProtocol().health), 'Check', { service: 'plugin' })).toEqual({ status: 'SERVING' });
+  });
+
+  it('counts calls in the Prometheus metrics', async () => {
+    const diag = make(loadProtocol().diagnostics);
+    await call(diag, 'CheckHealth', {});
+    const res = await call(diag, 'CollectMetrics', {});
+    const text = ((res.metrics as Raw).prometheus as Buffer).toString();
+    expect(text).toContain('sigil_grpc_requests_total{method="CheckHealth",code="OK"} 1');
+    expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
+  });
+
+  it('streams resource chunks and answers 500 when the handler throws before sending', async () => {
+    const res = make(loadProtocol().resource) as unknown as Record<string, (req: Raw) => NodeJS.ReadableStream>;
+    const collect = (path: string) =>
+      new Promise<Raw[]>((resolve, reject) => {
+        const chunks: Raw[] = [];
+        const stream = res.CallResource({ path });
+        stream.on('data', (c: Raw) => chunks.push(c));
+        stream.on('end', () => resolve(chunks));
+        stream.on('error', reject);
+      });
+    const ok = await collect('anything');
+    expect(ok.map((c) => (c.body as Buffer).toString()).join('')).toBe('part1,part2');
+    const failed = await collect('throw');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].code).toBe(500);
+    expect((failed[0].body as Buffer).toString()).toContain('boom');
+  });
+
+  it('drains in-flight calls on Shutdown before reporting it', async () => {
+    let release: () => void = () => undefined;
+    handlers.queryData = () =>
+      new Promise((resolve) => {
+        release = () => resolve({ responses: { A: { frames: [], status: 200 } } });
+      });
+    const inFlight = call(make(loadProtocol().data), 'QueryData', { queries: [query('A')] });
+    await new Promise((r) => setTimeout(r, 50));
+    await call(make(loadProtocol().controller), 'Shutdown', {});
+    await new Promise((r) => setTimeout(r, 100));
+    expect(onShutdown).not.toHaveBeenCalled();
+    release();
+    const res = await inFlight;
+    expect((res.responses as Record<string, Raw>).A.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(onShutdown).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,280 @@
+// The gRPC services Grafana calls, on @grpc/grpc-js. Each service decodes its request (./decode), calls the
+// handlers, and encodes the answer; frames are encoded here per refId, so a frame that cannot be encoded
+// fails only its own query. A handler that throws becomes a gRPC error for that call, never a crash.
+import {
+  Server,
+  ServerCredentials,
+  status as grpcStatus,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServerDuplexStream,
+  type sendUnaryData,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import { loadProtocol } from './load';
+import {
+  decodeCallResourceRequest,
+  decodeCheckHealthRequest,
+  decodeQueryDataRequest,
+  encodeCallResourceResponse,
+  encodeCheckHealthResult,
+} from './decode';
+import type { DataResponse, PluginHandlers } from './types';
+import { ProtocolMetrics } from './metrics';
+import { encodeFrame } from '../frames/arrow';
+import { redact, type Logger } from '../log';
+import type { BoundAddress, ListenTarget } from './handshake';
+
+type Raw = Record<string, unknown>;
+
+const STATUS_NAME: Record<number, string> = Object.fromEntries(
+  Object.entries(grpcStatus).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v as number, k]),
+);
+
+/** The health service name go-plugin's client pings. */
+export const HEALTH_SERVICE = 'plugin';
+
+/** How long Shutdown waits for in-flight calls before cutting them off. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+const MAX_MESSAGE_BYTES = 2 ** 31 - 1;
+
+export interface PluginServerOptions {
+  handlers: PluginHandlers;
+  log: Logger;
+  /** Called once the server has drained after a Shutdown request (or `shutdown()`). */
+  onShutdown: (reason: string) => void;
+}
+
+/** One protobuf DataResponse per refId: frames encoded to Arrow, or the error. */
+export function encodeDataResponse(refId: string, resp: DataResponse, log: Logger): Raw {
+  const base = { jsonMeta: Buffer.alloc(0), format: 'ARROW' };
+  if (resp.error !== undefined && resp.error !== '') {
+    return { ...base, frames: [], error: resp.error, status: resp.status ?? 500, errorSource: resp.errorSource ?? 'plugin' };
+  }
+  try {
+    const frames = resp.frames.map((f) => Buffer.from(encodeFrame({ ...f, refId: f.refId ?? refId })));
+    return { ...base, frames, error: '', status: resp.status ?? 200, errorSource: '' };
+  } catch (e) {
+    const message = `the result could not be encoded as a data frame: ${(e as Error).message}`;
+    log.error('frame encoding failed', { refId, error: message });
+    return { ...base, frames: [], error: message, status: 500, errorSource: 'plugin' };
+  }
+}
+
+export class PluginServer {
+  private readonly server = new Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+  private readonly metrics = new ProtocolMetrics();
+  /** Streams that stay open until shutdown (stdio, broker, health watch); ended before draining. */
+  private readonly openStreams = new Set<{ end: () => void }>();
+  private shuttingDown = false;
+
+  constructor(private readonly options: PluginServerOptions) {
+    const services = loadProtocol();
+    this.server.addService(services.data, this.dataService());
+    this.server.addService(services.diagnostics, this.diagnosticsService());
+    this.server.addService(services.resource, this.resourceService());
+    this.server.addService(services.health, this.healthService());
+    this.server.addService(services.controller, this.controllerService());
+    this.server.addService(services.stdio, this.stdioService());
+    this.server.addService(services.broker, this.brokerService());
+  }
+
+  async listen(target: ListenTarget): Promise<BoundAddress> {
+    const creds = ServerCredentials.createInsecure();
+    const bind = (address: string) =>
+      new Promise<number>((resolve, reject) => {
+        this.server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port)));
+      });
+    if (target.kind === 'unix') {
+      await bind(`unix:${target.path}`);
+      return { kind: 'unix', path: target.path };
+    }
+    let lastError: unknown;
+    for (let port = target.minPort; port <= target.maxPort; port++) {
+      try {
+        const bound = await bind(`${target.host}:${port}`);
+        return { kind: 'tcp', host: target.host, port: bound };
+      } catch (e) {
+        lastError = e;
+      }
+    }
+    throw new Error(`could not listen on ${target.host} ports ${target.minPort}-${target.maxPort}: ${(lastError as Error)?.message}`);
+  }
+
+  /** Stops taking calls, lets in-flight calls finish (up to a timeout), then reports via onShutdown. */
+  shutdown(reason: string): void {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.options.log.info('shutting down', { reason });
+    for (const s of this.openStreams) s.end();
+    this.openStreams.clear();
+    const timer = setTimeout(() => {
+      this.options.log.warn('in-flight calls did not finish in time; stopping', { timeoutMs: DRAIN_TIMEOUT_MS });
+      this.server.forceShutdown();
+    }, DRAIN_TIMEOUT_MS);
+    timer.unref();
+    this.server.tryShutdown(() => {
+      clearTimeout(timer);
+      this.options.onShutdown(reason);
+    });
+  }
+
+  /** Wraps a unary method: decode errors and handler throws become gRPC errors; every call is counted. */
+  private unary(method: string, run: (req: Raw) => Promise<Raw>) {
+    return (call: ServerUnaryCall<Raw, Raw>, callback: sendUnaryData<Raw>): void => {
+      const started = process.hrtime.bigint();
+      const finish = (code: number) => this.metrics.record(method, STATUS_NAME[code] ?? String(code), seconds(started));
+      run(call.request ?? {}).then(
+        (resp) => {
+          finish(grpcStatus.OK);
+          callback(null, resp);
+        },
+        (err: unknown) => {
+          const message = String(redact((err as Error)?.message ?? String(err)));
+          this.options.log.error(`${method} failed`, { error: message });
+          finish(grpcStatus.INTERNAL);
+          callback({ code: grpcStatus.INTERNAL, details: `${method}: ${message}` });
+        },
+      );
+    };
+  }
+
+  private dataService(): UntypedServiceImplementation {
+    const { handlers, log } = this.options;
+    return {
+      QueryData: this.unary('QueryData', async (raw) => {
+        const req = decodeQueryDataRequest(raw);
+        const result = await handlers.queryData(req);
+        const responses: Record<string, Raw> = {};
+        for (const q of req.queries) {
+          const resp = result.responses[q.refId] ?? {
+            frames: [],
+            error: `no response for query "${q.refId}"`,
+            status: 500,
+            errorSource: 'plugin' as const,
+          };
+          responses[q.refId] = encodeDataResponse(q.refId, resp, log);
+        }
+        return { responses };
+      }),
+    };
+  }
+
+  private diagnosticsService(): UntypedServiceImplementation {
+    const { handlers } = this.options;
+    return {
+      CheckHealth: this.unary('CheckHealth', async (raw) =>
+        encodeCheckHealthResult(await handlers.checkHealth(decodeCheckHealthRequest(raw))),
+      ),
+      CollectMetrics: this.unary('CollectMetrics', async () => ({
+        metrics: { prometheus: Buffer.from(this.metrics.prometheusText()) },
+      })),
+    };
+  }
+
+  private resourceService(): UntypedServiceImplementation {
+    const { handlers, log } = this.options;
+    return {
+      CallResource: (call: ServerWritableStream<Raw, Raw>) => {
+        const started = process.hrtime.bigint();
+        const req = decodeCallResourceRequest(call.request ?? {});
+        let sent = 0;
+        handlers
+          .callResource(req, (resp) => {
+            if (call.cancelled || call.writableEnded) return;
+            sent++;
+            call.write(encodeCallResourceResponse(resp));
+          })
+          .then(
+            () => {
+              this.metrics.record('CallResource', 'OK', seconds(started));
+              call.end();
+            },
+            (err: unknown) => {
+              const message = String(redact((err as Error)?.message ?? String(err)));
+              log.error('CallResource failed', { path: req.path, error: message });
+              this.metrics.record('CallResource', 'INTERNAL', seconds(started));
+              if (sent === 0 && !call.cancelled) {
+                // Nothing sent yet: answer as HTTP 500 so the editor sees a message, not a broken stream.
+                call.write(encodeCallResourceResponse({
+                  code: 500,
+                  headers: { 'Content-Type': ['application/json'] },
+                  body: Buffer.from(JSON.stringify({ error: message })),
+                }));
+                call.end();
+              } else {
+                call.destroy(Object.assign(new Error(message), { code: grpcStatus.INTERNAL }));
+              }
+            },
+          );
+      },
+    };
+  }
+
+  private healthService(): UntypedServiceImplementation {
+    const statusFor = (service: unknown) =>
+      this.shuttingDown ? 'NOT_SERVING' : service === HEALTH_SERVICE || service === '' ? 'SERVING' : 'SERVICE_UNKNOWN';
+    return {
+      Check: (call: ServerUnaryCall<Raw, Raw>, callback: sendUnaryData<Raw>) => {
+        const s = statusFor(call.request?.service);
+        if (s === 'SERVICE_UNKNOWN') callback({ code: grpcStatus.NOT_FOUND, details: `unknown service ${String(call.request?.service)}` });
+        else callback(null, { status: s });
+      },
+      Watch: (call: ServerWritableStream<Raw, Raw>) => {
+        call.write({ status: statusFor(call.request?.service) });
+        this.keepOpen(call);
+      },
+    };
+  }
+
+  private controllerService(): UntypedServiceImplementation {
+    return {
+      Shutdown: (_call: ServerUnaryCall<Raw, Raw>, callback: sendUnaryData<Raw>) => {
+        callback(null, {});
+        // Answer first: the host waits for this reply before it closes the connection.
+        setImmediate(() => this.shutdown('the host asked the plugin to shut down'));
+      },
+    };
+  }
+
+  /**
+   * go-plugin's stdio stream carries a Go plugin's redirected stdout/stderr. Node writes to the real pipes,
+   * which go-plugin reads already (stderr lines are parsed as hclog JSON), so this stream stays open and
+   * quiet until shutdown, which is what the client expects of a plugin with nothing to forward.
+   */
+  private stdioService(): UntypedServiceImplementation {
+    return { StreamStdio: (call: ServerWritableStream<Raw, Raw>) => this.keepOpen(call) };
+  }
+
+  /** The broker stream go-plugin opens on connect; Sigil brokers no extra connections. */
+  private brokerService(): UntypedServiceImplementation {
+    return {
+      StartStream: (call: ServerDuplexStream<Raw, Raw>) => {
+        call.on('data', () => undefined);
+        call.on('end', () => call.end());
+        this.keepOpen(call);
+      },
+    };
+  }
+
+  private keepOpen(call: ServerWritableStream<Raw, Raw> | ServerDuplexStream<Raw, Raw>): void {
+    if (this.shuttingDown) {
+      call.end();
+      return;
+    }
+    const handle = { end: () => { if (!call.writableEnded) call.end(); } };
+    this.openStreams.add(handle);
+    const forget = () => this.openStreams.delete(handle);
+    call.on('cancelled', forget);
+    call.on('close', forget);
+    call.on('error', forget);
+  }
+}
+
+function seconds(started: bigint): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}

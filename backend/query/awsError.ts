@@ -1,0 +1,86 @@
+// AWS (or any downstream) answered 4xx/5xx: keep its error code and message, from the JSON protocols
+// (`__type` / `message`), the Query/REST-XML protocols (`<Error><Code>..<Message>..`), Prometheus's
+// `{"status":"error","errorType","error"}`, or the `x-amzn-ErrorType` header.
+import { XMLParser } from 'fast-xml-parser';
+import type { IncomingResponse } from '../http/types';
+import { SigilError, downstreamError } from '../errors';
+
+const MAX_TEXT = 300;
+
+export interface AwsErrorInfo {
+  code?: string;
+  message?: string;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : undefined;
+}
+
+// `com.amazon.coral.validate#ValidationException` and `ValidationException:http://...` -> `ValidationException`.
+function shortCode(code: string | undefined): string | undefined {
+  return code?.replace(/^.*#/, '').replace(/:.*$/, '');
+}
+
+function fromJson(value: unknown): AwsErrorInfo {
+  if (typeof value !== 'object' || value === null) {
+    return {};
+  }
+  const o = value as Record<string, unknown>;
+  if (o.status === 'error' && (o.error !== undefined || o.errorType !== undefined)) {
+    return { code: str(o.errorType), message: str(o.error) };
+  }
+  const nested = typeof o.Error === 'object' && o.Error !== null ? (o.Error as Record<string, unknown>) : undefined;
+  return {
+    code: shortCode(str(o.__type) ?? str(o.code) ?? str(o.Code) ?? str(nested?.Code)),
+    message: str(o.message) ?? str(o.Message) ?? str(nested?.Message) ?? str(o.errorMessage),
+  };
+}
+
+function findError(node: unknown, depth = 0): AwsErrorInfo {
+  if (typeof node !== 'object' || node === null || depth > 4) {
+    return {};
+  }
+  const o = node as Record<string, unknown>;
+  if ('Code' in o || 'Message' in o) {
+    return { code: str(o.Code), message: str(o.Message) };
+  }
+  for (const v of Object.values(o)) {
+    const child = Array.isArray(v) ? v[0] : v;
+    const found = findError(child, depth + 1);
+    if (found.code || found.message) {
+      return found;
+    }
+  }
+  return {};
+}
+
+export function parseAwsError(res: IncomingResponse): AwsErrorInfo {
+  const text = res.body.subarray(0, 64 * 1024).toString('utf8').trim();
+  let info: AwsErrorInfo = {};
+  if (text.startsWith('{')) {
+    try {
+      info = fromJson(JSON.parse(text));
+    } catch {
+      // not JSON after all; fall through to the header and raw text
+    }
+  } else if (text.startsWith('<')) {
+    try {
+      info = findError(new XMLParser({ parseTagValue: false }).parse(text));
+    } catch {
+      // malformed XML; fall through
+    }
+  }
+  const header = Object.entries(res.headers).find(([k]) => k.toLowerCase() === 'x-amzn-errortype')?.[1];
+  info.code = info.code ?? shortCode(str(header));
+  if (!info.code && !info.message && text !== '') {
+    info.message = text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+  }
+  return info;
+}
+
+/** The downstream error for a 4xx/5xx answer, keeping AWS's status, code and message. */
+export function downstreamHttpError(res: IncomingResponse, what: string): SigilError {
+  const { code, message } = parseAwsError(res);
+  const detail = [code, message].filter(Boolean).join(': ');
+  return downstreamError(`${what} answered HTTP ${res.status}${detail ? ` ${detail}` : ''}`, res.status);
+}

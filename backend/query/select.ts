@@ -1,0 +1,84 @@
+// Root selectors and column paths.
+//
+// Root selectors are JSONata expressions. JSONata (already a dependency, maintained by IBM, the language
+// Infinity's backend parser also accepts) is a full expression language: paths, filters
+// (`Metrics[Namespace='AWS/EC2']`), mapping and functions, with one well-defined semantics for the JSON we
+// parse and the XML we convert to the same shape. JSONPath has no single specification (RFC 9535 is young and
+// libraries differ). A plain dotted path over objects is walked directly, which gives the same answer as
+// JSONata without its evaluation cost on large answers.
+import jsonata from 'jsonata';
+import { pluginError } from '../errors';
+
+const SIMPLE_PATH = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
+const NOT_SIMPLE = Symbol('not simple');
+
+function walkSimple(doc: unknown, path: string): unknown {
+  let node = doc;
+  for (const key of path.split('.')) {
+    if (node === undefined || node === null) {
+      return undefined;
+    }
+    if (typeof node !== 'object' || Array.isArray(node)) {
+      return NOT_SIMPLE; // JSONata maps over arrays; let it decide
+    }
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+interface JsonataError {
+  message?: string;
+  position?: number;
+  token?: string;
+}
+
+/** Evaluates a root selector; `what` names it in errors (`root selector`, `pagination token path`). */
+export async function selectRoot(doc: unknown, selector: string, what = 'root selector'): Promise<unknown> {
+  const expr = selector.trim();
+  if (expr === '' || expr === '$') {
+    return doc;
+  }
+  if (SIMPLE_PATH.test(expr)) {
+    const found = walkSimple(doc, expr);
+    if (found !== NOT_SIMPLE) {
+      return found;
+    }
+  }
+  let compiled: ReturnType<typeof jsonata>;
+  try {
+    compiled = jsonata(expr);
+  } catch (e) {
+    const err = e as JsonataError;
+    throw pluginError(`${what} "${expr}" is not a valid JSONata expression: ${err.message ?? String(e)}${err.position !== undefined ? ` (at character ${err.position})` : ''}`);
+  }
+  try {
+    // JSONata sequences carry a `sequence` flag; a plain array is what the rest of the engine expects.
+    const result: unknown = await compiled.evaluate(doc);
+    return Array.isArray(result) ? Array.from(result) : result;
+  } catch (e) {
+    const err = e as JsonataError;
+    throw pluginError(`${what} "${expr}" failed: ${err.message ?? String(e)}`);
+  }
+}
+
+/** A value in a row: the key as is (`Dimension Name`, `a.b` after flattening), else a dotted walk (`a.b`, `list.0.x`). */
+export function getPath(row: unknown, path: string): unknown {
+  if (typeof row !== 'object' || row === null) {
+    return undefined;
+  }
+  const direct = (row as Record<string, unknown>)[path];
+  if (direct !== undefined || Object.prototype.hasOwnProperty.call(row, path)) {
+    return direct;
+  }
+  if (!path.includes('.')) {
+    return undefined;
+  }
+  let node: unknown = row;
+  for (const key of path.split('.')) {
+    if (typeof node !== 'object' || node === null) {
+      return undefined;
+    }
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}

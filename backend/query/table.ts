@@ -1,0 +1,257 @@
+// The row/column model every parser produces (rows of JSON-like values), and its conversion to frame
+// fields: typed columns when the query names them, otherwise every field found, nested objects flattened
+// with dotted names and types inferred.
+import moment from 'moment';
+import type { ColumnDefinition, ColumnType } from '../../src/shared/query';
+import type { Field, FieldValue, Notice } from '../frames/model';
+import { getPath } from './select';
+
+export type Row = Record<string, unknown>;
+
+/** What a root selector picked, as rows: an array's items, an object, or a scalar as `{ value }`. */
+export function toRows(selected: unknown): Row[] {
+  if (selected === undefined || selected === null || selected === '') {
+    return [];
+  }
+  const items = Array.isArray(selected) ? selected : [selected];
+  return items.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) && !(item instanceof Date) ? (item as Row) : { value: item }));
+}
+
+function isPlainObject(v: unknown): v is Row {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+/** Flattening stops at this depth; deeper objects stay one JSON value. */
+const MAX_FLATTEN_DEPTH = 32;
+
+/** Nested objects become dotted keys; arrays and scalars stay values. */
+export function flattenRow(row: Row, prefix = '', out: Row = {}, depth = 0): Row {
+  for (const key of Object.keys(row)) {
+    const value = row[key];
+    const name = prefix === '' ? key : `${prefix}.${key}`;
+    if (isPlainObject(value) && Object.keys(value).length > 0 && depth < MAX_FLATTEN_DEPTH) {
+      flattenRow(value, name, out, depth + 1);
+    } else {
+      out[name] = isPlainObject(value) ? null : value;
+    }
+  }
+  return out;
+}
+
+// A plain decimal without leading zeros (so account ids like 000123 stay strings).
+const STRICT_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/** Tracks values a column could not convert, for one warning notice per column. */
+class Problems {
+  private readonly byColumn = new Map<string, { count: number; first: string }>();
+
+  add(column: string, row: number, value: unknown, type: string): void {
+    const seen = this.byColumn.get(column);
+    if (seen) {
+      seen.count++;
+    } else {
+      this.byColumn.set(column, { count: 1, first: `row ${row + 1}: ${JSON.stringify(value)?.slice(0, 80)} is not a ${type}` });
+    }
+  }
+
+  notices(): Notice[] {
+    return [...this.byColumn.entries()].map(([column, p]) => ({
+      severity: 'warning' as const,
+      text: `column "${column}": ${p.count} value(s) could not be converted and are empty (first at ${p.first})`,
+    }));
+  }
+}
+
+export function toText(v: unknown): string | null {
+  if (v === undefined || v === null) {
+    return null;
+  }
+  if (typeof v === 'string') {
+    return v;
+  }
+  if (v instanceof Date) {
+    return Number.isNaN(v.getTime()) ? null : v.toISOString();
+  }
+  if (typeof v === 'object') {
+    try {
+      return JSON.stringify(v);
+    } catch {
+      return '[value nested too deeply]';
+    }
+  }
+  return String(v);
+}
+
+/** Numbers from numbers and numeric text, including Prometheus/Go spellings of NaN and infinities. */
+export function toNumber(v: unknown): number | null | undefined {
+  if (v === undefined || v === null || v === '') {
+    return null;
+  }
+  if (typeof v === 'number') {
+    return v;
+  }
+  if (typeof v === 'boolean') {
+    return v ? 1 : 0;
+  }
+  if (typeof v === 'string') {
+    const s = v.trim();
+    if (s === '') {
+      return null;
+    }
+    if (/^[+-]?inf(inity)?$/i.test(s)) {
+      return s.startsWith('-') ? -Infinity : Infinity;
+    }
+    if (/^nan$/i.test(s)) {
+      return NaN;
+    }
+    const n = Number(s);
+    return Number.isNaN(n) ? undefined : n;
+  }
+  return undefined;
+}
+
+function toBoolean(v: unknown): boolean | null | undefined {
+  if (v === undefined || v === null || v === '') {
+    return null;
+  }
+  if (typeof v === 'boolean') {
+    return v;
+  }
+  if (typeof v === 'number') {
+    return v !== 0;
+  }
+  if (typeof v === 'string') {
+    const s = v.trim().toLowerCase();
+    if (s === 'true' || s === '1' || s === 'yes') {
+      return true;
+    }
+    if (s === 'false' || s === '0' || s === 'no') {
+      return false;
+    }
+  }
+  return undefined;
+}
+
+const HAS_ZONE = /([zZ]|[+-]\d\d:?\d\d)$/;
+
+/** Epoch ms from a value, by format: `iso` (default; numbers are taken as ms), `epoch_s`, `epoch_ms`, or a moment format (UTC). */
+export function toTime(v: unknown, format = 'iso'): number | null | undefined {
+  if (v === undefined || v === null || v === '') {
+    return null;
+  }
+  if (v instanceof Date) {
+    const t = v.getTime();
+    return Number.isNaN(t) ? undefined : t;
+  }
+  if (format === 'epoch_s' || format === 'epoch_ms') {
+    const n = toNumber(v);
+    if (n === null || n === undefined || !Number.isFinite(n)) {
+      return n === null ? null : undefined;
+    }
+    return format === 'epoch_s' ? Math.round(n * 1000) : Math.round(n);
+  }
+  if (typeof v === 'number') {
+    return Number.isFinite(v) ? v : undefined;
+  }
+  if (typeof v !== 'string') {
+    return undefined;
+  }
+  const s = v.trim();
+  if (format === 'iso' || format === '') {
+    // A date-time without a zone is read as UTC, not as the server's local time.
+    const withZone = /\d[T ]\d/.test(s) && !HAS_ZONE.test(s) ? `${s.replace(' ', 'T')}Z` : s;
+    const t = Date.parse(withZone);
+    return Number.isNaN(t) ? undefined : t;
+  }
+  const m = moment.utc(s, format, true);
+  return m.isValid() ? m.valueOf() : undefined;
+}
+
+export function convert(v: unknown, type: ColumnType, timeFormat?: string): FieldValue | undefined {
+  switch (type) {
+    case 'string':
+      return toText(v);
+    case 'number':
+      return toNumber(v);
+    case 'boolean':
+      return toBoolean(v);
+    case 'time':
+      return toTime(v, timeFormat);
+  }
+}
+
+export interface FieldsResult {
+  fields: Field[];
+  notices: Notice[];
+}
+
+/** Fields for the columns the query defined; a missing value is null. */
+export function definedFields(rows: Row[], columns: ColumnDefinition[]): FieldsResult {
+  const problems = new Problems();
+  const fields = columns.map((c): Field => {
+    const name = c.text?.trim() || c.selector;
+    const values: FieldValue[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const raw = getPath(rows[i], c.selector);
+      const value = convert(raw, c.type, c.timeFormat);
+      if (value === undefined) {
+        problems.add(name, i, raw, c.type === 'time' ? `time (${c.timeFormat || 'iso'})` : c.type);
+      }
+      values[i] = value ?? null;
+    }
+    return { name, type: c.type, values };
+  });
+  return { fields, notices: problems.notices() };
+}
+
+function inferType(values: unknown[], inferFromText: boolean): ColumnType {
+  let type: ColumnType | undefined;
+  for (const v of values) {
+    if (v === null || v === undefined) {
+      continue;
+    }
+    let t: ColumnType;
+    if (typeof v === 'number') {
+      t = 'number';
+    } else if (typeof v === 'boolean') {
+      t = 'boolean';
+    } else if (v instanceof Date) {
+      t = 'time';
+    } else if (inferFromText && typeof v === 'string' && STRICT_NUMBER.test(v)) {
+      t = 'number';
+    } else if (inferFromText && v === '') {
+      continue;
+    } else {
+      return 'string';
+    }
+    if (type !== undefined && type !== t) {
+      return 'string';
+    }
+    type = t;
+  }
+  return type ?? 'string';
+}
+
+/**
+ * Every field found, in first-seen order. `inferFromText` (CSV) also reads plain decimal text as numbers;
+ * for JSON and XML text stays text (XML has no types, and ids such as account numbers must keep their digits).
+ */
+export function autoFields(rows: Row[], inferFromText = false): Field[] {
+  const columns = new Map<string, unknown[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const flat = flattenRow(rows[i]);
+    for (const key of Object.keys(flat)) {
+      let values = columns.get(key);
+      if (!values) {
+        values = new Array(rows.length).fill(null);
+        columns.set(key, values);
+      }
+      values[i] = flat[key];
+    }
+  }
+  return [...columns.entries()].map(([name, raw]) => {
+    const type = inferType(raw, inferFromText);
+    const values = raw.map((v) => (convert(v, type) ?? null));
+    return { name, type, values };
+  });
+}

@@ -1,0 +1,69 @@
+// The plugin executable under Grafana's own plugin client, driven through the grafana-host CLI that the other
+// e2e tests use: frames decoded by the Go SDK, per-refId errors, resources, and no secret in any log line.
+import { runGrafanaHostDetailed, PLUGIN_EXECUTABLE } from './lib/grafanaHost';
+import { existsSync } from 'node:fs';
+
+const SECRET = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCY-E2E-SECRET';
+
+const built = existsSync(PLUGIN_EXECUTABLE);
+if (!built && (process.env.CI || process.env.SIGIL_REQUIRE_DIST)) {
+  throw new Error(`${PLUGIN_EXECUTABLE} is missing; run npm run build`);
+}
+const describeBuilt = built ? describe : describe.skip;
+
+describeBuilt('plugin protocol through grafana-host', () => {
+  it('answers echo queries, per-refId errors and resources on one process, logging no secret', async () => {
+    const dataSource = {
+      uid: 'e2e-protocol',
+      name: 'protocol',
+      jsonData: { authType: 'keys', defaultRegion: 'us-east-1' },
+      secureJsonData: { accessKey: 'AKIAE2EPROTOCOLTEST', secretKey: SECRET },
+      lastUpdatedMS: 1,
+    };
+    const run = await runGrafanaHostDetailed({
+      env: { SIGIL_LOG_LEVEL: 'trace' },
+      calls: [
+        {
+          kind: 'queryData',
+          dataSource,
+          queries: [
+            { refId: 'A', queryType: 'echo', json: { values: [1, null, 3], strings: ['x', null, 'z'], labels: { k: 'v' } }, from: 1000, to: 3000 },
+            { refId: 'B', rawJson: '{"queryType": "echo",' },
+            { refId: 'C', queryType: 'no-such-type', json: {} },
+          ],
+        },
+        { kind: 'callResource', dataSource, path: 'version' },
+        { kind: 'checkHealth', dataSource },
+        { kind: 'collectMetrics' },
+      ],
+    });
+    expect(run.exitCode).toBe(0);
+    const [query, resource, health, metrics] = run.results;
+
+    const a = query.responses!.A;
+    expect(a.error).toBeUndefined();
+    expect(a.frames).toHaveLength(1);
+    const frame = a.frames[0];
+    expect(frame.refId).toBe('A');
+    expect(frame.fields.map((f) => [f.name, f.type, f.goType])).toEqual([
+      ['time', 'time', '*time.Time'],
+      ['value', 'number', '*float64'],
+      ['text', 'string', '*string'],
+    ]);
+    expect(frame.fields[0].values).toEqual([1000, 2000, 3000]);
+    expect(frame.fields[1].values).toEqual([1, null, 3]);
+    expect(frame.fields[1].labels).toEqual({ k: 'v' });
+    expect(frame.fields[2].values).toEqual(['x', null, 'z']);
+    expect(query.responses!.B).toMatchObject({ status: 400, errorSource: 'plugin', error: expect.stringMatching(/malformed/) });
+    expect(query.responses!.C).toMatchObject({ status: 400, error: expect.stringContaining('no-such-type') });
+
+    expect(resource).toMatchObject({ code: 200, json: { version: expect.any(String) } });
+    expect(['OK', 'ERROR']).toContain(health.status);
+    expect(metrics.prometheus).toContain('sigil_grpc_requests_total{method="QueryData",code="OK"} 1');
+
+    // Nothing the plugin returned or logged carries the secret key.
+    expect(JSON.stringify(run.results)).not.toContain(SECRET);
+    expect(run.stderr).toContain('plugin started');
+    expect(run.stderr).not.toContain(SECRET);
+  });
+});

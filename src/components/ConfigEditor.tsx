@@ -1,0 +1,78 @@
+// Data source settings page: authentication, connection, allowed URLs. Problems are shown inline with the
+// backend's own rules; "Save & test" then runs the backend health check (STS GetCallerIdentity).
+import { useMemo } from 'react';
+import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
+import { Alert, Divider, Field, Input, Stack, Text } from '@grafana/ui';
+import type { SigilJsonData, SigilSecureJsonData } from '../shared/settings';
+import { AuthSection } from './config/AuthSection';
+import { ConnectionSection } from './config/ConnectionSection';
+import { AllowedUrlsEditor } from './config/AllowedUrlsEditor';
+import { allowedUrlErrors, fieldErrors } from './config/fieldErrors';
+import { withJsonData } from './config/optionsUpdate';
+import { readAwsServerOptions } from './config/serverOptions';
+
+export type ConfigEditorProps = DataSourcePluginOptionsEditorProps<SigilJsonData, SigilSecureJsonData>;
+
+export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
+  const server = useMemo(readAwsServerOptions, []);
+  const errors = fieldErrors(options, server);
+  const { jsonData } = options;
+  const allowedUrls = jsonData.allowedUrls ?? [];
+  const usesPrometheusKeys = jsonData.sigV4Auth === true && !jsonData.authType;
+
+  return (
+    <Stack direction="column" gap={2}>
+      {usesPrometheusKeys && (
+        <Alert severity="info" title="Prometheus SigV4 settings">
+          This data source was provisioned with Grafana Prometheus sigV4* keys; they are used until you set the fields
+          below.
+        </Alert>
+      )}
+      <section aria-labelledby="sigil-auth-heading">
+        <Text element="h3" id="sigil-auth-heading">
+          Authentication
+        </Text>
+        <AuthSection options={options} onOptionsChange={onOptionsChange} server={server} errors={errors} />
+      </section>
+      <Divider />
+      <section aria-labelledby="sigil-connection-heading">
+        <Text element="h3" id="sigil-connection-heading">
+          Connection
+        </Text>
+        <ConnectionSection options={options} onOptionsChange={onOptionsChange} errors={errors} />
+      </section>
+      <Divider />
+      <section aria-labelledby="sigil-urls-heading">
+        <Text element="h3" id="sigil-urls-heading">
+          Allowed URLs
+        </Text>
+        <Text color="secondary" element="p">
+          The backend signs and sends requests only to URLs that start with one of these prefixes.
+        </Text>
+        {errors.allowedUrls && <Alert severity="error" title={errors.allowedUrls} />}
+        <AllowedUrlsEditor
+          urls={allowedUrls}
+          service={jsonData.service?.trim() || undefined}
+          region={jsonData.defaultRegion?.trim() || undefined}
+          errors={allowedUrlErrors(errors, allowedUrls.length)}
+          onChange={(urls) => onOptionsChange(withJsonData(options, { allowedUrls: urls }))}
+        />
+        <Field
+          label="Health check URL"
+          htmlFor="sigil-test-url"
+          description='Optional. "Save & test" calls it after STS GetCallerIdentity, to prove access to the target API.'
+          invalid={Boolean(errors.testUrl)}
+          error={errors.testUrl}
+        >
+          <Input
+            id="sigil-test-url"
+            width={60}
+            placeholder="https://monitoring.us-east-1.amazonaws.com/?Action=ListMetrics&Version=2010-08-01"
+            value={jsonData.testUrl ?? ''}
+            onChange={(e) => onOptionsChange(withJsonData(options, { testUrl: e.currentTarget.value }))}
+          />
+        </Field>
+      </section>
+    </Stack>
+  );
+}

@@ -1,0 +1,246 @@
+import '@testing-library/jest-dom';
+import { useState } from 'react';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { config } from '@grafana/runtime';
+import { ConfigEditor } from '../ConfigEditor';
+import type { SigilSettings } from '../config/optionsUpdate';
+import type { SigilJsonData } from '../../shared/settings';
+
+function settings(jsonData: SigilJsonData, extra: Partial<SigilSettings> = {}): SigilSettings {
+  return {
+    id: 1,
+    uid: 'sigil',
+    orgId: 1,
+    name: 'Sigil',
+    type: 'sigil-awsapi-datasource',
+    typeName: 'Sigil (AWS API)',
+    typeLogoUrl: '',
+    access: 'proxy',
+    url: '',
+    user: '',
+    database: '',
+    basicAuth: false,
+    basicAuthUser: '',
+    isDefault: false,
+    readOnly: false,
+    withCredentials: false,
+    jsonData,
+    secureJsonFields: {},
+    secureJsonData: {},
+    ...extra,
+  };
+}
+
+/** Keeps the editor controlled, like Grafana's settings page, and records every change. */
+function renderEditor(initial: SigilSettings) {
+  const changes: SigilSettings[] = [];
+  function Harness() {
+    const [options, setOptions] = useState(initial);
+    return (
+      <ConfigEditor
+        options={options}
+        onOptionsChange={(o) => {
+          changes.push(o);
+          setOptions(o);
+        }}
+      />
+    );
+  }
+  render(<Harness />);
+  return { changes, last: () => changes[changes.length - 1] };
+}
+
+async function openProviderList() {
+  await userEvent.click(screen.getByLabelText(/^Authentication provider/));
+  return screen.getAllByRole('option').map((o) => o.textContent);
+}
+
+const originalProviders = config.awsAllowedAuthProviders;
+const originalAssume = config.awsAssumeRoleEnabled;
+afterEach(() => {
+  config.awsAllowedAuthProviders = originalProviders;
+  config.awsAssumeRoleEnabled = originalAssume;
+});
+
+describe('ConfigEditor: server options', () => {
+  it("offers only the providers the server's [aws] allowed_auth_providers allows", async () => {
+    config.awsAllowedAuthProviders = ['default', 'keys'];
+    renderEditor(settings({}));
+    expect(await openProviderList()).toEqual(['AWS SDK Default', 'Access & secret key']);
+  });
+
+  it("uses Grafana's default list when the server sends none", async () => {
+    config.awsAllowedAuthProviders = [];
+    renderEditor(settings({}));
+    expect(await openProviderList()).toEqual(['AWS SDK Default', 'Access & secret key', 'Credentials file']);
+  });
+
+  it('offers the EC2 IAM role only when the server allows it, ignoring providers Sigil does not know', async () => {
+    config.awsAllowedAuthProviders = ['ec2_iam_role', 'grafana_assume_role', 'default'];
+    renderEditor(settings({}));
+    expect(await openProviderList()).toEqual(['EC2 IAM role', 'AWS SDK Default']);
+  });
+
+  it('starts with the first allowed provider when "default" is not allowed, and shows its fields', () => {
+    config.awsAllowedAuthProviders = ['keys'];
+    renderEditor(settings({}));
+    expect(screen.getByLabelText(/Access key ID/)).toBeInTheDocument();
+    expect(screen.getByLabelText(/Secret access key/)).toBeInTheDocument();
+  });
+
+  it('warns when the saved provider is no longer allowed', () => {
+    config.awsAllowedAuthProviders = ['default'];
+    renderEditor(settings({ authType: 'keys' }));
+    expect(screen.getByText('Authentication provider not allowed')).toBeInTheDocument();
+    expect(screen.getByText(/not allowed by this Grafana server/)).toBeInTheDocument();
+  });
+
+  it('hides Assume Role when the server disables it', () => {
+    config.awsAssumeRoleEnabled = false;
+    renderEditor(settings({}));
+    expect(screen.queryByLabelText(/Assume Role ARN/)).not.toBeInTheDocument();
+  });
+
+  it('shows Assume Role when the server enables it', () => {
+    config.awsAssumeRoleEnabled = true;
+    renderEditor(settings({}));
+    expect(screen.getByLabelText(/Assume Role ARN/)).toBeInTheDocument();
+  });
+});
+
+describe('ConfigEditor: fields by provider', () => {
+  beforeEach(() => {
+    config.awsAllowedAuthProviders = ['default', 'keys', 'credentials', 'ec2_iam_role'];
+    config.awsAssumeRoleEnabled = true;
+  });
+
+  it('shows keys only for "keys" and the profile only for "credentials"', async () => {
+    const { last } = renderEditor(settings({ authType: 'default' }));
+    expect(screen.queryByLabelText(/Access key ID/)).not.toBeInTheDocument();
+    expect(screen.queryByLabelText(/^Credentials profile name/)).not.toBeInTheDocument();
+
+    await openProviderList();
+    await userEvent.click(screen.getByRole('option', { name: 'Credentials file' }));
+    expect(last().jsonData.authType).toBe('credentials');
+    expect(screen.getByLabelText(/^Credentials profile name/)).toBeInTheDocument();
+    expect(screen.queryByLabelText(/Access key ID/)).not.toBeInTheDocument();
+
+    await openProviderList();
+    await userEvent.click(screen.getByRole('option', { name: 'Access & secret key' }));
+    expect(last().jsonData.authType).toBe('keys');
+    expect(screen.getByLabelText(/Access key ID/)).toBeInTheDocument();
+    expect(screen.queryByLabelText(/^Credentials profile name/)).not.toBeInTheDocument();
+  });
+
+  it('writes typed secrets to secureJsonData only', async () => {
+    const { last } = renderEditor(settings({ authType: 'keys' }));
+    await userEvent.type(screen.getByLabelText(/Access key ID/), 'AKIDEXAMPLE');
+    await userEvent.type(screen.getByLabelText(/Secret access key/), 's3cr3t');
+    expect(last().secureJsonData).toEqual({ accessKey: 'AKIDEXAMPLE', secretKey: 's3cr3t' });
+    expect(JSON.stringify(last().jsonData)).not.toContain('s3cr3t');
+  });
+
+  it('shows a stored secret as configured, never its value, and resets it', async () => {
+    const { last } = renderEditor(settings({ authType: 'keys' }, { secureJsonFields: { accessKey: true, secretKey: true } }));
+    const secret = screen.getByLabelText(/Secret access key/) as HTMLInputElement;
+    expect(secret.value).toBe('configured');
+    expect(secret).toBeDisabled();
+    const resets = screen.getAllByRole('button', { name: 'Reset' });
+    expect(resets).toHaveLength(2);
+    await userEvent.click(resets[1]);
+    expect(last().secureJsonFields).toEqual({ accessKey: true, secretKey: false });
+    expect(last().secureJsonData).toEqual({ secretKey: '' });
+    expect((screen.getByLabelText(/Secret access key/) as HTMLInputElement).value).toBe('');
+    // With the secret gone, the editor says it is required, in the backend's words.
+    expect(screen.getByText('secretKey is required with authType "keys"')).toBeInTheDocument();
+  });
+
+  it('shows External ID only while an Assume Role ARN is set, and drops it with the ARN', async () => {
+    const { last } = renderEditor(settings({ authType: 'default' }));
+    expect(screen.queryByLabelText(/External ID/)).not.toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText(/Assume Role ARN/), 'arn:aws:iam::123456789012:role/Reader');
+    await userEvent.type(screen.getByLabelText(/External ID/), 'ext-1');
+    expect(last().jsonData).toMatchObject({ assumeRoleArn: 'arn:aws:iam::123456789012:role/Reader', externalId: 'ext-1' });
+    await userEvent.clear(screen.getByLabelText(/Assume Role ARN/));
+    expect(screen.queryByLabelText(/External ID/)).not.toBeInTheDocument();
+    expect(last().jsonData.externalId).toBeUndefined();
+  });
+});
+
+describe('ConfigEditor: validation (the backend rules)', () => {
+  beforeEach(() => {
+    config.awsAllowedAuthProviders = ['default', 'keys', 'credentials'];
+    config.awsAssumeRoleEnabled = true;
+  });
+
+  it('reports a malformed role ARN, region, service, endpoint and timeout', () => {
+    renderEditor(
+      settings({
+        assumeRoleArn: 'arn:aws:iam:123:role/x',
+        defaultRegion: 'Frankfurt',
+        service: 'Monitoring!',
+        endpoint: 'ftp://example.com',
+        timeoutSeconds: 0,
+      }),
+    );
+    expect(screen.getByText(/is not an IAM role ARN/)).toBeInTheDocument();
+    expect(screen.getByText(/"Frankfurt" is not an AWS region/)).toBeInTheDocument();
+    expect(screen.getByText(/is not a SigV4 signing name/)).toBeInTheDocument();
+    expect(screen.getByText(/only http:\/\/ and https:\/\/ are allowed/)).toBeInTheDocument();
+    expect(screen.getByText('timeoutSeconds must be a number from 1 to 300')).toBeInTheDocument();
+  });
+
+  it('says nothing for valid settings', () => {
+    renderEditor(
+      settings({
+        authType: 'default',
+        defaultRegion: 'eu-west-1',
+        service: 'monitoring',
+        allowedUrls: ['https://monitoring.eu-west-1.amazonaws.com/'],
+        timeoutSeconds: 30,
+      }),
+    );
+    expect(document.querySelectorAll('[role="alert"]')).toHaveLength(0);
+  });
+
+  it('accepts a region typed in that is not in the list', async () => {
+    const { last } = renderEditor(settings({}));
+    await userEvent.type(screen.getByLabelText(/^Default region/), 'xx-future-1{enter}');
+    expect(last().jsonData.defaultRegion).toBe('xx-future-1');
+  });
+
+  it('edits the allowed URL list, validates each entry and warns on a host for another service or region', async () => {
+    const { last } = renderEditor(settings({ defaultRegion: 'us-east-1', service: 'aps' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Add allowed URL' }));
+    await userEvent.type(screen.getByLabelText('Allowed URL 1'), 'https://monitoring.us-east-1.amazonaws.com/');
+    expect(screen.getByText(/does not look like an endpoint of service "aps"/)).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Add allowed URL' }));
+    await userEvent.type(screen.getByLabelText('Allowed URL 2'), 'https://aps-workspaces.eu-west-1.amazonaws.com/');
+    expect(screen.getByText(/is in region eu-west-1, but the default region is us-east-1/)).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Add allowed URL' }));
+    await userEvent.type(screen.getByLabelText('Allowed URL 3'), 'https://user:pw@example.com/');
+    expect(screen.getByText(/must not contain a user name or password/)).toBeInTheDocument();
+    expect(last().jsonData.allowedUrls).toHaveLength(3);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Remove allowed URL 1' }));
+    expect(last().jsonData.allowedUrls).toEqual([
+      'https://aps-workspaces.eu-west-1.amazonaws.com/',
+      'https://user:pw@example.com/',
+    ]);
+    expect(screen.queryByText(/does not look like an endpoint/)).not.toBeInTheDocument();
+  });
+
+  it('labels every input', () => {
+    renderEditor(settings({ authType: 'keys', assumeRoleArn: 'arn:aws:iam::123456789012:role/R', allowedUrls: ['https://a/'] }));
+    const inputs = document.querySelectorAll('input, textarea');
+    expect(inputs.length).toBeGreaterThan(8);
+    for (const input of Array.from(inputs)) {
+      const labelled = input.getAttribute('aria-label') || (input.id && document.querySelector(`label[for="${input.id}"]`));
+      expect({ id: input.id, labelled: Boolean(labelled) }).toEqual({ id: input.id, labelled: true });
+    }
+    expect(within(document.body).getByRole('heading', { name: 'Authentication' })).toBeInTheDocument();
+  });
+});

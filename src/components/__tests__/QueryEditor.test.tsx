@@ -1,0 +1,142 @@
+import '@testing-library/jest-dom';
+import { useState } from 'react';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { QueryEditor, type SigilQueryEditorProps } from '../QueryEditor';
+import type { SigilDataSource } from '../../datasource';
+import { DEFAULT_QUERY, type SigilQuery } from '../../shared/query';
+
+interface FakeSource {
+  postResource: jest.Mock;
+  applyTemplateVariables: jest.Mock;
+}
+
+function fakeDataSource(answer: () => Promise<unknown>): FakeSource {
+  return {
+    postResource: jest.fn(answer),
+    // Stands in for getTemplateSrv: expands $region.
+    applyTemplateVariables: jest.fn((q: SigilQuery) => ({ ...q, url: q.url?.replace('$region', 'eu-west-1') })),
+  };
+}
+
+function renderEditor(initial: SigilQuery, ds: FakeSource = fakeDataSource(async () => ({}))) {
+  const changes: SigilQuery[] = [];
+  const onRunQuery = jest.fn();
+  function Harness() {
+    const [query, setQuery] = useState(initial);
+    const props = {
+      query,
+      onChange: (q: SigilQuery) => {
+        changes.push(q);
+        setQuery(q);
+      },
+      onRunQuery,
+      datasource: ds as unknown as SigilDataSource,
+    } as SigilQueryEditorProps;
+    return <QueryEditor {...props} />;
+  }
+  render(<Harness />);
+  return { changes, onRunQuery, last: () => changes[changes.length - 1] };
+}
+
+const stsQuery: SigilQuery = { refId: 'A', ...DEFAULT_QUERY };
+
+describe('QueryEditor', () => {
+  it('fills an empty new query with STS GetCallerIdentity', () => {
+    const { last } = renderEditor({ refId: 'A' });
+    expect(last()).toEqual({ ...DEFAULT_QUERY, refId: 'A' });
+    expect((screen.getByLabelText('URL') as HTMLInputElement).value).toBe('https://sts.amazonaws.com/');
+    expect((screen.getByLabelText('Form field 1 name') as HTMLInputElement).value).toBe('Action');
+    expect((screen.getByLabelText('Form field 1 value') as HTMLInputElement).value).toBe('GetCallerIdentity');
+  });
+
+  it('does not overwrite a query that has content', () => {
+    const { changes } = renderEditor({ refId: 'A', queryType: 'http', url: 'https://ec2.us-east-1.amazonaws.com/' });
+    expect(changes).toEqual([]);
+  });
+
+  it('shows the UQL text area only for format UQL', async () => {
+    const { last, onRunQuery } = renderEditor(stsQuery);
+    expect(screen.queryByLabelText('UQL')).not.toBeInTheDocument();
+    expect(screen.getByLabelText('Root selector')).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Format'));
+    await userEvent.click(screen.getByRole('option', { name: 'UQL' }));
+    expect(last().format).toBe('uql');
+    expect(onRunQuery).toHaveBeenCalled();
+    expect(screen.queryByLabelText('Root selector')).not.toBeInTheDocument();
+    // Empty UQL is flagged with the query rule's message.
+    expect(screen.getByText(/enter a UQL query/)).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText('UQL'), 'parse-json');
+    expect(last().uql).toBe('parse-json');
+    expect(screen.queryByText(/enter a UQL query/)).not.toBeInTheDocument();
+  });
+
+  it('switches the body editor with the body type', async () => {
+    const { last } = renderEditor(stsQuery);
+    const bodyTypes = within(screen.getByRole('radiogroup', { name: /^Body/ }));
+    await userEvent.click(bodyTypes.getByRole('radio', { name: 'JSON' }));
+    expect(last().bodyType).toBe('json');
+    expect(screen.queryByLabelText('Form field 1 name')).not.toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Body text'));
+    await userEvent.paste('{"Namespace": "AWS/EC2"}');
+    expect(last().body).toBe('{"Namespace": "AWS/EC2"}');
+    await userEvent.click(bodyTypes.getByRole('radio', { name: 'None' }));
+    expect(screen.queryByLabelText('Body text')).not.toBeInTheDocument();
+  });
+
+  it('edits params, headers and columns, and flags a signer-owned header', async () => {
+    const { last } = renderEditor({ ...stsQuery, method: 'GET', bodyType: 'none', form: [] });
+    await userEvent.click(screen.getByRole('button', { name: 'Add parameter' }));
+    await userEvent.type(screen.getByLabelText('Parameter 1 name'), 'MaxResults');
+    await userEvent.type(screen.getByLabelText('Parameter 1 value'), '10');
+    expect(last().params).toEqual([{ key: 'MaxResults', value: '10' }]);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Add header' }));
+    await userEvent.type(screen.getByLabelText('Header 1 name'), 'Authorization');
+    expect(screen.getByText(/is set by the SigV4 signer; remove it/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: /Run\/preview/ })).toBeDisabled();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Add column' }));
+    await userEvent.type(screen.getByLabelText('Column 1 selector'), 'Arn');
+    expect(last().columns).toEqual([{ selector: 'Arn', type: 'string' }]);
+  });
+
+  it('sets time series and pagination options', async () => {
+    const { last } = renderEditor(stsQuery);
+    await userEvent.click(screen.getByLabelText('Time series'));
+    expect(last().timeSeries).toEqual({ enabled: true });
+    await userEvent.click(screen.getByRole('radio', { name: 'Next token' }));
+    expect(last().pagination?.mode).toBe('next_token');
+    expect(screen.getByText(/enter where the next token is in the answer/)).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText('Token path'), 'NextToken');
+    await userEvent.type(screen.getByLabelText('Token field'), 'NextToken');
+    expect(last().pagination).toMatchObject({ mode: 'next_token', tokenPath: 'NextToken', tokenField: 'NextToken' });
+  });
+
+  it('previews the raw answer through the backend resource route, with variables expanded', async () => {
+    const ds = fakeDataSource(async () => ({
+      status: 200,
+      headers: { 'Content-Type': ['text/xml'], 'X-Amzn-Requestid': 'r-1' },
+      body: '<GetCallerIdentityResponse><Arn>arn:aws:iam::123456789012:user/alice</Arn></GetCallerIdentityResponse>',
+    }));
+    renderEditor({ ...stsQuery, url: 'https://sts.$region.amazonaws.com/' }, ds);
+    await userEvent.click(screen.getByRole('button', { name: /Run\/preview/ }));
+    expect(ds.postResource).toHaveBeenCalledTimes(1);
+    const [path, body] = ds.postResource.mock.calls[0];
+    expect(path).toBe('request');
+    expect(body).toMatchObject({ url: 'https://sts.eu-west-1.amazonaws.com/', form: DEFAULT_QUERY.form, format: 'xml' });
+    expect(await screen.findByText('HTTP 200')).toBeInTheDocument();
+    expect(screen.getByLabelText('Response headers').textContent).toContain('Content-Type: text/xml');
+    expect(screen.getByLabelText('Response body').textContent).toContain('user/alice');
+  });
+
+  it("shows the backend's message when the preview fails", async () => {
+    const ds = fakeDataSource(async () => {
+      throw { status: 400, data: { message: 'URL https://evil.example/ is not in the allowed URLs' } };
+    });
+    renderEditor(stsQuery, ds);
+    await userEvent.click(screen.getByRole('button', { name: /Run\/preview/ }));
+    expect(await screen.findByText('Preview failed')).toBeInTheDocument();
+    expect(screen.getByText('URL https://evil.example/ is not in the allowed URLs')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,145 @@
+// Who the data source signs as: auth provider (only those the Grafana server allows), keys, profile,
+// and an optional role to assume.
+import { Alert, Field, Input, SecretInput, Select } from '@grafana/ui';
+import type { SelectableValue } from '@grafana/data';
+import type { AuthType } from '../../shared/settings';
+import { AUTH_TYPE_LABELS, type AwsServerOptions } from './serverOptions';
+import { withJsonData, withSecret, withSecretReset, type SecureKey, type SigilSettings } from './optionsUpdate';
+import type { FieldErrors } from './fieldErrors';
+
+interface Props {
+  options: SigilSettings;
+  onOptionsChange: (options: SigilSettings) => void;
+  server: AwsServerOptions;
+  errors: FieldErrors;
+}
+
+export function effectiveAuthType(options: SigilSettings, server: AwsServerOptions): AuthType {
+  return options.jsonData.authType ?? (server.allowedAuthProviders.includes('default') ? 'default' : server.allowedAuthProviders[0]);
+}
+
+export function AuthSection({ options, onOptionsChange, server, errors }: Props) {
+  const { jsonData } = options;
+  const authType = effectiveAuthType(options, server);
+  const notAllowed = !server.allowedAuthProviders.includes(authType);
+  const providerOptions: Array<SelectableValue<AuthType>> = server.allowedAuthProviders.map((p) => ({
+    value: p,
+    label: AUTH_TYPE_LABELS[p],
+  }));
+  if (notAllowed) {
+    providerOptions.push({ value: authType, label: `${AUTH_TYPE_LABELS[authType] ?? authType} (not allowed)` });
+  }
+
+  const secretField = (key: SecureKey, id: string, label: string, placeholder: string, required: boolean) => (
+    <Field label={label} htmlFor={id} required={required} invalid={Boolean(errors[key])} error={errors[key]}>
+      <SecretInput
+        id={id}
+        width={40}
+        placeholder={placeholder}
+        isConfigured={Boolean(options.secureJsonFields?.[key])}
+        value={options.secureJsonData?.[key] ?? ''}
+        onChange={(e) => onOptionsChange(withSecret(options, key, e.currentTarget.value))}
+        onReset={() => onOptionsChange(withSecretReset(options, key))}
+      />
+    </Field>
+  );
+
+  return (
+    <>
+      <Field
+        label="Authentication provider"
+        htmlFor="sigil-auth-type"
+        description="Which AWS credentials the backend uses. The list is limited by the server's [aws] allowed_auth_providers."
+        invalid={Boolean(errors.authType)}
+        error={errors.authType}
+      >
+        <Select<AuthType>
+          inputId="sigil-auth-type"
+          width={40}
+          options={providerOptions}
+          value={authType}
+          onChange={(v) => onOptionsChange(withJsonData(options, { authType: v.value }))}
+        />
+      </Field>
+      {notAllowed && (
+        <Alert severity="warning" title="Authentication provider not allowed">
+          This Grafana server does not allow &quot;{authType}&quot; ([aws] allowed_auth_providers). Choose another provider.
+        </Alert>
+      )}
+
+      {authType === 'keys' && (
+        <>
+          {secretField('accessKey', 'sigil-access-key', 'Access key ID', 'AKIA…', true)}
+          {secretField('secretKey', 'sigil-secret-key', 'Secret access key', 'secret access key', true)}
+          {secretField('sessionToken', 'sigil-session-token', 'Session token', 'optional, for temporary keys', false)}
+        </>
+      )}
+
+      {authType === 'credentials' && (
+        <Field
+          label="Credentials profile name"
+          htmlFor="sigil-profile"
+          description="Profile in the shared credentials file of the Grafana server; empty means the default profile."
+          invalid={Boolean(errors.profile)}
+          error={errors.profile}
+        >
+          <Input
+            id="sigil-profile"
+            width={40}
+            placeholder="default"
+            value={jsonData.profile ?? ''}
+            onChange={(e) => onOptionsChange(withJsonData(options, { profile: e.currentTarget.value }))}
+          />
+        </Field>
+      )}
+
+      {server.assumeRoleEnabled ? (
+        <>
+          <Field
+            label="Assume Role ARN"
+            htmlFor="sigil-assume-role-arn"
+            description="Optional. The role the credentials above assume through STS before each signed request."
+            invalid={Boolean(errors.assumeRoleArn)}
+            error={errors.assumeRoleArn}
+          >
+            <Input
+              id="sigil-assume-role-arn"
+              width={60}
+              placeholder="arn:aws:iam::123456789012:role/GrafanaReader"
+              value={jsonData.assumeRoleArn ?? ''}
+              onChange={(e) => {
+                const assumeRoleArn = e.currentTarget.value;
+                // An External ID without a role means nothing; drop it with the role.
+                const patch = assumeRoleArn.trim() ? { assumeRoleArn } : { assumeRoleArn, externalId: undefined };
+                onOptionsChange(withJsonData(options, patch));
+              }}
+            />
+          </Field>
+          {Boolean(jsonData.assumeRoleArn?.trim()) && (
+            <Field
+              label="External ID"
+              htmlFor="sigil-external-id"
+              description="Optional. Required by the role's trust policy when it was set up for a third party."
+              invalid={Boolean(errors.externalId)}
+              error={errors.externalId}
+            >
+              <Input
+                id="sigil-external-id"
+                width={40}
+                value={jsonData.externalId ?? ''}
+                onChange={(e) => onOptionsChange(withJsonData(options, { externalId: e.currentTarget.value }))}
+              />
+            </Field>
+          )}
+        </>
+      ) : (
+        jsonData.assumeRoleArn && (
+          <Alert severity="warning" title="Assume role disabled">
+            This Grafana server disables assuming roles ([aws] assume_role_enabled = false); the role {jsonData.assumeRoleArn} is
+            not used.
+          </Alert>
+        )
+      )}
+    </>
+  );
+}

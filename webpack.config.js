@@ -51,7 +51,6 @@ function fillPlaceholders(content) {
     .replace(/%PLUGIN_ID%/g, pluginJson.id);
 }
 
-/** Options shared with the browser-test harness build (e2e/browser/webpack.config.js). */
 function swcRule(target) {
   return {
     test: /\.[tj]sx?$/,
@@ -102,5 +101,3 @@ module.exports = (_env, argv) => {
     performance: { hints: false },
   };
 };
-
-module.exports.swcRule = swcRule;

@@ -41,7 +41,8 @@ export function registerSecret(value: string | undefined): void {
   if (value && value.length >= 8) secretValues.add(value);
 }
 
-function maskText(text: string): string {
+/** `text` with registered secret values and SigV4 credentials/signatures replaced. */
+export function maskText(text: string): string {
   let out = text;
   for (const s of secretValues) {
     if (out.includes(s)) out = out.split(s).join(REDACTED);

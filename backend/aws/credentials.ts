@@ -41,6 +41,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const DEFAULT_REFRESH_WINDOW_MS = 5 * 60_000;
 const DEFAULT_MIN_REMAINING_MS = 15_000;
+const BACKGROUND_RETRY_MS = 5_000;
 
 /** The base credentials provider for the settings' auth type (no AssumeRole). */
 export function baseProvider(settings: Settings): AwsCredentialIdentityProvider {
@@ -82,6 +83,7 @@ class CachedCredentials implements CredentialSource {
   private obtainedAt = 0;
   private inflight?: Promise<AwsCredentialIdentity>;
   private calls = 0;
+  private lastBackgroundFailure = -Infinity;
   private readonly now: () => number;
   private readonly refreshWindowMs: number;
   private readonly minRemainingMs: number;
@@ -113,8 +115,13 @@ class CachedCredentials implements CredentialSource {
       const lead = Math.min(this.refreshWindowMs, (expires - this.obtainedAt) / 3);
       if (now < expires - lead) return cur;
       if (now < expires - Math.min(this.minRemainingMs, (expires - this.obtainedAt) / 6)) {
-        // Still valid: answer now, refresh in the background (failures surface on the next call).
-        this.refresh().catch(() => undefined);
+        // Still valid: answer now, refresh in the background. A failed background refresh is retried at
+        // most every few seconds, and surfaces only if the credentials actually run out.
+        if (!this.inflight && now - this.lastBackgroundFailure >= BACKGROUND_RETRY_MS) {
+          this.refresh().catch(() => {
+            this.lastBackgroundFailure = this.now();
+          });
+        }
         return cur;
       }
     }

@@ -186,3 +186,23 @@ describe('retries, caps and timeouts', () => {
     await srv.close();
   });
 });
+
+describe('caller headers', () => {
+  it('cannot override the signature, host or framing', async () => {
+    const srv = await countingServer((_req, res) => res.end('ok'));
+    const proxy = proxyFor(settingsFor([`http://127.0.0.1:${srv.port}/`]));
+    await proxy.send({
+      method: 'POST', url: `http://127.0.0.1:${srv.port}/x`, body: 'abc',
+      headers: { Authorization: 'Bearer stolen', Host: 'evil.example', 'Content-Length': '999', 'X-Amz-Date': '19700101T000000Z', 'X-Custom': 'kept' },
+    });
+    const h = srv.seen[0].headers;
+    expect(h.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
+    expect(h.authorization).toMatch(/SignedHeaders=host;x-amz-date;x-custom,/);
+    expect(h.host).toBe(`127.0.0.1:${srv.port}`);
+    expect(h['content-length']).toBe('3');
+    expect(h['x-amz-date']).not.toBe('19700101T000000Z');
+    expect(h['x-custom']).toBe('kept');
+    proxy.dispose();
+    await srv.close();
+  });
+});

@@ -35,6 +35,15 @@ function flattenHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
   return out;
 }
 
+/** Headers the proxy owns (signature, framing, host) are dropped from what the caller passed. */
+const OWNED_HEADERS = new Set(['host', 'authorization', 'x-amz-date', 'x-amz-security-token', 'content-length', 'transfer-encoding', 'connection', 'expect', 'user-agent']);
+
+function callerHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) if (!OWNED_HEADERS.has(k.toLowerCase())) out[k] = v;
+  return out;
+}
+
 function isThrottled(res: RawResponse): boolean {
   if (res.status === 429) return true;
   if (res.status !== 400 && res.status !== 503) return false;
@@ -46,8 +55,6 @@ export class AwsSigningProxy implements SigningProxy {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
   private readonly opts: Required<ProxyOptions>;
-  /** Requests actually written to the network (after the guard), for tests and benchmarks. */
-  sentCount = 0;
 
   constructor(private readonly settings: Settings, private readonly credentials: CredentialSource, options: ProxyOptions = {}) {
     // The STS endpoint is always allowed: it is where the credentials are checked (health, AssumeRole).
@@ -125,14 +132,13 @@ export class AwsSigningProxy implements SigningProxy {
   private async sendOnce(request: OutgoingRequest, method: string, url: URL, body: Uint8Array | undefined): Promise<RawResponse> {
     const creds = await this.credentials.get();
     const target = resolveTarget(url, { service: this.settings.service, region: this.settings.region }, { service: request.service, region: request.region });
-    const signed = await signRequest({ method, url, headers: request.headers ?? {}, body, target, credentials: creds });
+    const signed = await signRequest({ method, url, headers: callerHeaders(request.headers), body, target, credentials: creds });
     const headers: Record<string, string> = { ...signed.headers, 'user-agent': this.opts.userAgent };
     if (body && body.length > 0) headers['content-length'] = String(body.length);
     const where = `${url.origin}${url.pathname}`;
     const timeoutMs = this.settings.timeoutMs;
     const maxBytes = this.settings.maxResponseBytes;
     const lib = url.protocol === 'https:' ? https : http;
-    this.sentCount++;
     return new Promise<RawResponse>((resolve, reject) => {
       let settled = false;
       const fail = (e: SigilError): void => {

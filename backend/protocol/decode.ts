@@ -2,6 +2,7 @@
 // messages Grafana expects. Decoding is total: a missing or odd field gets its zero value, never a throw,
 // except that jsonData which is not a JSON object is kept as `{}` with the raw text for the settings
 // parser to report.
+import { maskText } from '../log';
 import type {
   CallResourceRequest,
   CallResourceResponse,
@@ -146,8 +147,8 @@ export function decodeCallResourceRequest(raw: Raw): CallResourceRequest {
 export function encodeCheckHealthResult(result: CheckHealthResult): Record<string, unknown> {
   return {
     status: result.status,
-    message: result.message,
-    jsonDetails: result.jsonDetails === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(result.jsonDetails)),
+    message: maskText(result.message),
+    jsonDetails: result.jsonDetails === undefined ? Buffer.alloc(0) : Buffer.from(maskText(JSON.stringify(result.jsonDetails))),
   };
 }
 

@@ -47,7 +47,11 @@ describe('PluginServer', () => {
       }),
       checkHealth: async () => ({ status: 'OK', message: 'fine', jsonDetails: { ok: true } }),
       callResource: async (req, send) => {
-        if (req.path === 'throw') throw new Error('boom with secretKey=abc');
+        if (req.path === 'throw') throw new Error('boom');
+        if (req.path === 'throw-late') {
+          send({ code: 200, headers: {}, body: Buffer.from('half') });
+          throw new Error('late boom');
+        }
         send({ code: 200, headers: {}, body: Buffer.from('part1,') });
         send({ code: 200, headers: {}, body: Buffer.from('part2') });
       },
@@ -95,6 +99,28 @@ describe('PluginServer', () => {
     expect((res.responses as Record<string, Raw>).LOST.error).toMatch(/no response for query "LOST"/);
   });
 
+  it('masks the data source secrets in errors, health answers and logs', async () => {
+    const secret = 'sEcReT/Value+ThatMustNotLeak1234';
+    const pluginContext = { dataSourceInstanceSettings: { uid: 'x', decryptedSecureJsonData: { secretKey: secret } } };
+    handlers.queryData = async () => ({ responses: { A: { frames: [], error: `signing with ${secret} failed`, status: 400, errorSource: 'plugin' } } });
+    handlers.checkHealth = async () => ({ status: 'ERROR', message: `bad key ${secret}`, jsonDetails: { echo: secret } });
+    const res = await call(make(loadProtocol().data), 'QueryData', { pluginContext, queries: [query('A')] });
+    const health = await call(make(loadProtocol().diagnostics), 'CheckHealth', { pluginContext });
+    const all = JSON.stringify([res, health.message, (health.jsonDetails as Buffer).toString(), logLines]);
+    expect((res.responses as Record<string, Raw>).A.error).toBe('signing with [redacted] failed');
+    expect(all).not.toContain(secret);
+  });
+
+  it('keeps the frames that come with an error (partial results)', async () => {
+    handlers.queryData = async () => ({
+      responses: { A: { frames: [{ fields: [{ name: 'v', type: 'number', values: [1] }] }], error: 'page 2 failed', status: 502, errorSource: 'downstream' } },
+    });
+    const res = await call(make(loadProtocol().data), 'QueryData', { queries: [query('A')] });
+    const a = (res.responses as Record<string, Raw>).A;
+    expect(a).toMatchObject({ error: 'page 2 failed', status: 502, errorSource: 'downstream' });
+    expect(tableFromIPC((a.frames as Buffer[])[0]).numRows).toBe(1);
+  });
+
   it('reports SERVING for the "plugin" health service', async () => {
     expect(await call(make(loadProtocol().health), 'Check', { service: 'plugin' })).toEqual({ status: 'SERVING' });
   });
@@ -124,6 +150,7 @@ describe('PluginServer', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0].code).toBe(500);
     expect((failed[0].body as Buffer).toString()).toContain('boom');
+    await expect(collect('throw-late')).rejects.toMatchObject({ code: status.INTERNAL, details: expect.stringContaining('late boom') });
   });
 
   it('drains in-flight calls on Shutdown before reporting it', async () => {

@@ -19,10 +19,10 @@ import {
   encodeCallResourceResponse,
   encodeCheckHealthResult,
 } from './decode';
-import type { DataResponse, PluginHandlers } from './types';
+import type { DataResponse, PluginContext, PluginHandlers } from './types';
 import { ProtocolMetrics } from './metrics';
 import { encodeFrame } from '../frames/arrow';
-import { redact, type Logger } from '../log';
+import { maskText, redact, registerSecret, type Logger } from '../log';
 import type { BoundAddress, ListenTarget } from './handshake';
 
 type Raw = Record<string, unknown>;
@@ -46,20 +46,40 @@ export interface PluginServerOptions {
   onShutdown: (reason: string) => void;
 }
 
-/** One protobuf DataResponse per refId: frames encoded to Arrow, or the error. */
+/** Registers the data source's secrets with the logger, so no log line or error text can carry them. */
+function guardSecrets<T extends { pluginContext: PluginContext }>(req: T): T {
+  for (const value of Object.values(req.pluginContext.dataSourceInstanceSettings?.decryptedSecureJsonData ?? {})) {
+    registerSecret(value);
+  }
+  return req;
+}
+
+/**
+ * One protobuf DataResponse per refId: the frames as Arrow bytes, and the error if any (Grafana shows
+ * frames that came with an error too). A frame that cannot be encoded becomes this refId's error.
+ */
 export function encodeDataResponse(refId: string, resp: DataResponse, log: Logger): Raw {
-  const base = { jsonMeta: Buffer.alloc(0), format: 'ARROW' };
-  if (resp.error !== undefined && resp.error !== '') {
-    return { ...base, frames: [], error: resp.error, status: resp.status ?? 500, errorSource: resp.errorSource ?? 'plugin' };
-  }
+  let frames: Buffer[] = [];
+  let encodeError = '';
   try {
-    const frames = resp.frames.map((f) => Buffer.from(encodeFrame({ ...f, refId: f.refId ?? refId })));
-    return { ...base, frames, error: '', status: resp.status ?? 200, errorSource: '' };
+    frames = resp.frames.map((f) => {
+      const bytes = encodeFrame({ ...f, refId: f.refId ?? refId });
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    });
   } catch (e) {
-    const message = `the result could not be encoded as a data frame: ${(e as Error).message}`;
-    log.error('frame encoding failed', { refId, error: message });
-    return { ...base, frames: [], error: message, status: 500, errorSource: 'plugin' };
+    encodeError = `the result could not be encoded as a data frame: ${(e as Error).message}`;
+    log.error('frame encoding failed', { refId, error: encodeError });
   }
+  const handlerError = resp.error ? maskText(resp.error) : '';
+  const error = [handlerError, encodeError].filter(Boolean).join('; ');
+  return {
+    frames,
+    error,
+    status: handlerError ? resp.status ?? 500 : encodeError ? 500 : resp.status ?? 200,
+    errorSource: error ? (handlerError ? resp.errorSource ?? 'plugin' : 'plugin') : '',
+    jsonMeta: Buffer.alloc(0),
+    format: 'ARROW',
+  };
 }
 
 export class PluginServer {
@@ -147,7 +167,7 @@ export class PluginServer {
     const { handlers, log } = this.options;
     return {
       QueryData: this.unary('QueryData', async (raw) => {
-        const req = decodeQueryDataRequest(raw);
+        const req = guardSecrets(decodeQueryDataRequest(raw));
         const result = await handlers.queryData(req);
         const responses: Record<string, Raw> = {};
         for (const q of req.queries) {
@@ -168,7 +188,7 @@ export class PluginServer {
     const { handlers } = this.options;
     return {
       CheckHealth: this.unary('CheckHealth', async (raw) =>
-        encodeCheckHealthResult(await handlers.checkHealth(decodeCheckHealthRequest(raw))),
+        encodeCheckHealthResult(await handlers.checkHealth(guardSecrets(decodeCheckHealthRequest(raw)))),
       ),
       CollectMetrics: this.unary('CollectMetrics', async () => ({
         metrics: { prometheus: Buffer.from(this.metrics.prometheusText()) },
@@ -181,7 +201,7 @@ export class PluginServer {
     return {
       CallResource: (call: ServerWritableStream<Raw, Raw>) => {
         const started = process.hrtime.bigint();
-        const req = decodeCallResourceRequest(call.request ?? {});
+        const req = guardSecrets(decodeCallResourceRequest(call.request ?? {}));
         let sent = 0;
         handlers
           .callResource(req, (resp) => {
@@ -207,7 +227,8 @@ export class PluginServer {
                 }));
                 call.end();
               } else {
-                call.destroy(Object.assign(new Error(message), { code: grpcStatus.INTERNAL }));
+                // Part of the answer is out: end the stream with an error status (grpc-js's way is 'error').
+                call.emit('error', { code: grpcStatus.INTERNAL, details: `CallResource: ${message}` });
               }
             },
           );

@@ -73,7 +73,9 @@ export function parseAwsError(res: IncomingResponse): AwsErrorInfo {
   const header = Object.entries(res.headers).find(([k]) => k.toLowerCase() === 'x-amzn-errortype')?.[1];
   info.code = info.code ?? shortCode(str(header));
   if (!info.code && !info.message && text !== '') {
-    info.message = text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+    // An HTML error page: keep its words, not its markup.
+    const plain = /^<(!doctype|html)/i.test(text) ? text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() : text;
+    info.message = plain.length > MAX_TEXT ? `${plain.slice(0, MAX_TEXT)}…` : plain;
   }
   return info;
 }

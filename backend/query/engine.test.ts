@@ -163,6 +163,14 @@ describe('query engine', () => {
     ]);
   });
 
+  it('reads an empty answer (204, DELETE) as an empty result in any format', async () => {
+    const { run } = engine(() => ({ status: 204, body: '' }));
+    for (const format of ['auto', 'json', 'xml', 'csv'] as const) {
+      const [frame] = await run({ url: 'https://a.amazonaws.com/', method: 'DELETE', format });
+      expect(frame.fields).toEqual([]);
+    }
+  });
+
   it('never puts the data source secret into a frame', async () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     const { run } = engine(() => ({ headers: JSON_HEADERS, body: JSON.stringify([{ echoed: `key=${secret}` }]) }), { secretKey: secret });

@@ -87,6 +87,10 @@ async function readPage(q: ResolvedQuery, uql: UqlQuery | undefined, res: Incomi
   let format: DataFormat;
   let rows: Row[];
   let doc: unknown;
+  if (text.trim() === '') {
+    // An empty answer (204, HEAD, a DELETE) is an empty result, whatever the format.
+    return { rows: [], format: q.format === 'csv' || q.format === 'tsv' ? q.format : 'json' };
+  }
   if (q.format === 'uql') {
     rows = await evaluateUql(uql as UqlQuery, { text, contentType });
     format = paging ? detectFormat(contentType, text) : 'json';

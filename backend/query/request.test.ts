@@ -50,6 +50,11 @@ describe('buildRequest', () => {
     expect(r.url).toBe('https://s3.amazonaws.com/b?list-type=2&continuation-token=abc');
   });
 
+  it('passes SigV4 service and region overrides', () => {
+    expect(build({ url: 'https://x/', service: 'sqs', region: 'eu-west-1' })).toMatchObject({ service: 'sqs', region: 'eu-west-1' });
+    expect(build({ url: 'https://x/' })).not.toHaveProperty('service');
+  });
+
   it('encodes like SigV4 does', () => {
     expect(encodeRfc3986("~-_.!*'() /")).toBe("~-_.%21%2A%27%28%29%20%2F");
   });

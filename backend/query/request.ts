@@ -121,7 +121,17 @@ export function buildRequest(q: ResolvedQuery, opts: BuildOptions): OutgoingRequ
       break;
     }
   }
-  return body === undefined ? { method: q.method, url, headers } : { method: q.method, url, headers, body };
+  const request: OutgoingRequest = { method: q.method, url, headers };
+  if (body !== undefined) {
+    request.body = body;
+  }
+  if (q.service !== '') {
+    request.service = q.service;
+  }
+  if (q.region !== '') {
+    request.region = q.region;
+  }
+  return request;
 }
 
 /** What the frame's meta.executedQueryString shows: method and URL, no headers (they may carry keys). */

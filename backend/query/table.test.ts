@@ -23,6 +23,16 @@ describe('rows and columns', () => {
     expect(fields.find((f) => f.name === 'extra')?.values).toEqual([null, 'late']);
   });
 
+  it('keeps an object nested deeper than 32 levels as one JSON text, and an empty object as null', () => {
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 40; i++) deep = { n: deep };
+    const fields = autoFields([{ deep, empty: {} }]);
+    expect(fields[0].name).toBe(`deep${'.n'.repeat(32)}`);
+    expect(fields[0].type).toBe('string');
+    expect(JSON.parse(fields[0].values[0] as string)).toHaveProperty('n.n.n.n.n.n.n.n.leaf', 1);
+    expect(fields[1]).toEqual({ name: 'empty', type: 'string', values: [null] });
+  });
+
   it('mixed types become text; CSV text is read as numbers only when plainly decimal', () => {
     expect(autoFields([{ a: 1 }, { a: 'x' }])[0]).toEqual({ name: 'a', type: 'string', values: ['1', 'x'] });
     const csv = autoFields([{ n: '1.5', id: '007', e: '' }, { n: '-2', id: '008', e: '3' }], true);

@@ -21,22 +21,18 @@ function isPlainObject(v: unknown): v is Row {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
+function isEmptyObject(v: Row): boolean {
+  for (const k in v) {
+    if (Object.prototype.hasOwnProperty.call(v, k)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Flattening stops at this depth; deeper objects stay one JSON value. */
 const MAX_FLATTEN_DEPTH = 32;
 
-/** Nested objects become dotted keys; arrays and scalars stay values. */
-export function flattenRow(row: Row, prefix = '', out: Row = {}, depth = 0): Row {
-  for (const key of Object.keys(row)) {
-    const value = row[key];
-    const name = prefix === '' ? key : `${prefix}.${key}`;
-    if (isPlainObject(value) && Object.keys(value).length > 0 && depth < MAX_FLATTEN_DEPTH) {
-      flattenRow(value, name, out, depth + 1);
-    } else {
-      out[name] = isPlainObject(value) ? null : value;
-    }
-  }
-  return out;
-}
 
 // A plain decimal without leading zeros (so account ids like 000123 stay strings).
 const STRICT_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
@@ -237,21 +233,43 @@ function inferType(values: unknown[], inferFromText: boolean): ColumnType {
  * for JSON and XML text stays text (XML has no types, and ids such as account numbers must keep their digits).
  */
 export function autoFields(rows: Row[], inferFromText = false): Field[] {
+  // Values go straight into their columns (no flattened copy of each row), which keeps memory near the
+  // size of the parsed answer on large results.
   const columns = new Map<string, unknown[]>();
-  for (let i = 0; i < rows.length; i++) {
-    const flat = flattenRow(rows[i]);
-    for (const key of Object.keys(flat)) {
-      let values = columns.get(key);
-      if (!values) {
-        values = new Array(rows.length).fill(null);
-        columns.set(key, values);
-      }
-      values[i] = flat[key];
+  const put = (name: string, row: number, value: unknown) => {
+    let values = columns.get(name);
+    if (!values) {
+      values = new Array(rows.length).fill(null);
+      columns.set(name, values);
     }
+    values[row] = value;
+  };
+  const visit = (obj: Row, prefix: string, row: number, depth: number) => {
+    for (const key in obj) {
+      if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+        continue;
+      }
+      const value = obj[key];
+      const name = prefix === '' ? key : `${prefix}.${key}`;
+      if (!isPlainObject(value)) {
+        put(name, row, value);
+      } else if (isEmptyObject(value)) {
+        put(name, row, null);
+      } else if (depth < MAX_FLATTEN_DEPTH) {
+        visit(value, name, row, depth + 1);
+      } else {
+        put(name, row, value); // too deep to flatten: one JSON text
+      }
+    }
+  };
+  for (let i = 0; i < rows.length; i++) {
+    visit(rows[i], '', i, 0);
   }
-  return [...columns.entries()].map(([name, raw]) => {
-    const type = inferType(raw, inferFromText);
-    const values = raw.map((v) => (convert(v, type) ?? null));
-    return { name, type, values };
+  return [...columns.entries()].map(([name, values]) => {
+    const type = inferType(values, inferFromText);
+    for (let i = 0; i < values.length; i++) {
+      values[i] = convert(values[i], type) ?? null;
+    }
+    return { name, type, values: values as FieldValue[] };
   });
 }

@@ -26,9 +26,14 @@ import (
 var executable = filepath.Join("..", "..", "dist", "gpx_sigil_linux_amd64")
 
 // requireExecutable skips when the plugin is not built, unless CI or SIGIL_REQUIRE_DIST asks for it.
+// SIGIL_PLUGIN_EXECUTABLE runs the proofs against another build (e.g. a qemu wrapper for the arm64 one).
 func requireExecutable(t *testing.T) string {
 	t.Helper()
-	abs, _ := filepath.Abs(executable)
+	path := executable
+	if p := os.Getenv("SIGIL_PLUGIN_EXECUTABLE"); p != "" {
+		path = p
+	}
+	abs, _ := filepath.Abs(path)
 	if _, err := os.Stat(abs); err != nil {
 		if os.Getenv("CI") != "" || os.Getenv("SIGIL_REQUIRE_DIST") != "" {
 			t.Fatalf("plugin executable %s is missing (run `npm run build:backend`): %v", abs, err)

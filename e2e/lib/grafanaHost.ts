@@ -1,7 +1,7 @@
 // Runs the plugin executable under Grafana's own plugin client: builds e2e/grafana-host's CLI once (go build,
 // rebuilt when a Go source is newer than the binary) and feeds it a script. See e2e/grafana-host/README.md.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -127,7 +127,10 @@ function newestMtime(dir: string): number {
 export function ensureGrafanaHostBinary(): string {
   if (existsSync(HOST_BIN) && statSync(HOST_BIN).mtimeMs >= newestMtime(HOST_DIR)) return HOST_BIN;
   mkdirSync(join(REPO_ROOT, 'e2e', '.bin'), { recursive: true });
-  execFileSync('go', ['build', '-o', HOST_BIN, './cmd/grafana-host'], { cwd: HOST_DIR, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Build beside and rename: test runs in other shells may be using or building the same binary.
+  const tmp = `${HOST_BIN}.${process.pid}.tmp`;
+  execFileSync('go', ['build', '-o', tmp, './cmd/grafana-host'], { cwd: HOST_DIR, stdio: ['ignore', 'inherit', 'inherit'] });
+  renameSync(tmp, HOST_BIN);
   return HOST_BIN;
 }
 

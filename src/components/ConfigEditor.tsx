@@ -1,10 +1,10 @@
 // Data source settings page: authentication, connection, allowed URLs. Problems are shown inline with the
 // backend's own rules; "Save & test" then runs the backend health check (STS GetCallerIdentity).
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { Alert, Divider, Field, Input, Stack, Text } from '@grafana/ui';
 import type { SigilJsonData, SigilSecureJsonData } from '../shared/settings';
-import { AuthSection } from './config/AuthSection';
+import { AuthSection, effectiveAuthType } from './config/AuthSection';
 import { ConnectionSection } from './config/ConnectionSection';
 import { AllowedUrlsEditor } from './config/AllowedUrlsEditor';
 import { allowedUrlErrors, fieldErrors } from './config/fieldErrors';
@@ -15,6 +15,14 @@ export type ConfigEditorProps = DataSourcePluginOptionsEditorProps<SigilJsonData
 
 export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
   const server = useMemo(readAwsServerOptions, []);
+  // An unset authType means "default" to the backend; when the server does not allow that, store the
+  // provider the editor shows instead, so what is saved is what is seen.
+  const unsetAndDisallowed = !options.jsonData.authType && !server.allowedAuthProviders.includes('default');
+  useEffect(() => {
+    if (unsetAndDisallowed) {
+      onOptionsChange(withJsonData(options, { authType: effectiveAuthType(options, server) }));
+    }
+  }, [unsetAndDisallowed, options, onOptionsChange, server]);
   const errors = fieldErrors(options, server);
   const { jsonData } = options;
   const allowedUrls = jsonData.allowedUrls ?? [];
@@ -49,29 +57,31 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
         <Text color="secondary" element="p">
           The backend signs and sends requests only to URLs that start with one of these prefixes.
         </Text>
-        {errors.allowedUrls && <Alert severity="error" title={errors.allowedUrls} />}
-        <AllowedUrlsEditor
-          urls={allowedUrls}
-          service={jsonData.service?.trim() || undefined}
-          region={jsonData.defaultRegion?.trim() || undefined}
-          errors={allowedUrlErrors(errors, allowedUrls.length)}
-          onChange={(urls) => onOptionsChange(withJsonData(options, { allowedUrls: urls }))}
-        />
-        <Field
-          label="Health check URL"
-          htmlFor="sigil-test-url"
-          description='Optional. "Save & test" calls it after STS GetCallerIdentity, to prove access to the target API.'
-          invalid={Boolean(errors.testUrl)}
-          error={errors.testUrl}
-        >
-          <Input
-            id="sigil-test-url"
-            width={60}
-            placeholder="https://monitoring.us-east-1.amazonaws.com/?Action=ListMetrics&Version=2010-08-01"
-            value={jsonData.testUrl ?? ''}
-            onChange={(e) => onOptionsChange(withJsonData(options, { testUrl: e.currentTarget.value }))}
+        <Stack direction="column" gap={2}>
+          {errors.allowedUrls && <Alert severity="error" title={errors.allowedUrls} />}
+          <AllowedUrlsEditor
+            urls={allowedUrls}
+            service={jsonData.service?.trim() || undefined}
+            region={jsonData.defaultRegion?.trim() || undefined}
+            errors={allowedUrlErrors(errors, allowedUrls.length)}
+            onChange={(urls) => onOptionsChange(withJsonData(options, { allowedUrls: urls }))}
           />
-        </Field>
+          <Field
+            label="Health check URL"
+            htmlFor="sigil-test-url"
+            description='Optional. "Save & test" calls it after STS GetCallerIdentity, to prove access to the target API.'
+            invalid={Boolean(errors.testUrl)}
+            error={errors.testUrl}
+          >
+            <Input
+              id="sigil-test-url"
+              width={60}
+              placeholder="https://monitoring.us-east-1.amazonaws.com/?Action=ListMetrics&Version=2010-08-01"
+              value={jsonData.testUrl ?? ''}
+              onChange={(e) => onOptionsChange(withJsonData(options, { testUrl: e.currentTarget.value }))}
+            />
+          </Field>
+        </Stack>
       </section>
     </Stack>
   );

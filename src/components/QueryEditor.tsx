@@ -52,7 +52,7 @@ function splitList(text: string): string[] {
     .filter((s) => s !== '');
 }
 
-export function QueryEditor({ query, onChange, onRunQuery, datasource }: SigilQueryEditorProps) {
+export function QueryEditor({ query, onChange, onRunQuery, datasource, range }: SigilQueryEditorProps) {
   useEffect(() => {
     if (isBlank(query)) {
       onChange({ ...DEFAULT_QUERY, ...query });
@@ -203,7 +203,10 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: SigilQu
       <PreviewPanel
         datasource={datasource}
         disabled={problems.length > 0}
-        buildRequest={() => datasource.applyTemplateVariables(q, {})}
+        buildRequest={() => ({
+          query: datasource.applyTemplateVariables(q, {}),
+          timeRange: range ? { from: range.from.valueOf(), to: range.to.valueOf() } : undefined,
+        })}
       />
     </Stack>
   );

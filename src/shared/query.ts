@@ -92,6 +92,10 @@ export interface SigilQuery extends DataQuery {
   pagination?: PaginationOptions;
   /** With format `uql`. */
   uql?: string;
+  /** SigV4 service for this query, e.g. `sqs` (default: the data source's service, else inferred from the host). */
+  service?: string;
+  /** SigV4 region for this query (default: inferred from a standard AWS host, else the data source's region). */
+  region?: string;
 }
 
 export const DEFAULT_MAX_PAGES = 10;
@@ -126,7 +130,7 @@ export function resolveQuery(q: SigilQuery): ResolvedQuery {
   return {
     refId: q.refId,
     queryType: q.queryType ?? 'http',
-    method: q.method ?? (q.bodyType && q.bodyType !== 'none' ? 'POST' : 'GET'),
+    method: (q.method?.toUpperCase() as HttpMethod | undefined) ?? (q.bodyType && q.bodyType !== 'none' ? 'POST' : 'GET'),
     url: q.url ?? '',
     params: q.params ?? [],
     headers: q.headers ?? [],
@@ -146,6 +150,8 @@ export function resolveQuery(q: SigilQuery): ResolvedQuery {
       maxRows: p.maxRows ?? DEFAULT_MAX_ROWS,
     },
     uql: q.uql ?? '',
+    service: q.service?.trim() ?? '',
+    region: q.region?.trim() ?? '',
   };
 }
 
@@ -209,6 +215,12 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
       problems.push({ path: `columns[${i}].type`, message: `type must be one of ${COLUMN_TYPES.join(', ')}` });
     }
   });
+  if (q.service !== '' && !/^[a-z0-9-]+$/.test(q.service)) {
+    problems.push({ path: 'service', message: 'the SigV4 service is a lowercase name such as monitoring, sqs, aps' });
+  }
+  if (q.region !== '' && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(q.region)) {
+    problems.push({ path: 'region', message: 'the region looks like us-east-1' });
+  }
   if (q.format === 'uql' && q.uql.trim() === '') {
     problems.push({ path: 'uql', message: 'enter a UQL query, e.g. parse-json | project "name"' });
   }

@@ -119,6 +119,10 @@ describe('AWS errors', () => {
       .toEqual({ code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' });
     expect(parseAwsError(res(404, '<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>'))).toEqual({ code: 'NoSuchBucket', message: 'The specified bucket does not exist' });
   });
+  it('keeps the words of an HTML error page', () => {
+    expect(parseAwsError(res(500, '<!doctype html>\n<title>500 Internal Server Error</title>\n<p>The server failed.</p>')).message).toBe('500 Internal Server Error The server failed.');
+  });
+
   it('falls back to the text, capped', () => {
     expect(parseAwsError(res(500, 'x'.repeat(1000))).message?.length).toBeLessThan(310);
   });

@@ -23,7 +23,9 @@ var Handshake = goplugin.HandshakeConfig{
 	MagicCookieValue: grpcplugin.MagicCookieValue,
 }
 
-// PluginSet is the versioned plugin set Grafana dispenses from a backend plugin.
+// PluginSet is the versioned plugin set Grafana's client registers for external plugins
+// (pkg/plugins/backendplugin/grpcplugin: the SDK's plugins; Grafana's internal renderer and secrets
+// manager plugins are left out).
 func PluginSet() map[int]goplugin.PluginSet {
 	return map[int]goplugin.PluginSet{
 		grpcplugin.ProtocolVersion: {
@@ -31,6 +33,8 @@ func PluginSet() map[int]goplugin.PluginSet {
 			"resource":    &grpcplugin.ResourceGRPCPlugin{},
 			"data":        &grpcplugin.DataGRPCPlugin{},
 			"stream":      &grpcplugin.StreamGRPCPlugin{},
+			"admission":   &grpcplugin.AdmissionGRPCPlugin{},
+			"conversion":  &grpcplugin.ConversionGRPCPlugin{},
 		},
 	}
 }

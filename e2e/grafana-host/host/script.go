@@ -68,14 +68,14 @@ type Call struct {
 
 // Field is a decoded data.Field.
 type Field struct {
-	Name    string            `json:"name"`
-	Type    string            `json:"type"` // time | number | string | boolean | other
-	GoType  string            `json:"goType"`
-	Labels  map[string]string `json:"labels,omitempty"`
-	Config  *data.FieldConfig `json:"config,omitempty"`
-	Values  []interface{}     `json:"values"`
-	Nulls   int               `json:"nulls"`
-	Length  int               `json:"length"`
+	Name   string            `json:"name"`
+	Type   string            `json:"type"` // time | number | string | boolean | other
+	GoType string            `json:"goType"`
+	Labels map[string]string `json:"labels,omitempty"`
+	Config *data.FieldConfig `json:"config,omitempty"`
+	Values []interface{}     `json:"values"`
+	Nulls  int               `json:"nulls"`
+	Length int               `json:"length"`
 }
 
 // Frame is a decoded data.Frame (time values as epoch milliseconds).
@@ -99,9 +99,9 @@ type DataResponse struct {
 
 // Result is the outcome of one call. GRPCError is set when the call itself failed.
 type Result struct {
-	Kind      string `json:"kind"`
-	GRPCError string `json:"grpcError,omitempty"`
-	GRPCCode  string `json:"grpcCode,omitempty"`
+	Kind      string  `json:"kind"`
+	GRPCError string  `json:"grpcError,omitempty"`
+	GRPCCode  string  `json:"grpcCode,omitempty"`
 	ElapsedMS float64 `json:"elapsedMs"`
 	// checkHealth
 	Status      string          `json:"status,omitempty"`
@@ -110,11 +110,11 @@ type Result struct {
 	// queryData
 	Responses map[string]DataResponse `json:"responses,omitempty"`
 	// callResource
-	Code        int32               `json:"code,omitempty"`
-	Headers     map[string][]string `json:"headers,omitempty"`
-	Body        *string             `json:"body,omitempty"`
-	BodyJSON    json.RawMessage     `json:"json,omitempty"`
-	Chunks      int                 `json:"chunks,omitempty"`
+	Code     int32               `json:"code,omitempty"`
+	Headers  map[string][]string `json:"headers,omitempty"`
+	Body     *string             `json:"body,omitempty"`
+	BodyJSON json.RawMessage     `json:"json,omitempty"`
+	Chunks   int                 `json:"chunks,omitempty"`
 	// collectMetrics
 	Prometheus string `json:"prometheus,omitempty"`
 }

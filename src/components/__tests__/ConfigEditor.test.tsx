@@ -7,6 +7,9 @@ import { ConfigEditor } from '../ConfigEditor';
 import type { SigilSettings } from '../config/optionsUpdate';
 import type { SigilJsonData } from '../../shared/settings';
 
+// @grafana/ui icons fetch their SVGs asynchronously; jsdom has nothing to show, so render them as nothing.
+jest.mock('react-inlinesvg', () => ({ __esModule: true, default: () => null }));
+
 function settings(jsonData: SigilJsonData, extra: Partial<SigilSettings> = {}): SigilSettings {
   return {
     id: 1,
@@ -84,7 +87,9 @@ describe('ConfigEditor: server options', () => {
 
   it('starts with the first allowed provider when "default" is not allowed, and shows its fields', () => {
     config.awsAllowedAuthProviders = ['keys'];
-    renderEditor(settings({}));
+    const { last } = renderEditor(settings({}));
+    // Stored, so the backend does not fall back to "default", which this server refuses.
+    expect(last().jsonData.authType).toBe('keys');
     expect(screen.getByLabelText(/Access key ID/)).toBeInTheDocument();
     expect(screen.getByLabelText(/Secret access key/)).toBeInTheDocument();
   });

@@ -6,6 +6,9 @@ import { QueryEditor, type SigilQueryEditorProps } from '../QueryEditor';
 import type { SigilDataSource } from '../../datasource';
 import { DEFAULT_QUERY, type SigilQuery } from '../../shared/query';
 
+// @grafana/ui icons fetch their SVGs asynchronously; jsdom has nothing to show, so render them as nothing.
+jest.mock('react-inlinesvg', () => ({ __esModule: true, default: () => null }));
+
 interface FakeSource {
   postResource: jest.Mock;
   applyTemplateVariables: jest.Mock;
@@ -115,6 +118,7 @@ describe('QueryEditor', () => {
 
   it('previews the raw answer through the backend resource route, with variables expanded', async () => {
     const ds = fakeDataSource(async () => ({
+      request: { method: 'POST', url: 'https://sts.eu-west-1.amazonaws.com/' },
       status: 200,
       headers: { 'Content-Type': ['text/xml'], 'X-Amzn-Requestid': 'r-1' },
       body: '<GetCallerIdentityResponse><Arn>arn:aws:iam::123456789012:user/alice</Arn></GetCallerIdentityResponse>',
@@ -124,19 +128,49 @@ describe('QueryEditor', () => {
     expect(ds.postResource).toHaveBeenCalledTimes(1);
     const [path, body] = ds.postResource.mock.calls[0];
     expect(path).toBe('request');
-    expect(body).toMatchObject({ url: 'https://sts.eu-west-1.amazonaws.com/', form: DEFAULT_QUERY.form, format: 'xml' });
+    expect(body).toEqual({
+      query: expect.objectContaining({ url: 'https://sts.eu-west-1.amazonaws.com/', form: DEFAULT_QUERY.form, format: 'xml' }),
+      timeRange: undefined,
+    });
     expect(await screen.findByText('HTTP 200')).toBeInTheDocument();
+    expect(screen.getByText('POST https://sts.eu-west-1.amazonaws.com/')).toBeInTheDocument();
     expect(screen.getByLabelText('Response headers').textContent).toContain('Content-Type: text/xml');
     expect(screen.getByLabelText('Response body').textContent).toContain('user/alice');
   });
 
   it("shows the backend's message when the preview fails", async () => {
     const ds = fakeDataSource(async () => {
-      throw { status: 400, data: { message: 'URL https://evil.example/ is not in the allowed URLs' } };
+      // Grafana's fetch error carries the backend's JSON answer ({ error, errorSource }) in `data`.
+      throw { status: 400, data: { error: 'URL https://evil.example/ is not in the allowed URLs', errorSource: 'plugin' } };
     });
     renderEditor(stsQuery, ds);
     await userEvent.click(screen.getByRole('button', { name: /Run\/preview/ }));
     expect(await screen.findByText('Preview failed')).toBeInTheDocument();
     expect(screen.getByText('URL https://evil.example/ is not in the allowed URLs')).toBeInTheDocument();
+  });
+
+  it('labels every input, with every section open', () => {
+    renderEditor({
+      ...stsQuery,
+      params: [{ key: 'a', value: 'b' }],
+      headers: [{ key: 'c', value: 'd' }],
+      columns: [{ selector: 'Timestamp', type: 'time' }],
+      timeSeries: { enabled: true },
+      pagination: { mode: 'next_token' },
+      format: 'uql',
+    });
+    const inputs = Array.from(document.querySelectorAll('input, textarea'));
+    expect(inputs.length).toBeGreaterThan(15);
+    for (const input of inputs) {
+      const labelled =
+        input.getAttribute('aria-label') ||
+        input.getAttribute('aria-labelledby') ||
+        (input.id && document.querySelector(`label[for="${input.id}"]`));
+      expect({ id: input.id, name: input.getAttribute('name'), labelled: Boolean(labelled) }).toEqual({
+        id: input.id,
+        name: input.getAttribute('name'),
+        labelled: true,
+      });
+    }
   });
 });

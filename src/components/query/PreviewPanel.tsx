@@ -6,10 +6,20 @@ import type { SigilQuery } from '../../shared/query';
 
 /** The answer of the `request` resource route (backend/handlers/callResource.ts). */
 export interface RawAnswer {
+  /** The request as sent (after macros and the data source endpoint were applied). */
+  request?: { method: string; url: string };
   status: number;
   headers: Record<string, string | string[]>;
   body: string;
   truncated?: boolean;
+  /** Size of the whole answer; the body shown may be capped. */
+  bytes?: number;
+}
+
+/** Body of the `request` route: the query to preview and the dashboard time range for its macros. */
+export interface PreviewRequest {
+  query: SigilQuery;
+  timeRange?: { from: number; to: number };
 }
 
 export interface PreviewSource {
@@ -18,8 +28,8 @@ export interface PreviewSource {
 
 interface Props {
   datasource: PreviewSource;
-  /** The query as it will run (template variables already expanded). */
-  buildRequest: () => SigilQuery;
+  /** The query as it will run (template variables already expanded), with the time range. */
+  buildRequest: () => PreviewRequest;
   disabled?: boolean;
 }
 
@@ -65,9 +75,14 @@ export function PreviewPanel({ datasource, buildRequest, disabled }: Props) {
       {state.kind === 'failed' && <Alert severity="error" title="Preview failed">{state.message}</Alert>}
       {state.kind === 'done' && (
         <section aria-label="Raw answer">
+          {state.answer.request && (
+            <Text element="p" color="secondary">
+              {state.answer.request.method} {state.answer.request.url}
+            </Text>
+          )}
           <Text element="p" color={state.answer.status < 400 ? 'success' : 'error'}>
             HTTP {state.answer.status}
-            {state.answer.truncated ? ' (body truncated)' : ''}
+            {state.answer.truncated ? ` (first part of ${state.answer.bytes ?? 'many'} bytes shown)` : ''}
           </Text>
           <pre aria-label="Response headers" style={{ maxHeight: 120, overflow: 'auto' }}>
             {headerLines(state.answer.headers)}

@@ -1,0 +1,133 @@
+// Browser-test harness: mounts the real ConfigEditor and QueryEditor with a fake Grafana around them (boot
+// config with the server's [aws] options, a backend service answering the preview's resource call, a template
+// service), and exposes the editors' current settings and query on `window.sigil` for the test to read.
+// URL parameters: providers=default,keys  assumeRole=true|false  theme=light|dark  view=config|query|both
+import { StrictMode, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { of } from 'rxjs';
+import { createTheme, getDefaultTimeRange, type DataSourceInstanceSettings, type DataSourcePluginMeta } from '@grafana/data';
+import { config, setBackendSrv, setTemplateSrv, type BackendSrv, type BackendSrvRequest, type TemplateSrv } from '@grafana/runtime';
+import { GlobalStyles, ThemeContext } from '@grafana/ui';
+import { ConfigEditor } from '../../src/components/ConfigEditor';
+import { QueryEditor } from '../../src/components/QueryEditor';
+import type { SigilSettings } from '../../src/components/config/optionsUpdate';
+import { SigilDataSource } from '../../src/datasource';
+import type { SigilQuery } from '../../src/shared/query';
+import type { SigilJsonData } from '../../src/shared/settings';
+
+interface HarnessState {
+  options: SigilSettings;
+  query: SigilQuery;
+  /** Resource calls the editors made through the backend service. */
+  requests: Array<{ url: string; method?: string; data: unknown }>;
+  runs: number;
+}
+
+declare global {
+  interface Window {
+    sigil: HarnessState;
+  }
+}
+
+const params = new URLSearchParams(window.location.search);
+const providers = params.get('providers');
+config.awsAllowedAuthProviders = providers ? providers.split(',') : ['default', 'keys', 'credentials'];
+config.awsAssumeRoleEnabled = params.get('assumeRole') !== 'false';
+const theme = createTheme({ colors: { mode: params.get('theme') === 'dark' ? 'dark' : 'light' } });
+const view = params.get('view') ?? 'both';
+
+const initialOptions: SigilSettings = {
+  id: 1,
+  uid: 'sigil-e2e',
+  orgId: 1,
+  name: 'Sigil',
+  type: 'sigil-awsapi-datasource',
+  typeName: 'Sigil (AWS API)',
+  typeLogoUrl: '',
+  access: 'proxy',
+  url: '',
+  user: '',
+  database: '',
+  basicAuth: false,
+  basicAuthUser: '',
+  isDefault: false,
+  readOnly: false,
+  withCredentials: false,
+  jsonData: params.get('stored') === 'keys' ? { authType: 'keys', defaultRegion: 'eu-west-1' } : {},
+  secureJsonFields: params.get('stored') === 'keys' ? { accessKey: true, secretKey: true } : {},
+  secureJsonData: {},
+};
+
+window.sigil = { options: initialOptions, query: { refId: 'A' }, requests: [], runs: 0 };
+
+// The preview's resource call: answer like the backend's `request` route, echoing what was asked.
+const backendSrv = {
+  fetch: (req: BackendSrvRequest) => {
+    window.sigil.requests.push({ url: req.url, method: req.method, data: req.data });
+    const { query } = req.data as { query: SigilQuery };
+    const body =
+      '<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/e2e</Arn>' +
+      '</GetCallerIdentityResult></GetCallerIdentityResponse>';
+    const request = { method: query.method ?? 'GET', url: query.url ?? '' };
+    const data = { request, status: 200, headers: { 'Content-Type': ['text/xml'] }, body, truncated: false, bytes: body.length };
+    return of({ data, status: 200, ok: true });
+  },
+} as unknown as BackendSrv;
+setBackendSrv(backendSrv);
+setTemplateSrv({ replace: (text: string) => text.replace(/\$region/g, 'eu-west-1') } as unknown as TemplateSrv);
+
+const datasource = new SigilDataSource({
+  id: 1,
+  uid: 'sigil-e2e',
+  type: 'sigil-awsapi-datasource',
+  name: 'Sigil',
+  access: 'proxy',
+  readOnly: false,
+  jsonData: { defaultRegion: 'eu-west-1' } as SigilJsonData,
+  meta: { id: 'sigil-awsapi-datasource' } as DataSourcePluginMeta<SigilJsonData>,
+} as DataSourceInstanceSettings<SigilJsonData>);
+
+function Harness() {
+  const [options, setOptions] = useState(initialOptions);
+  const [query, setQuery] = useState<SigilQuery>({ refId: 'A' });
+  return (
+    <ThemeContext.Provider value={theme}>
+      <GlobalStyles />
+      <main style={{ padding: 16, maxWidth: 1100 }}>
+        {view !== 'query' && (
+          <section id="config-editor" aria-label="Data source settings">
+            <ConfigEditor
+              options={options}
+              onOptionsChange={(o) => {
+                window.sigil.options = o;
+                setOptions(o);
+              }}
+            />
+          </section>
+        )}
+        {view !== 'config' && (
+          <section id="query-editor" aria-label="Query" style={{ marginTop: 24 }}>
+            <QueryEditor
+              datasource={datasource}
+              range={getDefaultTimeRange()}
+              query={query}
+              onChange={(q) => {
+                window.sigil.query = q;
+                setQuery(q);
+              }}
+              onRunQuery={() => {
+                window.sigil.runs += 1;
+              }}
+            />
+          </section>
+        )}
+      </main>
+    </ThemeContext.Provider>
+  );
+}
+
+createRoot(document.getElementById('root') as HTMLElement).render(
+  <StrictMode>
+    <Harness />
+  </StrictMode>,
+);

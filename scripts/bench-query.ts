@@ -1,0 +1,157 @@
+// Query engine benchmark. Run: npx tsx scripts/bench-query.ts
+// Prints, for a ~50 MB answer in JSON, XML and CSV: rows/s turning it into a frame (parse + root selector +
+// columns; and with Arrow encoding), and peak RSS of a fresh process doing it. Then the engine's added
+// latency per query with no network (a fake proxy answering at once): p50/p99 for small answers.
+// Each size case runs in its own child process that reads the answer from a file, so that its peak RSS is
+// the query's own (plus the 50 MB answer buffer and the runtime), not the generator's.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SigilQuery } from '../src/shared/query';
+import { runQuery } from '../backend/query/engine';
+import { FakeProxy } from '../backend/query/testing';
+import { encodeFrame } from '../backend/frames/arrow';
+
+const TARGET_BYTES = 50 * 1024 * 1024;
+const MB = 1024 * 1024;
+
+function item(i: number) {
+  return {
+    Id: `i-${(1e9 + i).toString(16)}`,
+    Timestamp: new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString(),
+    Value: (i % 1000) / 7,
+    Count: i,
+    Healthy: i % 3 !== 0,
+    Region: ['us-east-1', 'eu-west-1', 'ap-south-1'][i % 3],
+    Tags: { Team: `team-${i % 17}`, Env: i % 2 ? 'prod' : 'dev' },
+  };
+}
+
+function buildAnswer(format: string): { body: Buffer; contentType: string; query: Partial<SigilQuery> } {
+  const parts: string[] = [];
+  let size = 0;
+  let i = 0;
+  const columns = [
+    { selector: 'Id', type: 'string' as const },
+    { selector: 'Timestamp', type: 'time' as const },
+    { selector: 'Value', type: 'number' as const },
+    { selector: 'Healthy', type: 'boolean' as const },
+    { selector: 'Tags.Team', text: 'Team', type: 'string' as const },
+  ];
+  if (format === 'json') {
+    while (size < TARGET_BYTES) {
+      const s = JSON.stringify(item(i++));
+      parts.push(s);
+      size += s.length + 1;
+    }
+    return { body: Buffer.from(`{"Items":[${parts.join(',')}],"NextToken":null}`), contentType: 'application/json', query: { format: 'json', rootSelector: 'Items' } };
+  }
+  if (format === 'json-typed') {
+    const r = buildAnswer('json');
+    return { ...r, query: { ...r.query, columns } };
+  }
+  if (format === 'xml') {
+    while (size < TARGET_BYTES) {
+      const it = item(i++);
+      const s = `<member><Id>${it.Id}</Id><Timestamp>${it.Timestamp}</Timestamp><Value>${it.Value}</Value><Count>${it.Count}</Count><Healthy>${it.Healthy}</Healthy><Region>${it.Region}</Region><Tags><Team>${it.Tags.Team}</Team><Env>${it.Tags.Env}</Env></Tags></member>`;
+      parts.push(s);
+      size += s.length;
+    }
+    return {
+      body: Buffer.from(`<?xml version="1.0"?><ListResponse><ListResult><Items>${parts.join('')}</Items></ListResult></ListResponse>`),
+      contentType: 'text/xml',
+      query: { format: 'xml', rootSelector: 'ListResponse.ListResult.Items', columns },
+    };
+  }
+  parts.push('Id,Timestamp,Value,Count,Healthy,Region,Team,Env');
+  while (size < TARGET_BYTES) {
+    const it = item(i++);
+    const s = `${it.Id},${it.Timestamp},${it.Value},${it.Count},${it.Healthy},${it.Region},${it.Tags.Team},${it.Tags.Env}`;
+    parts.push(s);
+    size += s.length + 1;
+  }
+  return { body: Buffer.from(parts.join('\n')), contentType: 'text/csv', query: { format: 'csv' } };
+}
+
+async function sizeCase(format: string, file: string): Promise<void> {
+  const { contentType, query } = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { contentType: string; query: Partial<SigilQuery> };
+  const body = readFileSync(file);
+  const rssBefore = process.memoryUsage().rss;
+  const proxy = new FakeProxy(() => ({ headers: { 'content-type': contentType }, body }));
+  const ctx = { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 };
+  const t0 = process.hrtime.bigint();
+  const frames = await runQuery({ refId: 'A', url: 'https://bench.amazonaws.com/', pagination: { mode: 'none', maxRows: 10_000_000 }, ...query }, ctx);
+  const t1 = process.hrtime.bigint();
+  let arrowBytes = 0;
+  for (const f of frames) arrowBytes += encodeFrame(f).byteLength;
+  const t2 = process.hrtime.bigint();
+  const rows = frames[0].fields[0]?.values.length ?? 0;
+  const toFrameS = Number(t1 - t0) / 1e9;
+  const withArrowS = Number(t2 - t0) / 1e9;
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  console.log(
+    `${format.padEnd(10)} ${(body.length / MB).toFixed(1)} MB, ${rows} rows x ${frames[0].fields.length} cols: ` +
+    `to frame ${toFrameS.toFixed(2)} s = ${Math.round(rows / toFrameS).toLocaleString('en-US')} rows/s; ` +
+    `+ Arrow (${(arrowBytes / MB).toFixed(1)} MB) ${withArrowS.toFixed(2)} s = ${Math.round(rows / withArrowS).toLocaleString('en-US')} rows/s; ` +
+    `peak RSS ${peakMb.toFixed(0)} MB (${(rssBefore / MB).toFixed(0)} MB before the query, with the answer read)`,
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function latencyCase(): Promise<void> {
+  const cases: [string, Partial<SigilQuery>, string, string][] = [
+    ['STS GetCallerIdentity XML', { method: 'POST', url: 'https://sts.amazonaws.com/', bodyType: 'form', form: [{ key: 'Action', value: 'GetCallerIdentity' }, { key: 'Version', value: '2011-06-15' }], format: 'xml', rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult' }, 'text/xml',
+      '<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/a</Arn><UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>'],
+    ['JSON 100 rows + JSONata', { url: 'https://x.amazonaws.com/?a=${__from:date:seconds}', rootSelector: "Items[Region != 'x']" }, 'application/json', JSON.stringify({ Items: Array.from({ length: 100 }, (_, i) => item(i)) })],
+    ['UQL seed on ListMetrics', { url: 'https://x.amazonaws.com/', format: 'uql', uql: 'parse-json | scope "Metrics" | mv-expand "dimension"="Dimensions" | project "Namespace", "MeasureName", "Dimension Name"="dimension.Name", "Dimension Value"="dimension.Value"' }, 'application/json',
+      JSON.stringify({ Metrics: Array.from({ length: 50 }, (_, i) => ({ Namespace: 'AWS/EC2', MetricName: `m${i}`, Dimensions: [{ Name: 'InstanceId', Value: `i-${i}` }, { Name: 'Type', Value: 't3' }] })) })],
+    ['Prometheus 2 series x 60', { url: 'https://aps.amazonaws.com/api/v1/query_range', format: 'prometheus' }, 'application/json',
+      JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [0, 1].map((s) => ({ metric: { __name__: 'up', instance: `h${s}` }, values: Array.from({ length: 60 }, (_, i) => [1714557600 + i * 60, String(i / 3)]) })) } })],
+  ];
+  for (const [label, query, contentType, body] of cases) {
+    const bytes = Buffer.from(body);
+    const proxy = new FakeProxy(() => ({ headers: { 'content-type': contentType }, body: bytes }));
+    const ctx = { proxy, settings: {}, timeRange: { fromMs: 1_714_557_600_000, toMs: 1_714_561_200_000 }, intervalMs: 60_000 };
+    const run = () => runQuery({ refId: 'A', ...query }, ctx);
+    for (let i = 0; i < 200; i++) await run();
+    const times: number[] = [];
+    for (let i = 0; i < 2000; i++) {
+      const t = process.hrtime.bigint();
+      await run();
+      times.push(Number(process.hrtime.bigint() - t) / 1000);
+    }
+    times.sort((a, b) => a - b);
+    console.log(`latency ${label.padEnd(28)} (${bytes.length} B answer): p50 ${percentile(times, 50).toFixed(0)} µs  p99 ${percentile(times, 99).toFixed(0)} µs  (n=2000, no network)`);
+  }
+}
+
+async function main(): Promise<void> {
+  const [which, file] = process.argv.slice(2);
+  if (which) {
+    await (which === 'latency' ? latencyCase() : sizeCase(which, file));
+    return;
+  }
+  console.log(`Node ${process.version}; each case in a fresh process`);
+  const dir = mkdtempSync(join(tmpdir(), 'sigil-bench-'));
+  try {
+    for (const c of ['json', 'json-typed', 'xml', 'csv', 'latency']) {
+      const file = join(dir, c);
+      if (c !== 'latency') {
+        const { body, contentType, query } = buildAnswer(c);
+        writeFileSync(file, body);
+        writeFileSync(`${file}.json`, JSON.stringify({ contentType, query }));
+      }
+      const r = spawnSync(process.execPath, [...process.execArgv, __filename, c, file], { stdio: 'inherit' });
+      if (r.status !== 0) process.exitCode = 1;
+      rmSync(file, { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+void main();

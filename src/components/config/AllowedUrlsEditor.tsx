@@ -21,24 +21,25 @@ export function AllowedUrlsEditor({ urls, service, region, errors, onChange }: P
         const id = `sigil-allowed-url-${index}`;
         const hint = errors[index] ? undefined : urlHostHint(url, service, region);
         return (
-          <Stack key={index} direction="row" gap={1} alignItems="flex-start">
-            <Field
-              label={`Allowed URL ${index + 1}`}
-              htmlFor={id}
-              invalid={Boolean(errors[index])}
-              error={errors[index]}
-              description={hint && <Text color="warning">{hint}</Text>}
-            >
-              <Input
-                id={id}
-                width={60}
-                placeholder="https://monitoring.us-east-1.amazonaws.com/"
-                value={url}
-                onChange={(e) => replace(index, e.currentTarget.value)}
-              />
-            </Field>
-            <IconButton name="trash-alt" tooltip={`Remove allowed URL ${index + 1}`} onClick={() => remove(index)} />
-          </Stack>
+          <Field
+            key={index}
+            label={`Allowed URL ${index + 1}`}
+            htmlFor={id}
+            invalid={Boolean(errors[index])}
+            error={errors[index]}
+            description={hint && <Text color="warning">{hint}</Text>}
+          >
+            <Input
+              id={id}
+              width={60}
+              placeholder="https://monitoring.us-east-1.amazonaws.com/"
+              value={url}
+              onChange={(e) => replace(index, e.currentTarget.value)}
+              addonAfter={
+                <IconButton name="trash-alt" tooltip={`Remove allowed URL ${index + 1}`} onClick={() => remove(index)} />
+              }
+            />
+          </Field>
         );
       })}
       <div>

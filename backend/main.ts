@@ -2,7 +2,7 @@
 // handshake line, and shut down cleanly when the host asks, sends SIGTERM, or goes away.
 import { checkHandshakeEnv, handshakeLine } from './protocol/handshake';
 import { PluginServer } from './protocol/server';
-import type { PluginHandlers } from './protocol/types';
+import { createHandlers } from './handlers';
 import { logger, redact } from './log';
 import { PLUGIN_ID, PLUGIN_VERSION } from './version';
 
@@ -27,20 +27,6 @@ function installProcessGuards(): void {
   process.on('SIGINT', () => logger.debug('ignoring SIGINT; the host shuts the plugin down'));
 }
 
-/**
- * The handlers (and the AWS SDK, parsers, ... behind them) load while the host connects, not before the
- * handshake line; each call waits for them. A failure to load fails the calls, with the reason.
- */
-function deferredHandlers(ready: Promise<PluginHandlers>): PluginHandlers {
-  ready.catch((e: unknown) => logger.error('the plugin handlers failed to load', { error: redact((e as Error)?.message) }));
-  return {
-    queryData: async (req) => (await ready).queryData(req),
-    checkHealth: async (req) => (await ready).checkHealth(req),
-    callResource: async (req, send) => (await ready).callResource(req, send),
-    dispose: async () => (await ready.catch(() => undefined))?.dispose(),
-  };
-}
-
 async function main(): Promise<void> {
   const check = checkHandshakeEnv(process.env);
   if (!check.ok) {
@@ -49,7 +35,7 @@ async function main(): Promise<void> {
   }
   installProcessGuards();
 
-  const handlers = deferredHandlers(import('./handlers').then((m) => m.createHandlers()));
+  const handlers = createHandlers();
   let exiting = false;
   const exit = (reason: string): void => {
     if (exiting) return;

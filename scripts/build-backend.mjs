@@ -217,12 +217,15 @@ async function buildAll() {
     const out = join(distDir, `${EXECUTABLE}_linux_${b.target.goArch}`);
     const stamp = join(cacheDir, `linux-${b.target.arch}`, 'last-build');
     const key = `${b.target.integrity} ${bundleHash} codeCache=${native}`;
-    if (upToDate(out, stamp, key)) {
-      log(`${out} is up to date`);
-    } else {
+    const fresh = !upToDate(out, stamp, key);
+    if (fresh) {
       const blob = seaBlob(bundleFile, b.target, host ? host.node : process.execPath, native);
       await inject(b.target, b.node, blob, out, stamp, key);
+    } else {
+      log(`${out} is up to date`);
     }
+    // The native executable is checked on every build (it is quick); an emulated one when it is new.
+    if (!native && !fresh) continue;
     const command = runnerFor(b.target.arch, out);
     if (!command) {
       log(`not smoke-testing ${out}: no way to run ${b.target.arch} code here (install qemu-user-static and the ${b.target.arch} cross libc)`);

@@ -197,7 +197,7 @@ describe('caller headers', () => {
     });
     const h = srv.seen[0].headers;
     expect(h.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
-    expect(h.authorization).toMatch(/SignedHeaders=host;x-amz-date;x-custom,/);
+    expect(h.authorization).toMatch(/SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-custom,/);
     expect(h.host).toBe(`127.0.0.1:${srv.port}`);
     expect(h['content-length']).toBe('3');
     expect(h['x-amz-date']).not.toBe('19700101T000000Z');

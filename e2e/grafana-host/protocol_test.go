@@ -449,3 +449,103 @@ func TestRefusesToRunByHand(t *testing.T) {
 		t.Fatalf("with only protocol version 1 offered: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+// Grafana sends queries concurrently on one connection; each answer must belong to its own request.
+func TestConcurrentQueries(t *testing.T) {
+	h := start(t, nil)
+	const n = 24
+	errs := make(chan error, n)
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			resp, err := h.Data.QueryData(ctx(t), &pluginv2.QueryDataRequest{
+				PluginContext: pluginContext(),
+				Queries:       []*pluginv2.DataQuery{echoQuery(fmt.Sprintf("Q%d", i), fmt.Sprintf(`{"values":[%d]}`, i), 0, 0)},
+			})
+			if err != nil {
+				errs <- err
+				return
+			}
+			dr := resp.Responses[fmt.Sprintf("Q%d", i)]
+			if dr == nil || len(dr.Frames) != 1 {
+				errs <- fmt.Errorf("Q%d: %+v", i, dr)
+				return
+			}
+			f, err := data.UnmarshalArrowFrame(dr.Frames[0])
+			if err != nil {
+				errs <- err
+				return
+			}
+			if v := f.Fields[1].At(0).(*float64); v == nil || *v != float64(i) || f.RefID != fmt.Sprintf("Q%d", i) {
+				errs <- fmt.Errorf("Q%d answered with %v (refId %s)", i, v, f.RefID)
+				return
+			}
+			errs <- nil
+		}(i)
+	}
+	for i := 0; i < n; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A request larger than gRPC's default 4 MiB limit is accepted, as Grafana's client allows up to 2 GiB.
+func TestLargeRequest(t *testing.T) {
+	h := start(t, nil)
+	const count = 1_000_000
+	var b strings.Builder
+	b.WriteString(`{"values":[`)
+	for i := 0; i < count; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("1.2500")
+	}
+	b.WriteString("]}")
+	if b.Len() < 4<<20 {
+		t.Fatalf("request only %d bytes", b.Len())
+	}
+	resp, err := h.Data.QueryData(ctx(t), &pluginv2.QueryDataRequest{PluginContext: pluginContext(), Queries: []*pluginv2.DataQuery{echoQuery("BIG", b.String(), 0, count)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := decodeOne(t, resp.Responses["BIG"]).RowLen(); n != count {
+		t.Fatalf("rows %d, want %d", n, count)
+	}
+}
+
+// The arm64 executable, run under qemu user emulation when it is installed (Debian: qemu-user-static,
+// libc6-arm64-cross, libstdc++6-arm64-cross), answers Grafana's client like the amd64 one.
+func TestArm64ExecutableUnderQemu(t *testing.T) {
+	const qemu, sysroot = "/usr/bin/qemu-aarch64-static", "/usr/aarch64-linux-gnu"
+	arm64, _ := filepath.Abs(filepath.Join("..", "..", "dist", "gpx_sigil_linux_arm64"))
+	for _, p := range []string{qemu, sysroot, arm64} {
+		if _, err := os.Stat(p); err != nil {
+			t.Skipf("needs %s: %v", p, err)
+		}
+	}
+	wrapper := filepath.Join(t.TempDir(), "gpx_sigil_linux_arm64_qemu")
+	script := fmt.Sprintf("#!/bin/sh\nexec %s -L %s %s \"$@\"\n", qemu, sysroot, arm64)
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h, err := host.Start(wrapper, host.Options{})
+	if err != nil {
+		t.Fatalf("start arm64 plugin: %v", err)
+	}
+	defer h.Stop()
+	resp, err := h.Data.QueryData(ctx(t), &pluginv2.QueryDataRequest{
+		PluginContext: pluginContext(),
+		Queries:       []*pluginv2.DataQuery{echoQuery("A", `{"values":[1,null,2.5],"labels":{"arch":"arm64"}}`, 0, 2000)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := decodeOne(t, resp.Responses["A"])
+	if v := f.Fields[1].At(2).(*float64); v == nil || *v != 2.5 || f.Fields[1].At(1).(*float64) != nil || f.Fields[1].Labels["arch"] != "arm64" {
+		t.Fatalf("arm64 frame: %v", f.Fields[1])
+	}
+	if ts := f.Fields[0].At(2).(*time.Time); ts == nil || ts.UnixMilli() != 2000 {
+		t.Fatalf("arm64 time: %v", ts)
+	}
+}

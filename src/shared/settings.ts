@@ -6,7 +6,9 @@ export const AUTH_TYPES = ['default', 'keys', 'credentials', 'ec2_iam_role'] as 
 export type AuthType = (typeof AUTH_TYPES)[number];
 
 export interface SigilJsonData {
+  /** Default `default` (the AWS SDK chain). Legacy `sharedCreds` = `credentials`, `arn` = `default`. */
   authType?: AuthType;
+  /** Default: AWS_REGION / AWS_DEFAULT_REGION of the Grafana server, else us-east-1. `default` means the same. */
   defaultRegion?: string;
   /** Named profile in the shared credentials/config files (authType `credentials`). */
   profile?: string;
@@ -16,9 +18,14 @@ export interface SigilJsonData {
   endpoint?: string;
   /** SigV4 signing name, e.g. `monitoring`, `aps`, `execute-api`; inferred from the URL host when empty. */
   service?: string;
-  /** URL prefixes the backend may send signed requests to. */
+  /**
+   * URL prefixes the backend may send signed requests to (scheme, host, port and path prefix). The custom
+   * endpoint and the STS endpoint (for AssumeRole and the health check) are always allowed.
+   */
   allowedUrls?: string[];
+  /** Per request attempt, 1..300; default 30. */
   timeoutSeconds?: number;
+  /** Largest response body read, 1 KiB..1 GiB; default 50 MiB. */
   maxResponseBytes?: number;
   /** Optional URL called by "Save & test" after STS GetCallerIdentity. */
   testUrl?: string;

@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', '.cache/**', 'node_modules/**', 'coverage/**', 'e2e/.bin/**', 'e2e/.work/**', 'e2e/grafana-host/**', '.venv/**', 'build/**', '.cache/**'] },
+  { ignores: ['dist/**', 'build/**', '.cache/**', 'node_modules/**', 'coverage/**', 'e2e/.bin/**', 'e2e/.work/**', 'e2e/grafana-host/**', '.venv/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -89,6 +89,9 @@ async function bundle() {
     // Prefer packages' ES module builds: UMD wrappers (e.g. jsonc-parser's) hide their requires from esbuild,
     // and a SEA can require nothing but Node's built-in modules.
     mainFields: ['module', 'main'],
+    // A SEA has no dynamic import callback: `await import('node:http')` in ES module builds (e.g.
+    // @smithy/node-http-handler) must become require().
+    supported: { 'dynamic-import': false },
     minify: true,
     keepNames: true,
     sourcemap: false,

@@ -21,6 +21,17 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# qemu user emulation and the arm64 C libraries let the build and the Go host run the arm64 executable.
+if [ ! -x /usr/bin/qemu-aarch64-static ] || [ ! -d /usr/aarch64-linux-gnu/lib ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "ensure-test-deps: installing qemu-user-static and the arm64 cross C libraries"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross >/dev/null
+  else
+    echo "ensure-test-deps: no qemu-user-static: the arm64 executable will not be exercised" >&2
+  fi
+fi
+
 for mod in e2e/*/go.mod; do
   [ -f "$mod" ] || continue
   (cd "$(dirname "$mod")" && go mod download)

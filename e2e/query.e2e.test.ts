@@ -118,7 +118,7 @@ for i in range(1, ${QUEUES + 1}):
     {
       kind: 'queryData', dataSource: ampSource, queries: [
         q('range', { url: 'api/v1/query_range', format: 'prometheus', params: form({ query: 'up{job="node"}', start: '${__from:date:seconds}', end: '${__to:date:seconds}', step: '${__interval_s}' }) }),
-        q('instant', { url: 'api/v1/query', method: 'POST', bodyType: 'form', format: 'prometheus', form: form({ query: 'up', time: '${__to:date:seconds}' }) }),
+        q('instant', { url: 'api/v1/query', method: 'POST', bodyType: 'form', format: 'prometheus', form: form({ query: 'up', time: '${__to:date:seconds}' }), params: form({ day: '${__from:date:YYYY-MM-DD HH:mm}' }) }),
       ],
     },
   ];
@@ -226,6 +226,9 @@ describe('Prometheus API (AMP) through the plugin, signatures checked for servic
     expect(amp.requests.length).toBe(2);
     expect(amp.requests.map((r) => r.verdict)).toEqual(['ok', 'ok']);
     expect(amp.requests[0].query).toMatchObject({ query: 'up{job="node"}', start: String(NOW_S - 3600), end: String(NOW_S + 60), step: '60' });
+    // A moment.js format macro, resolved inside the single executable; the form body's fields arrive too.
+    const from = new Date((NOW_S - 3600) * 1000).toISOString();
+    expect(amp.requests[1]).toMatchObject({ method: 'POST', query: { day: `${from.slice(0, 10)} ${from.slice(11, 16)}`, query: 'up', time: String(NOW_S + 60) } });
   });
 
   it('query_range gives one frame per series with labels and float64 values, NaN and Inf included', () => {

@@ -43,7 +43,9 @@ export class CachingInstanceProvider implements InstanceProvider {
     const env = this.options.env ?? process.env;
     const server = readAwsServerOptions(ctx.grafanaConfig ?? {}, env);
     const key = `${ds.lastUpdatedMS}|${JSON.stringify([server.allowedAuthProviders, server.assumeRoleEnabled, server.externalId, server.sessionDurationSeconds])}`;
-    const existing = this.entries.get(ds.uid);
+    // A uid is unique within an organisation only.
+    const slot = `${ctx.orgId}/${ds.uid}`;
+    const existing = this.entries.get(slot);
     if (existing?.key === key) return existing.instance;
     const settings = parseSettings(ds, server, env);
     const credentials = createCredentialSource(settings, this.options.credentials);
@@ -56,7 +58,7 @@ export class CachingInstanceProvider implements InstanceProvider {
         credentials.dispose();
       },
     };
-    this.entries.set(ds.uid, entry);
+    this.entries.set(slot, entry);
     existing?.dispose();
     return entry.instance;
   }

@@ -59,7 +59,8 @@ export class CachingInstanceProvider implements InstanceProvider {
       },
     };
     this.entries.set(slot, entry);
-    existing?.dispose();
+    // Requests already under way on the old instance finish first (each is bounded by its timeout).
+    if (existing) void existing.instance.proxy.whenIdle().then(existing.dispose);
     return entry.instance;
   }
 

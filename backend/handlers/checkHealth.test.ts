@@ -1,4 +1,5 @@
-import { checkHealth, awsErrorSummary } from './checkHealth';
+import { checkHealth } from './checkHealth';
+import { awsErrorSummary } from '../http/awsError';
 import type { DataSourceInstance, HandlerDeps } from './deps';
 import type { IncomingResponse, OutgoingRequest } from '../http/types';
 import type { Settings } from '../settings/types';
@@ -54,7 +55,7 @@ describe('checkHealth', () => {
   });
 
   it('summarises AWS error bodies', () => {
-    expect(awsErrorSummary(Buffer.from('<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>'))).toBe('SlowDown: Reduce your request rate.');
-    expect(awsErrorSummary(Buffer.from('plain   text\n error'))).toBe('plain text error');
+    expect(awsErrorSummary({ headers: {}, body: Buffer.from('<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>') })).toBe('SlowDown: Reduce your request rate.');
+    expect(awsErrorSummary({ headers: {}, body: Buffer.from('plain   text\n error') })).toBe('plain text error');
   });
 });

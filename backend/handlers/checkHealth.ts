@@ -6,6 +6,7 @@ import { SigilError } from '../errors';
 import { CredentialsError } from '../aws/credentials';
 import type { HandlerDeps, DataSourceInstance } from './deps';
 import { PLUGIN_VERSION } from '../version';
+import { awsErrorSummary } from '../http/awsError';
 
 type Step = 'settings' | 'credentials' | 'assumeRole' | 'identity' | 'testUrl';
 
@@ -25,15 +26,6 @@ interface Identity {
 
 const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
 
-/** AWS error code and message from an XML or JSON error body, shortened. */
-export function awsErrorSummary(body: Buffer): string {
-  const text = body.subarray(0, 8192).toString('utf8');
-  const code = text.match(/<Code>([^<]{1,100})<\/Code>/)?.[1] ?? text.match(/"(?:__type|code|Code)"\s*:\s*"([^"]{1,100})"/)?.[1];
-  const message = text.match(/<Message>([^<]{1,400})<\/Message>/)?.[1] ?? text.match(/"(?:message|Message)"\s*:\s*"([^"]{1,400})"/)?.[1];
-  if (code || message) return [code, message].filter(Boolean).join(': ');
-  return text.replace(/\s+/g, ' ').trim().slice(0, 200);
-}
-
 function fail(step: Step, reason: string, details: Record<string, unknown> = {}): CheckHealthResult {
   return { status: 'ERROR', message: `${STEP_LABEL[step]} failed: ${reason}`, jsonDetails: { step, version: PLUGIN_VERSION, ...details } };
 }
@@ -50,7 +42,7 @@ async function callerIdentity(instance: DataSourceInstance): Promise<Identity | 
   });
   if (res.status !== 200) {
     const hint = res.status === 403 ? ' (check the access key, secret key and session token, or the assumed role)' : '';
-    return fail('identity', `${sts} answered ${res.status}: ${awsErrorSummary(res.body)}${hint}`, { status: res.status });
+    return fail('identity', `${sts} answered ${res.status}: ${awsErrorSummary(res)}${hint}`, { status: res.status });
   }
   const doc = xml.parse(res.body.toString('utf8')) as {
     GetCallerIdentityResponse?: { GetCallerIdentityResult?: { Arn?: string; Account?: string; UserId?: string } };
@@ -92,7 +84,7 @@ export async function checkHealth(req: CheckHealthRequest, deps: HandlerDeps): P
       const res = await instance.proxy.send({ method: 'GET', url: settings.testUrl });
       details.testUrl = { url: settings.testUrl.split('?')[0], status: res.status };
       if (res.status < 200 || res.status >= 300) {
-        return fail('testUrl', `${settings.testUrl.split('?')[0]} answered ${res.status}: ${awsErrorSummary(res.body)}`, details);
+        return fail('testUrl', `${settings.testUrl.split('?')[0]} answered ${res.status}: ${awsErrorSummary(res)}`, details);
       }
       message += `; test URL answered ${res.status}`;
     } catch (err) {

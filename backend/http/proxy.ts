@@ -55,6 +55,8 @@ export class AwsSigningProxy implements SigningProxy {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
   private readonly opts: Required<ProxyOptions>;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(private readonly settings: Settings, private readonly credentials: CredentialSource, options: ProxyOptions = {}) {
     // The STS endpoint is always allowed: it is where the credentials are checked (health, AssumeRole).
@@ -69,6 +71,20 @@ export class AwsSigningProxy implements SigningProxy {
   }
 
   async send(request: OutgoingRequest): Promise<IncomingResponse> {
+    this.inFlight++;
+    try {
+      return await this.follow(request);
+    } finally {
+      if (--this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  /** Resolves once no request is under way, so a replaced instance can close its sockets without cutting one off. */
+  whenIdle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async follow(request: OutgoingRequest): Promise<IncomingResponse> {
     let url = assertAllowed(request.url, this.prefixes);
     let method = request.method.toUpperCase();
     let body = typeof request.body === 'string' ? Buffer.from(request.body) : request.body;

@@ -8,7 +8,7 @@ import type { IncomingResponse, OutgoingRequest, SigningProxy } from '../http/ty
 import { pluginError } from '../errors';
 import { buildRequest, describeRequest } from './request';
 import type { MacroContext } from './macros';
-import { downstreamHttpError } from './awsError';
+import { downstreamHttpError } from '../http/awsError';
 import { selectRoot } from './select';
 import { autoFields, definedFields, toRows, type Row } from './table';
 import { parseJson } from './parse/json';

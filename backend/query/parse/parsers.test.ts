@@ -5,7 +5,7 @@ import { parseXml } from './xml';
 import { parseDelimited } from './csv';
 import { parsePrometheus, seriesName } from './prometheus';
 import { detectFormat } from './detect';
-import { parseAwsError } from '../awsError';
+import { parseAwsError } from '../../http/awsError';
 
 // Parsed documents are walked by known paths in these tests.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

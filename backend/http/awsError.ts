@@ -2,7 +2,7 @@
 // (`__type` / `message`), the Query/REST-XML protocols (`<Error><Code>..<Message>..`), Prometheus's
 // `{"status":"error","errorType","error"}`, or the `x-amzn-ErrorType` header.
 import { XMLParser } from 'fast-xml-parser';
-import type { IncomingResponse } from '../http/types';
+import type { IncomingResponse } from './types';
 import { SigilError, downstreamError } from '../errors';
 
 const MAX_TEXT = 300;
@@ -54,7 +54,7 @@ function findError(node: unknown, depth = 0): AwsErrorInfo {
   return {};
 }
 
-export function parseAwsError(res: IncomingResponse): AwsErrorInfo {
+export function parseAwsError(res: Pick<IncomingResponse, 'body' | 'headers'>): AwsErrorInfo {
   const text = res.body.subarray(0, 64 * 1024).toString('utf8').trim();
   let info: AwsErrorInfo = {};
   if (text.startsWith('{')) {
@@ -80,9 +80,14 @@ export function parseAwsError(res: IncomingResponse): AwsErrorInfo {
   return info;
 }
 
+/** `Code: message` of an error answer, on one line; empty when the answer says nothing. */
+export function awsErrorSummary(res: Pick<IncomingResponse, 'body' | 'headers'>): string {
+  const { code, message } = parseAwsError(res);
+  return [code, message].filter(Boolean).join(': ').replace(/\s+/g, ' ');
+}
+
 /** The downstream error for a 4xx/5xx answer, keeping AWS's status, code and message. */
 export function downstreamHttpError(res: IncomingResponse, what: string): SigilError {
-  const { code, message } = parseAwsError(res);
-  const detail = [code, message].filter(Boolean).join(': ');
+  const detail = awsErrorSummary(res);
   return downstreamError(`${what} answered HTTP ${res.status}${detail ? ` ${detail}` : ''}`, res.status);
 }

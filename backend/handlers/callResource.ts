@@ -47,19 +47,19 @@ function parseBody(req: CallResourceRequest): { query: SigilQuery; fromMs: numbe
   return { query: { ...query, refId: query.refId ?? 'preview' }, fromMs, toMs };
 }
 
-async function preview(req: CallResourceRequest, deps: HandlerDeps): Promise<CallResourceResponse> {
+async function preview(req: CallResourceRequest, deps: HandlerDeps, signal?: AbortSignal): Promise<CallResourceResponse> {
   const { query, fromMs, toMs } = parseBody(req);
   const q = checkQuery(query);
   const instance = await deps.instances.get(req.pluginContext);
   const request = buildRequest(q, { endpoint: instance.settings.endpoint, macros: { fromMs, toMs, intervalMs: 60_000 } });
-  const res = await instance.proxy.send(request);
+  const res = await instance.proxy.send({ ...request, signal });
   const headers = Object.fromEntries(Object.entries(res.headers).filter(([k]) => !HIDDEN_HEADERS.test(k)));
   const truncated = res.body.length > PREVIEW_MAX_BYTES;
   const body = answerText(truncated ? res.body.subarray(0, PREVIEW_MAX_BYTES) : res.body, [instance.settings.secretKey, instance.settings.sessionToken]);
   return json(200, { request: { method: request.method, url: request.url }, status: res.status, headers, body, truncated, bytes: res.body.length });
 }
 
-export async function callResource(req: CallResourceRequest, send: (r: CallResourceResponse) => void, deps: HandlerDeps): Promise<void> {
+export async function callResource(req: CallResourceRequest, send: (r: CallResourceResponse) => void, deps: HandlerDeps, signal?: AbortSignal): Promise<void> {
   const path = req.path.replace(/^\/+/, '').replace(/\/+$/, '');
   const method = req.method.toUpperCase();
   try {
@@ -72,7 +72,7 @@ export async function callResource(req: CallResourceRequest, send: (r: CallResou
         send(json(405, { error: 'use POST for the "request" resource' }));
         return;
       }
-      send(await preview(req, deps));
+      send(await preview(req, deps, signal));
       return;
     }
     send(json(404, { error: `no resource "${path}"; known: GET version, POST request` }));

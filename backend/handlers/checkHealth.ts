@@ -30,9 +30,10 @@ function fail(step: Step, reason: string, details: Record<string, unknown> = {})
   return { status: 'ERROR', message: `${STEP_LABEL[step]} failed: ${reason}`, jsonDetails: { step, version: PLUGIN_VERSION, ...details } };
 }
 
-async function callerIdentity(instance: DataSourceInstance): Promise<Identity | CheckHealthResult> {
+async function callerIdentity(instance: DataSourceInstance, signal?: AbortSignal): Promise<Identity | CheckHealthResult> {
   const sts = instance.settings.stsEndpoint;
   const res = await instance.proxy.send({
+    signal,
     method: 'POST',
     url: `${sts}/`,
     headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
@@ -52,7 +53,7 @@ async function callerIdentity(instance: DataSourceInstance): Promise<Identity | 
   return { arn: String(r.Arn), account: String(r.Account ?? ''), userId: String(r.UserId ?? '') };
 }
 
-export async function checkHealth(req: CheckHealthRequest, deps: HandlerDeps): Promise<CheckHealthResult> {
+export async function checkHealth(req: CheckHealthRequest, deps: HandlerDeps, signal?: AbortSignal): Promise<CheckHealthResult> {
   let instance: DataSourceInstance;
   try {
     instance = await deps.instances.get(req.pluginContext);
@@ -62,7 +63,7 @@ export async function checkHealth(req: CheckHealthRequest, deps: HandlerDeps): P
   const { settings } = instance;
   let identity: Identity;
   try {
-    const got = await callerIdentity(instance);
+    const got = await callerIdentity(instance, signal);
     if ('status' in got) return got;
     identity = got;
   } catch (err) {
@@ -81,7 +82,7 @@ export async function checkHealth(req: CheckHealthRequest, deps: HandlerDeps): P
     (settings.assumeRoleArn ? ' + AssumeRole' : '');
   if (settings.testUrl) {
     try {
-      const res = await instance.proxy.send({ method: 'GET', url: settings.testUrl });
+      const res = await instance.proxy.send({ method: 'GET', url: settings.testUrl, signal });
       details.testUrl = { url: settings.testUrl.split('?')[0], status: res.status };
       if (res.status < 200 || res.status >= 300) {
         return fail('testUrl', `${settings.testUrl.split('?')[0]} answered ${res.status}: ${awsErrorSummary(res)}`, details);

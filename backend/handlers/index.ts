@@ -9,9 +9,9 @@ import { callResource } from './callResource';
 export function createHandlers(options: InstanceProviderOptions = {}): PluginHandlers {
   const deps: HandlerDeps = { instances: new CachingInstanceProvider(options) };
   return {
-    queryData: (req) => queryData(req, deps),
-    checkHealth: (req) => checkHealth(req, deps),
-    callResource: (req, send) => callResource(req, send, deps),
+    queryData: (req, signal) => queryData(req, deps, signal),
+    checkHealth: (req, signal) => checkHealth(req, deps, signal),
+    callResource: (req, send, signal) => callResource(req, send, deps, signal),
     dispose: () => deps.instances.disposeAll(),
   };
 }

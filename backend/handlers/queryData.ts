@@ -27,7 +27,7 @@ export function errorResponse(err: unknown): DataResponse {
   return { frames: [], error: `internal error: ${(err as Error)?.message ?? String(err)}`, status: 500, errorSource: 'plugin' };
 }
 
-async function runOne(req: QueryDataRequest, query: DataQuery, deps: HandlerDeps): Promise<DataResponse> {
+async function runOne(req: QueryDataRequest, query: DataQuery, deps: HandlerDeps, signal?: AbortSignal): Promise<DataResponse> {
   const body = parseQueryJson(query);
   const queryType = query.queryType || (typeof body.queryType === 'string' ? body.queryType : '') || 'http';
   switch (queryType) {
@@ -40,6 +40,7 @@ async function runOne(req: QueryDataRequest, query: DataQuery, deps: HandlerDeps
         settings: instance.settings,
         timeRange: query.timeRange,
         intervalMs: query.intervalMs,
+        signal,
       });
       return { frames, status: 200 };
     }
@@ -48,11 +49,11 @@ async function runOne(req: QueryDataRequest, query: DataQuery, deps: HandlerDeps
   }
 }
 
-export async function queryData(req: QueryDataRequest, deps: HandlerDeps): Promise<QueryDataResponse> {
+export async function queryData(req: QueryDataRequest, deps: HandlerDeps, signal?: AbortSignal): Promise<QueryDataResponse> {
   const results = await Promise.all(
     req.queries.map(async (q) => {
       try {
-        return [q.refId, await runOne(req, q, deps)] as const;
+        return [q.refId, await runOne(req, q, deps, signal)] as const;
       } catch (err) {
         return [q.refId, errorResponse(err)] as const;
       }

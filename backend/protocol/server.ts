@@ -82,6 +82,15 @@ export function encodeDataResponse(refId: string, resp: DataResponse, log: Logge
   };
 }
 
+/** Aborted when Grafana cancels the call (the user left the dashboard, the request timed out), so the
+ * outgoing AWS requests stop too instead of running to their own timeout. */
+function cancellationSignal(call: { cancelled: boolean; on(event: 'cancelled', listener: () => void): unknown }): AbortSignal {
+  const controller = new AbortController();
+  if (call.cancelled) controller.abort();
+  else call.on('cancelled', () => controller.abort());
+  return controller.signal;
+}
+
 export class PluginServer {
   private readonly server = new Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -144,11 +153,11 @@ export class PluginServer {
   }
 
   /** Wraps a unary method: decode errors and handler throws become gRPC errors; every call is counted. */
-  private unary(method: string, run: (req: Raw) => Promise<Raw>) {
+  private unary(method: string, run: (req: Raw, signal: AbortSignal) => Promise<Raw>) {
     return (call: ServerUnaryCall<Raw, Raw>, callback: sendUnaryData<Raw>): void => {
       const started = process.hrtime.bigint();
       const finish = (code: number) => this.metrics.record(method, STATUS_NAME[code] ?? String(code), seconds(started));
-      run(call.request ?? {}).then(
+      run(call.request ?? {}, cancellationSignal(call)).then(
         (resp) => {
           finish(grpcStatus.OK);
           callback(null, resp);
@@ -166,9 +175,9 @@ export class PluginServer {
   private dataService(): UntypedServiceImplementation {
     const { handlers, log } = this.options;
     return {
-      QueryData: this.unary('QueryData', async (raw) => {
+      QueryData: this.unary('QueryData', async (raw, signal) => {
         const req = guardSecrets(decodeQueryDataRequest(raw));
-        const result = await handlers.queryData(req);
+        const result = await handlers.queryData(req, signal);
         const responses: Record<string, Raw> = {};
         for (const q of req.queries) {
           const resp = result.responses[q.refId] ?? {
@@ -187,8 +196,8 @@ export class PluginServer {
   private diagnosticsService(): UntypedServiceImplementation {
     const { handlers } = this.options;
     return {
-      CheckHealth: this.unary('CheckHealth', async (raw) =>
-        encodeCheckHealthResult(await handlers.checkHealth(guardSecrets(decodeCheckHealthRequest(raw)))),
+      CheckHealth: this.unary('CheckHealth', async (raw, signal) =>
+        encodeCheckHealthResult(await handlers.checkHealth(guardSecrets(decodeCheckHealthRequest(raw)), signal)),
       ),
       CollectMetrics: this.unary('CollectMetrics', async () => ({
         metrics: { prometheus: Buffer.from(this.metrics.prometheusText()) },
@@ -208,7 +217,7 @@ export class PluginServer {
             if (call.cancelled || call.writableEnded) return;
             sent++;
             call.write(encodeCallResourceResponse(resp));
-          })
+          }, cancellationSignal(call))
           .then(
             () => {
               this.metrics.record('CallResource', 'OK', seconds(started));

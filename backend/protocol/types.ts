@@ -101,10 +101,11 @@ export interface CallResourceResponse {
 
 /** What the gRPC services call. One implementation lives in backend/handlers. */
 export interface PluginHandlers {
-  queryData(req: QueryDataRequest): Promise<QueryDataResponse>;
-  checkHealth(req: CheckHealthRequest): Promise<CheckHealthResult>;
+  /** `signal` is aborted when Grafana cancels the call. */
+  queryData(req: QueryDataRequest, signal?: AbortSignal): Promise<QueryDataResponse>;
+  checkHealth(req: CheckHealthRequest, signal?: AbortSignal): Promise<CheckHealthResult>;
   /** May call `send` more than once (server streaming); resolves when the stream is complete. */
-  callResource(req: CallResourceRequest, send: (resp: CallResourceResponse) => void): Promise<void>;
+  callResource(req: CallResourceRequest, send: (resp: CallResourceResponse) => void, signal?: AbortSignal): Promise<void>;
   /** Releases instances, sockets and timers on shutdown. */
   dispose(): Promise<void>;
 }

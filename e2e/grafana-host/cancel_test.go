@@ -1,0 +1,69 @@
+package grafanahost_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
+	"github.com/sigil/e2e/grafana-host/host"
+)
+
+// When Grafana cancels a QueryData call (the dashboard was closed, the query timed out), the plugin stops the
+// AWS request it was waiting on instead of holding the connection until its own 30 s timeout.
+func TestCancelledQueryStopsTheOutgoingRequest(t *testing.T) {
+	arrived := make(chan struct{}, 1)
+	clientGone := make(chan time.Time, 1)
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		select {
+		case <-r.Context().Done():
+			clientGone <- time.Now()
+		case <-time.After(20 * time.Second):
+		}
+	}))
+	defer slow.Close()
+
+	h := start(t, nil)
+	jsonData := fmt.Sprintf(`{"authType":"keys","defaultRegion":"us-east-1","service":"execute-api","allowedUrls":[%q],"timeoutSeconds":30}`, slow.URL+"/")
+	pc := host.PluginContext(&host.DataSource{
+		UID: "ds-cancel", Name: "cancel", JSONData: json.RawMessage(jsonData), LastUpdatedMS: 1,
+		SecureJSONData: map[string]string{"accessKey": "AKIAIOSFODNN7EXAMPLE", "secretKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+	}, nil)
+	model := fmt.Sprintf(`{"queryType":"http","method":"GET","url":%q,"format":"json"}`, slow.URL+"/slow")
+
+	callCtx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := h.Data.QueryData(callCtx, &pluginv2.QueryDataRequest{PluginContext: pc, Queries: []*pluginv2.DataQuery{
+			{RefId: "A", QueryType: "http", Json: []byte(model), TimeRange: &pluginv2.TimeRange{FromEpochMS: 0, ToEpochMS: 1000}},
+		}})
+		done <- err
+	}()
+
+	select {
+	case <-arrived:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the plugin never sent the request to the local server")
+	}
+	cancelled := time.Now()
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("the cancelled call returned no error")
+	}
+	select {
+	case at := <-clientGone:
+		t.Logf("outgoing request closed %v after the cancel", at.Sub(cancelled).Round(time.Millisecond))
+	case <-time.After(5 * time.Second):
+		t.Fatal("the plugin kept the outgoing request open for 5 s after Grafana cancelled the call")
+	}
+
+	// The plugin is still healthy after a cancelled call.
+	if err := h.Ping(); err != nil {
+		t.Fatalf("ping after cancel: %v", err)
+	}
+}

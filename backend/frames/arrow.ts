@@ -90,30 +90,25 @@ function boolData(field: Field): Data<Bool> {
   return makeData({ type: new Bool(), length: values.length, nullCount, nullBitmap: bitmap, data });
 }
 
-const utf8 = new TextEncoder();
-
 function stringData(field: Field): Data<Utf8> {
   const { values } = field;
   const { bitmap, nullCount } = validity(values);
+  // Two native passes (measure, then write in place) instead of one small buffer per value.
   const valueOffsets = new Int32Array(values.length + 1);
-  const parts: Uint8Array[] = [];
   let total = 0;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v !== null && v !== undefined) {
       if (typeof v !== 'string') throw wrongType(field, i, 'a string');
-      const bytes = utf8.encode(v);
-      parts.push(bytes);
-      total += bytes.byteLength;
+      total += Buffer.byteLength(v, 'utf8');
       if (total > 0x7fffffff) throw new FrameEncodingError(`field "${field.name}": more than 2 GiB of text`);
     }
     valueOffsets[i + 1] = total;
   }
-  const data = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    data.set(p, at);
-    at += p.byteLength;
+  const data = Buffer.allocUnsafeSlow(total);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v === 'string') data.write(v, valueOffsets[i], 'utf8');
   }
   return makeData({ type: new Utf8(), length: values.length, nullCount, nullBitmap: bitmap, valueOffsets, data });
 }

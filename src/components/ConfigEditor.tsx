@@ -2,7 +2,7 @@
 // backend's own rules; "Save & test" then runs the backend health check (STS GetCallerIdentity).
 import { useEffect, useMemo } from 'react';
 import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
-import { Alert, Divider, Field, Input, Stack, Text } from '@grafana/ui';
+import { Alert, Divider, Stack, Text } from '@grafana/ui';
 import type { SigilJsonData, SigilSecureJsonData } from '../shared/settings';
 import { AuthSection, effectiveAuthType } from './config/AuthSection';
 import { ConnectionSection } from './config/ConnectionSection';
@@ -10,6 +10,7 @@ import { AllowedUrlsEditor } from './config/AllowedUrlsEditor';
 import { allowedUrlErrors, fieldErrors } from './config/fieldErrors';
 import { withJsonData } from './config/optionsUpdate';
 import { readAwsServerOptions } from './config/serverOptions';
+import { TextSetting } from './config/TextSetting';
 
 export type ConfigEditorProps = DataSourcePluginOptionsEditorProps<SigilJsonData, SigilSecureJsonData>;
 
@@ -66,21 +67,16 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
             errors={allowedUrlErrors(errors, allowedUrls.length)}
             onChange={(urls) => onOptionsChange(withJsonData(options, { allowedUrls: urls }))}
           />
-          <Field
+          <TextSetting
+            id="sigil-test-url"
             label="Health check URL"
-            htmlFor="sigil-test-url"
             description='Optional. "Save & test" calls it after STS GetCallerIdentity, to prove access to the target API.'
-            invalid={Boolean(errors.testUrl)}
             error={errors.testUrl}
-          >
-            <Input
-              id="sigil-test-url"
-              width={60}
-              placeholder="https://monitoring.us-east-1.amazonaws.com/?Action=ListMetrics&Version=2010-08-01"
-              value={jsonData.testUrl ?? ''}
-              onChange={(e) => onOptionsChange(withJsonData(options, { testUrl: e.currentTarget.value }))}
-            />
-          </Field>
+            width={60}
+            placeholder="https://monitoring.us-east-1.amazonaws.com/?Action=ListMetrics&Version=2010-08-01"
+            value={jsonData.testUrl}
+            onChange={(testUrl) => onOptionsChange(withJsonData(options, { testUrl }))}
+          />
         </Stack>
       </section>
     </Stack>

@@ -196,6 +196,18 @@ describe('ConfigEditor: validation (the backend rules)', () => {
     expect(screen.getByText('timeoutSeconds must be a number from 1 to 300')).toBeInTheDocument();
   });
 
+  it('stores the largest answer in bytes from MiB, and reports one out of range', async () => {
+    const { last } = renderEditor(settings({}));
+    const input = screen.getByLabelText(/^Largest answer \(MiB\)/);
+    await userEvent.type(input, '8');
+    expect(last().jsonData.maxResponseBytes).toBe(8 * 1024 * 1024);
+    await userEvent.clear(input);
+    expect(last().jsonData.maxResponseBytes).toBeUndefined();
+    await userEvent.type(input, '4096');
+    expect(last().jsonData.maxResponseBytes).toBe(4096 * 1024 * 1024);
+    expect(screen.getByText(/^maxResponseBytes must be a whole number from 1024 to 1073741824/)).toBeInTheDocument();
+  });
+
   it('says nothing for valid settings', () => {
     renderEditor(
       settings({

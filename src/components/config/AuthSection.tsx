@@ -1,11 +1,12 @@
 // Who the data source signs as: auth provider (only those the Grafana server allows), keys, profile,
 // and an optional role to assume.
-import { Alert, Field, Input, SecretInput, Select } from '@grafana/ui';
+import { Alert, Field, SecretInput, Select } from '@grafana/ui';
 import type { SelectableValue } from '@grafana/data';
 import type { AuthType } from '../../shared/settings';
 import { AUTH_TYPE_LABELS, type AwsServerOptions } from './serverOptions';
 import { withJsonData, withSecret, withSecretReset, type SecureKey, type SigilSettings } from './optionsUpdate';
 import type { FieldErrors } from './fieldErrors';
+import { TextSetting } from './TextSetting';
 
 interface Props {
   options: SigilSettings;
@@ -76,60 +77,44 @@ export function AuthSection({ options, onOptionsChange, server, errors }: Props)
       )}
 
       {authType === 'credentials' && (
-        <Field
+        <TextSetting
+          id="sigil-profile"
           label="Credentials profile name"
-          htmlFor="sigil-profile"
           description="Profile in the shared credentials file of the Grafana server; empty means the default profile."
-          invalid={Boolean(errors.profile)}
           error={errors.profile}
-        >
-          <Input
-            id="sigil-profile"
-            width={40}
-            placeholder="default"
-            value={jsonData.profile ?? ''}
-            onChange={(e) => onOptionsChange(withJsonData(options, { profile: e.currentTarget.value }))}
-          />
-        </Field>
+          width={40}
+          placeholder="default"
+          value={jsonData.profile}
+          onChange={(profile) => onOptionsChange(withJsonData(options, { profile }))}
+        />
       )}
 
       {server.assumeRoleEnabled ? (
         <>
-          <Field
+          <TextSetting
+            id="sigil-assume-role-arn"
             label="Assume Role ARN"
-            htmlFor="sigil-assume-role-arn"
-            description="Optional. The role the credentials above assume through STS before each signed request."
-            invalid={Boolean(errors.assumeRoleArn)}
+            description="Optional. The credentials above assume this role through STS; its temporary credentials sign the requests."
             error={errors.assumeRoleArn}
-          >
-            <Input
-              id="sigil-assume-role-arn"
-              width={60}
-              placeholder="arn:aws:iam::123456789012:role/GrafanaReader"
-              value={jsonData.assumeRoleArn ?? ''}
-              onChange={(e) => {
-                const assumeRoleArn = e.currentTarget.value;
-                // An External ID without a role means nothing; drop it with the role.
-                const patch = assumeRoleArn.trim() ? { assumeRoleArn } : { assumeRoleArn, externalId: undefined };
-                onOptionsChange(withJsonData(options, patch));
-              }}
-            />
-          </Field>
+            width={60}
+            placeholder="arn:aws:iam::123456789012:role/GrafanaReader"
+            value={jsonData.assumeRoleArn}
+            onChange={(assumeRoleArn) => {
+              // An External ID without a role means nothing; drop it with the role.
+              const patch = assumeRoleArn.trim() ? { assumeRoleArn } : { assumeRoleArn, externalId: undefined };
+              onOptionsChange(withJsonData(options, patch));
+            }}
+          />
           {Boolean(jsonData.assumeRoleArn?.trim()) && (
-            <Field
+            <TextSetting
+              id="sigil-external-id"
               label="External ID"
-              htmlFor="sigil-external-id"
               description="Optional. Required by the role's trust policy when it was set up for a third party."
-              invalid={Boolean(errors.externalId)}
               error={errors.externalId}
-            >
-              <Input
-                id="sigil-external-id"
-                width={40}
-                value={jsonData.externalId ?? ''}
-                onChange={(e) => onOptionsChange(withJsonData(options, { externalId: e.currentTarget.value }))}
-              />
-            </Field>
+              width={40}
+              value={jsonData.externalId}
+              onChange={(externalId) => onOptionsChange(withJsonData(options, { externalId }))}
+            />
           )}
         </>
       ) : (

@@ -1,9 +1,11 @@
-// Where requests go and how they are signed: region, SigV4 service name, custom endpoint, timeout.
-import { Field, Input, Select } from '@grafana/ui';
+// Where requests go and how they are signed: region, SigV4 service name, custom endpoint, timeout, size cap.
+import { Field, Select } from '@grafana/ui';
 import type { SelectableValue } from '@grafana/data';
 import { AWS_REGIONS } from './regions';
 import { withJsonData, type SigilSettings } from './optionsUpdate';
 import type { FieldErrors } from './fieldErrors';
+import { TextSetting } from './TextSetting';
+import { SETTINGS_DEFAULTS } from '../../shared/validation';
 
 interface Props {
   options: SigilSettings;
@@ -13,8 +15,10 @@ interface Props {
 
 const REGION_OPTIONS: Array<SelectableValue<string>> = AWS_REGIONS.map((r) => ({ value: r, label: r }));
 
+const MIB = 1024 * 1024;
+
 /** Keep what was typed while it is not a number, so the validation message can say what is wrong. */
-function parseTimeout(text: string): number | undefined {
+function parseNumber(text: string): number | undefined {
   const trimmed = text.trim();
   return trimmed === '' ? undefined : Number(trimmed);
 }
@@ -44,53 +48,53 @@ export function ConnectionSection({ options, onOptionsChange, errors }: Props) {
           onChange={(v) => onOptionsChange(withJsonData(options, { defaultRegion: v?.value }))}
         />
       </Field>
-      <Field
+      <TextSetting
+        id="sigil-service"
         label="Service name"
-        htmlFor="sigil-service"
         description="SigV4 signing name, e.g. monitoring, aps, execute-api. Empty: inferred from each URL's host."
-        invalid={Boolean(errors.service)}
         error={errors.service}
-      >
-        <Input
-          id="sigil-service"
-          width={40}
-          placeholder="inferred from the URL"
-          value={jsonData.service ?? ''}
-          onChange={(e) => onOptionsChange(withJsonData(options, { service: e.currentTarget.value }))}
-        />
-      </Field>
-      <Field
+        width={40}
+        placeholder="inferred from the URL"
+        value={jsonData.service}
+        onChange={(service) => onOptionsChange(withJsonData(options, { service }))}
+      />
+      <TextSetting
+        id="sigil-endpoint"
         label="Custom endpoint"
-        htmlFor="sigil-endpoint"
         description="Optional, e.g. a VPC endpoint or a local emulator: https://vpce-….monitoring.us-east-1.vpce.amazonaws.com"
-        invalid={Boolean(errors.endpoint)}
         error={errors.endpoint}
-      >
-        <Input
-          id="sigil-endpoint"
-          width={60}
-          placeholder="https://"
-          value={jsonData.endpoint ?? ''}
-          onChange={(e) => onOptionsChange(withJsonData(options, { endpoint: e.currentTarget.value }))}
-        />
-      </Field>
-      <Field
+        width={60}
+        placeholder="https://"
+        value={jsonData.endpoint}
+        onChange={(endpoint) => onOptionsChange(withJsonData(options, { endpoint }))}
+      />
+      <TextSetting
+        id="sigil-timeout"
         label="Timeout (seconds)"
-        htmlFor="sigil-timeout"
-        description="Per request to AWS, including retries on throttling."
-        invalid={Boolean(errors.timeoutSeconds)}
+        description="Per attempt; throttled requests and server errors of idempotent requests are retried up to 3 times."
         error={errors.timeoutSeconds}
-      >
-        <Input
-          id="sigil-timeout"
-          width={20}
-          type="number"
-          min={1}
-          placeholder="30"
-          value={jsonData.timeoutSeconds ?? ''}
-          onChange={(e) => onOptionsChange(withJsonData(options, { timeoutSeconds: parseTimeout(e.currentTarget.value) }))}
-        />
-      </Field>
+        width={20}
+        type="number"
+        min={1}
+        placeholder={String(SETTINGS_DEFAULTS.timeoutSeconds)}
+        value={jsonData.timeoutSeconds}
+        onChange={(text) => onOptionsChange(withJsonData(options, { timeoutSeconds: parseNumber(text) }))}
+      />
+      <TextSetting
+        id="sigil-max-response"
+        label="Largest answer (MiB)"
+        description="Answers larger than this are refused instead of filling Grafana's memory."
+        error={errors.maxResponseBytes}
+        width={20}
+        type="number"
+        min={1}
+        placeholder={String(SETTINGS_DEFAULTS.maxResponseBytes / MIB)}
+        value={jsonData.maxResponseBytes === undefined ? undefined : jsonData.maxResponseBytes / MIB}
+        onChange={(text) => {
+          const mib = parseNumber(text);
+          onOptionsChange(withJsonData(options, { maxResponseBytes: mib === undefined ? undefined : Math.round(mib * MIB) }));
+        }}
+      />
     </>
   );
 }

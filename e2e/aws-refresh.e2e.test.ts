@@ -3,6 +3,7 @@
 import { CachingInstanceProvider } from '../backend/instances';
 import type { PluginContext } from '../backend/protocol/types';
 import { startShortLivedSts, type ShortLivedSts } from './lib/fakes/sts';
+import { runGrafanaHost } from './lib/grafanaHost';
 
 let sts: ShortLivedSts;
 beforeAll(async () => {
@@ -50,4 +51,46 @@ it('1000 requests across credential expiries: 0 failures, a few shared refreshes
   // One refresh per lifetime (2.5 s, refreshed ~0.8 s early), not one per request.
   expect(sts.assumeRoleCalls()).toBeLessThanOrEqual(Math.ceil(elapsed / 1500) + 1);
   expect(instance.credentials.stsCalls).toBe(sts.assumeRoleCalls());
+});
+
+// The same through the built executable, driven by Grafana's plugin client: 1000 QueryData queries (200 calls
+// of 5) read GetCallerIdentity with assumed-role credentials that live 0.5 s. Every query must answer; the run
+// must cross several expiries, with one AssumeRole per lifetime rather than one per query.
+it('through the built plugin: 1000 queries across expiries, 0 failures', async () => {
+  const lifetimeMs = 500;
+  const shortSts = await startShortLivedSts(lifetimeMs);
+  try {
+    const dataSource = {
+      uid: 'refresh-plugin',
+      jsonData: { authType: 'keys', endpoint: shortSts.url, assumeRoleArn: 'arn:aws:iam::123456789012:role/short' },
+      secureJsonData: { accessKey: 'AKIABASE', secretKey: 'base-secret' },
+      lastUpdatedMS: 1,
+    };
+    const query = {
+      queryType: 'http', method: 'POST', url: '/', bodyType: 'form', service: 'sts', format: 'xml',
+      form: [{ key: 'Action', value: 'GetCallerIdentity' }, { key: 'Version', value: '2011-06-15' }],
+      rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult',
+    };
+    const calls = Array.from({ length: 200 }, (_, c) => ({
+      kind: 'queryData' as const,
+      dataSource,
+      queries: Array.from({ length: 5 }, (_, q) => ({ refId: `Q${c}-${q}`, queryType: 'http', json: query })),
+    }));
+    const started = Date.now();
+    const results = await runGrafanaHost({ calls, valuesLimit: 1 });
+    const elapsed = Date.now() - started;
+    const responses = results.flatMap((r) => Object.values(r.responses ?? {}));
+    expect(responses).toHaveLength(1000);
+    const failed = responses.filter((r) => r.error || r.frames.length !== 1);
+    expect(failed.map((r) => r.error)).toEqual([]);
+    expect(shortSts.expiredRefusals()).toBe(0);
+    const generations = shortSts.assumeRoleCalls();
+    // eslint-disable-next-line no-console
+    console.log(`1000 queries through the plugin in ${elapsed} ms with ${lifetimeMs} ms credentials: ${generations} AssumeRole calls, 0 failures`);
+    expect(elapsed).toBeGreaterThan(2 * lifetimeMs); // the run really crossed expiries
+    expect(generations).toBeGreaterThanOrEqual(3);
+    expect(generations).toBeLessThanOrEqual(Math.ceil(elapsed / (lifetimeMs / 2)) + 1);
+  } finally {
+    await shortSts.close();
+  }
 });

@@ -85,7 +85,6 @@ it('through the built plugin: 1000 queries across expiries, 0 failures', async (
     expect(failed.map((r) => r.error)).toEqual([]);
     expect(shortSts.expiredRefusals()).toBe(0);
     const generations = shortSts.assumeRoleCalls();
-    // eslint-disable-next-line no-console
     console.log(`1000 queries through the plugin in ${elapsed} ms with ${lifetimeMs} ms credentials: ${generations} AssumeRole calls, 0 failures`);
     expect(elapsed).toBeGreaterThan(2 * lifetimeMs); // the run really crossed expiries
     expect(generations).toBeGreaterThanOrEqual(3);

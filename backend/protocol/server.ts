@@ -190,6 +190,13 @@ export class PluginServer {
         }
         return { responses };
       }),
+      // Grafana's SDK answers a plugin that has no chunked handler with one 501 message, and Grafana falls back
+      // to QueryData on it; answer the same so Grafana meets what it expects from any plugin.
+      QueryChunkedData: (call: ServerWritableStream<Raw, Raw>) => {
+        this.metrics.record('QueryChunkedData', 'OK', 0);
+        call.write({ status: 501 });
+        call.end();
+      },
     };
   }
 

@@ -67,3 +67,25 @@ func TestCancelledQueryStopsTheOutgoingRequest(t *testing.T) {
 		t.Fatalf("ping after cancel: %v", err)
 	}
 }
+
+// QueryChunkedData is answered as grafana-plugin-sdk-go answers for a plugin without a chunked handler: one
+// message with status 501 (Grafana then uses QueryData), not a transport error.
+func TestQueryChunkedDataAnswersLikeAnSDKPluginWithoutIt(t *testing.T) {
+	h := start(t, nil)
+	stream, err := h.Data.QueryChunkedData(ctx(t), &pluginv2.QueryChunkedDataRequest{PluginContext: pluginContext(), Queries: []*pluginv2.DataQuery{
+		echoQuery("A", `{"values":[1]}`, 0, 1000),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := stream.Recv()
+	if err != nil {
+		t.Fatalf("first message: %v", err)
+	}
+	if first.Status != http.StatusNotImplemented {
+		t.Fatalf("status %d, want 501", first.Status)
+	}
+	if _, err := stream.Recv(); err == nil {
+		t.Fatal("want the stream to end after the 501 message")
+	}
+}

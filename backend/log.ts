@@ -6,7 +6,9 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
 const LEVEL_RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
 
-export const REDACTED = '[redacted]';
+import { REDACTED, maskSecretValues } from './secrets';
+
+export { REDACTED };
 
 /** Keys (compared lower-case, without `-` and `_`) whose values are always redacted, at any depth. */
 const SECRET_KEYS = new Set([
@@ -43,10 +45,7 @@ export function registerSecret(value: string | undefined): void {
 
 /** `text` with registered secret values and SigV4 credentials/signatures replaced. */
 export function maskText(text: string): string {
-  let out = text;
-  for (const s of secretValues) {
-    if (out.includes(s)) out = out.split(s).join(REDACTED);
-  }
+  const out = maskSecretValues(text, secretValues);
   // SigV4 Authorization header contents and presigned-URL credentials, should one slip into a message.
   return out
     .replace(/(Credential=)[^,\s&]+/g, `$1${REDACTED}`)

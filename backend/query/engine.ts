@@ -19,6 +19,7 @@ import { detectFormat, type DataFormat } from './parse/detect';
 import { parseUql, evaluateUql } from './uql';
 import type { UqlQuery } from './uql/ast';
 import { shapeTimeSeries } from './timeSeries';
+import { maskSecretValues } from '../secrets';
 
 export interface EngineContext {
   proxy: SigningProxy;
@@ -36,13 +37,7 @@ function header(res: IncomingResponse, name: string): string | undefined {
 
 /** The answer as text, with the data source's own secrets masked should an API ever echo them. */
 export function answerText(body: Buffer, secrets: (string | undefined)[]): string {
-  let text = body.toString('utf8');
-  for (const secret of secrets) {
-    if (secret && secret.length >= 8 && text.includes(secret)) {
-      text = text.split(secret).join('[redacted]');
-    }
-  }
-  return text;
+  return maskSecretValues(body.toString('utf8'), secrets);
 }
 
 function hostOf(url: string): string {

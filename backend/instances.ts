@@ -8,6 +8,7 @@ import { parseSettings } from './settings/parse';
 import { readAwsServerOptions } from './settings/awsServer';
 import { createCredentialSource, type CredentialOptions, type CredentialSource } from './aws/credentials';
 import { AwsSigningProxy, type ProxyOptions } from './http/proxy';
+import { ConnectionAgents } from './http/agents';
 import type { AwsServerOptions } from './settings/types';
 
 export interface AwsDataSourceInstance extends DataSourceInstance {
@@ -48,8 +49,9 @@ export class CachingInstanceProvider implements InstanceProvider {
     const existing = this.entries.get(slot);
     if (existing?.key === key) return existing.instance;
     const settings = parseSettings(ds, server, env);
-    const credentials = createCredentialSource(settings, this.options.credentials);
-    const proxy = new AwsSigningProxy(settings, credentials, this.options.proxy);
+    const agents = new ConnectionAgents(env);
+    const credentials = createCredentialSource(settings, { ...this.options.credentials, stsAgent: agents.for(new URL(settings.stsEndpoint)) });
+    const proxy = new AwsSigningProxy(settings, credentials, this.options.proxy, agents);
     const entry: Entry = {
       key,
       instance: { settings, proxy, credentials, server },

@@ -2,6 +2,7 @@
 // STS AssumeRole when an Assume Role ARN is set. Resolved credentials are cached and refreshed shortly
 // before they expire: requests keep using the still-valid credentials while one shared refresh runs.
 import { fromIni, fromInstanceMetadata, fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { Agent } from 'node:http';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { SigilError } from '../errors';
@@ -34,6 +35,8 @@ export interface CredentialOptions {
   /** Below this remaining lifetime (at most a sixth of the lifetime) a caller waits for the refresh. */
   minRemainingMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** The connection agent for the STS endpoint (keep-alive, and the server's outbound proxy if any). */
+  stsAgent?: Agent;
 }
 
 // The SDK's Node-version notice would be a non-JSON line on stderr, which is the plugin's log channel.
@@ -94,7 +97,14 @@ class CachedCredentials implements CredentialSource {
     this.refreshWindowMs = options.refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS;
     this.minRemainingMs = options.minRemainingMs ?? DEFAULT_MIN_REMAINING_MS;
     if (settings.assumeRoleArn) {
-      this.sts = new STSClient({ region: settings.region, endpoint: settings.stsEndpoint, credentials: base, maxAttempts: 3 });
+      const agent = options.stsAgent;
+      this.sts = new STSClient({
+        region: settings.region,
+        endpoint: settings.stsEndpoint,
+        credentials: base,
+        maxAttempts: 3,
+        requestHandler: agent ? { httpAgent: agent, httpsAgent: agent } : undefined,
+      });
     }
   }
 

@@ -2,6 +2,7 @@
 // response-size cap) -> manual redirects (each target checked and re-signed) -> retries on throttling.
 import http from 'node:http';
 import https from 'node:https';
+import { ConnectionAgents } from './agents';
 import { SigilError, downstreamError, pluginError } from '../errors';
 import { CredentialsError, type CredentialSource } from '../aws/credentials';
 import { resolveTarget, signRequest } from '../aws/sign';
@@ -52,13 +53,16 @@ function isThrottled(res: RawResponse): boolean {
 
 export class AwsSigningProxy implements SigningProxy {
   private readonly prefixes: UrlPrefix[];
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 32 });
   private readonly opts: Required<ProxyOptions>;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(private readonly settings: Settings, private readonly credentials: CredentialSource, options: ProxyOptions = {}) {
+  constructor(
+    private readonly settings: Settings,
+    private readonly credentials: CredentialSource,
+    options: ProxyOptions = {},
+    private readonly agents: ConnectionAgents = new ConnectionAgents(),
+  ) {
     // The STS endpoint is always allowed: it is where the credentials are checked (health, AssumeRole).
     this.prefixes = [...settings.allowedUrls, `${settings.stsEndpoint}/`].map(parsePrefix);
     this.opts = {
@@ -171,7 +175,7 @@ export class AwsSigningProxy implements SigningProxy {
         port: url.port || undefined,
         path: signed.pathAndQuery,
         headers,
-        agent: url.protocol === 'https:' ? this.httpsAgent : this.httpAgent,
+        agent: this.agents.for(url),
       });
       const timer = setTimeout(() => fail(downstreamError(`${method} ${where} timed out after ${timeoutMs / 1000} s (timeoutSeconds)`, 504)), timeoutMs);
       const onAbort = (): void => fail(downstreamError(`${method} ${where} was cancelled`, 499));
@@ -208,7 +212,6 @@ export class AwsSigningProxy implements SigningProxy {
   }
 
   dispose(): void {
-    this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.agents.destroy();
   }
 }

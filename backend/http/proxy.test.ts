@@ -206,3 +206,33 @@ describe('caller headers', () => {
     await srv.close();
   });
 });
+
+describe('STS endpoints allowed without listing them', () => {
+  /** Credentials that fail on purpose: reaching them means the URL guard let the request through. */
+  const passedTheGuard = { get: async () => { throw new SigilError('credentials reached', { source: 'plugin' }); }, stsCalls: 0, description: 'test' };
+
+  async function outcome(settings: Settings, url: string): Promise<string> {
+    const proxy = new AwsSigningProxy(settings, passedTheGuard);
+    try {
+      await proxy.send({ method: 'POST', url });
+      return 'sent';
+    } catch (e) {
+      return (e as Error).message === 'credentials reached' ? 'allowed' : 'refused';
+    } finally {
+      proxy.dispose();
+    }
+  }
+
+  it("allows the region's STS endpoint and STS's global endpoint (the default query) with no allowed URLs", async () => {
+    const settings = settingsFor([], { region: 'eu-west-1', stsEndpoint: 'https://sts.eu-west-1.amazonaws.com' });
+    expect(await outcome(settings, 'https://sts.eu-west-1.amazonaws.com/')).toBe('allowed');
+    expect(await outcome(settings, 'https://sts.amazonaws.com/')).toBe('allowed');
+    expect(await outcome(settings, 'https://monitoring.eu-west-1.amazonaws.com/')).toBe('refused');
+  });
+
+  it('allows only the custom endpoint, not AWS STS, when a custom endpoint stands in for AWS', async () => {
+    const settings = settingsFor([], { endpoint: 'http://127.0.0.1:4566', stsEndpoint: 'http://127.0.0.1:4566' });
+    expect(await outcome(settings, 'http://127.0.0.1:4566/')).toBe('allowed');
+    expect(await outcome(settings, 'https://sts.amazonaws.com/')).toBe('refused');
+  });
+});

@@ -20,6 +20,7 @@ export interface ProxyOptions {
   userAgent?: string;
 }
 
+const GLOBAL_STS_ENDPOINT = 'https://sts.amazonaws.com/';
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const THROTTLING_CODES = /<Code>(Throttling|ThrottlingException|ThrottledException|RequestLimitExceeded|TooManyRequestsException|SlowDown|RequestThrottled|ProvisionedThroughputExceededException)<\/Code>|"__type"\s*:\s*"[^"]*(Throttling|TooManyRequests|RequestLimitExceeded)/;
@@ -63,8 +64,10 @@ export class AwsSigningProxy implements SigningProxy {
     options: ProxyOptions = {},
     private readonly agents: ConnectionAgents = new ConnectionAgents(),
   ) {
-    // The STS endpoint is always allowed: it is where the credentials are checked (health, AssumeRole).
-    this.prefixes = [...settings.allowedUrls, `${settings.stsEndpoint}/`].map(parsePrefix);
+    // The STS endpoint is always allowed: it is where the credentials are checked (health, AssumeRole). So is
+    // STS's global endpoint when no custom endpoint stands in for AWS: the default query calls it.
+    const sts = [`${settings.stsEndpoint}/`, ...(settings.endpoint ? [] : [GLOBAL_STS_ENDPOINT])];
+    this.prefixes = [...settings.allowedUrls, ...sts].map(parsePrefix);
     this.opts = {
       maxRetries: options.maxRetries ?? 3,
       baseBackoffMs: options.baseBackoffMs ?? 200,

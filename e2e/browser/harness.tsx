@@ -11,6 +11,7 @@ import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { ConfigEditor } from '../../src/components/ConfigEditor';
 import { QueryEditor } from '../../src/components/QueryEditor';
 import type { SigilSettings } from '../../src/components/config/optionsUpdate';
+import { editorSettings } from '../../src/components/__tests__/settingsFixture';
 import { SigilDataSource } from '../../src/datasource';
 import type { SigilQuery } from '../../src/shared/query';
 import type { SigilJsonData } from '../../src/shared/settings';
@@ -36,27 +37,12 @@ config.awsAssumeRoleEnabled = params.get('assumeRole') !== 'false';
 const theme = createTheme({ colors: { mode: params.get('theme') === 'dark' ? 'dark' : 'light' } });
 const view = params.get('view') ?? 'both';
 
-const initialOptions: SigilSettings = {
-  id: 1,
+const storedKeys = params.get('stored') === 'keys';
+const initialOptions: SigilSettings = editorSettings({
   uid: 'sigil-e2e',
-  orgId: 1,
-  name: 'Sigil',
-  type: 'sigil-awsapi-datasource',
-  typeName: 'Sigil (AWS API)',
-  typeLogoUrl: '',
-  access: 'proxy',
-  url: '',
-  user: '',
-  database: '',
-  basicAuth: false,
-  basicAuthUser: '',
-  isDefault: false,
-  readOnly: false,
-  withCredentials: false,
-  jsonData: params.get('stored') === 'keys' ? { authType: 'keys', defaultRegion: 'eu-west-1' } : {},
-  secureJsonFields: params.get('stored') === 'keys' ? { accessKey: true, secretKey: true } : {},
-  secureJsonData: {},
-};
+  jsonData: storedKeys ? { authType: 'keys', defaultRegion: 'eu-west-1' } : {},
+  secureJsonFields: storedKeys ? { accessKey: true, secretKey: true } : {},
+});
 
 window.sigil = { options: initialOptions, query: { refId: 'A' }, requests: [], runs: 0 };
 

@@ -5,34 +5,14 @@ import userEvent from '@testing-library/user-event';
 import { config } from '@grafana/runtime';
 import { ConfigEditor } from '../ConfigEditor';
 import type { SigilSettings } from '../config/optionsUpdate';
+import { editorSettings } from './settingsFixture';
 import type { SigilJsonData } from '../../shared/settings';
 
 // @grafana/ui icons fetch their SVGs asynchronously; jsdom has nothing to show, so render them as nothing.
 jest.mock('react-inlinesvg', () => ({ __esModule: true, default: () => null }));
 
 function settings(jsonData: SigilJsonData, extra: Partial<SigilSettings> = {}): SigilSettings {
-  return {
-    id: 1,
-    uid: 'sigil',
-    orgId: 1,
-    name: 'Sigil',
-    type: 'sigil-awsapi-datasource',
-    typeName: 'Sigil (AWS API)',
-    typeLogoUrl: '',
-    access: 'proxy',
-    url: '',
-    user: '',
-    database: '',
-    basicAuth: false,
-    basicAuthUser: '',
-    isDefault: false,
-    readOnly: false,
-    withCredentials: false,
-    jsonData,
-    secureJsonFields: {},
-    secureJsonData: {},
-    ...extra,
-  };
+  return editorSettings({ jsonData, ...extra });
 }
 
 /** Keeps the editor controlled, like Grafana's settings page, and records every change. */

@@ -12,7 +12,7 @@ export function harnessConfig(): webpack.Configuration {
     mode: 'development',
     devtool: false,
     context: HERE,
-    entry: { harness: './harness.tsx' },
+    entry: { harness: './harness.tsx', amdHost: './amdHost.tsx' },
     output: { path: HARNESS_OUT, filename: '[name].js', clean: true },
     module: {
       rules: [
@@ -30,10 +30,15 @@ export function harnessConfig(): webpack.Configuration {
         { test: /\.css$/, type: 'asset/source' },
       ],
     },
-    resolve: { extensions: ['.ts', '.tsx', '.js', '.jsx', '.mjs'] },
+    resolve: {
+      extensions: ['.ts', '.tsx', '.js', '.jsx', '.mjs'],
+      // The AMD host bundles all of @grafana/ui, whose geo table cell imports OpenLayers, a peer dependency that
+      // Grafana itself supplies; the editors never render a map, so an empty module stands in.
+      alias: { ol: false },
+    },
     performance: { hints: false },
     cache: { type: 'filesystem', cacheDirectory: resolve(HERE, '../.work/webpack-cache') },
-    plugins: [new CopyWebpackPlugin({ patterns: [{ from: join(HERE, 'index.html'), to: '.' }] })],
+    plugins: [new CopyWebpackPlugin({ patterns: [{ from: join(HERE, 'index.html'), to: '.' }, { from: join(HERE, 'amd.html'), to: '.' }] })],
   };
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"github.com/sigil/e2e/grafana-host/host"
 )
@@ -87,5 +88,55 @@ func TestQueryChunkedDataAnswersLikeAnSDKPluginWithoutIt(t *testing.T) {
 	}
 	if _, err := stream.Recv(); err == nil {
 		t.Fatal("want the stream to end after the 501 message")
+	}
+}
+
+// What the browser receives: Grafana turns each decoded frame into the data-frame JSON of /api/ds/query with the
+// SDK's encoder. Field types, labels, nulls and epoch-millisecond times must come through that step too.
+func TestFramesReachTheBrowserAsGrafanaEncodesThem(t *testing.T) {
+	h := start(t, nil)
+	resp, err := h.Data.QueryData(ctx(t), &pluginv2.QueryDataRequest{PluginContext: pluginContext(), Queries: []*pluginv2.DataQuery{
+		echoQuery("A", `{"values":[2.5,null],"strings":["x",null],"labels":{"queue":"orders"}}`, 1700000000000, 1700000060000),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frame := decodeOne(t, resp.Responses["A"])
+	raw, err := data.FrameToJSON(frame, data.IncludeAll)
+	if err != nil {
+		t.Fatalf("the SDK cannot encode the frame for the browser: %v", err)
+	}
+	var doc struct {
+		Schema struct {
+			RefID string `json:"refId"`
+			Meta  struct {
+				Type string `json:"type"`
+			} `json:"meta"`
+			Fields []struct {
+				Name   string            `json:"name"`
+				Type   string            `json:"type"`
+				Labels map[string]string `json:"labels"`
+			} `json:"fields"`
+		} `json:"schema"`
+		Data struct {
+			Values [][]interface{} `json:"values"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var types []string
+	for _, f := range doc.Schema.Fields {
+		types = append(types, f.Name+":"+f.Type)
+	}
+	if got := fmt.Sprint(types); got != "[time:time value:number text:string]" {
+		t.Fatalf("fields %s", got)
+	}
+	if doc.Schema.RefID != "A" || doc.Schema.Meta.Type != "timeseries-wide" || doc.Schema.Fields[1].Labels["queue"] != "orders" {
+		t.Fatalf("schema %s", raw)
+	}
+	values := fmt.Sprint(doc.Data.Values)
+	if values != "[[1.7e+12 1.70000006e+12] [2.5 <nil>] [x <nil>]]" {
+		t.Fatalf("values %s", values)
 	}
 }

@@ -1,0 +1,34 @@
+import { JSONATA_LIMITS, selectRoot } from './select';
+
+describe('root selectors that never end', () => {
+  const saved = { ...JSONATA_LIMITS };
+  beforeEach(() => {
+    JSONATA_LIMITS.timeoutMs = 300;
+  });
+  afterEach(() => {
+    Object.assign(JSONATA_LIMITS, saved);
+  });
+
+  it('stops an endless (tail-recursive) function after the time budget, with an error that says why', async () => {
+    await expect(selectRoot({}, '($f := function($x){ $f($x) }; $f(1))')).rejects.toThrow(
+      /root selector .* failed: Evaluation timeout after 300 milliseconds/,
+    );
+  });
+
+  it('stops runaway recursion at the stack limit', async () => {
+    await expect(selectRoot({}, '($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))')).rejects.toThrow(/Stack overflow/);
+  });
+
+  it('lets other work run while an expression evaluates', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    await selectRoot({}, '($f := function($x){ $f($x) }; $f(1))').catch(() => undefined);
+    clearInterval(timer);
+    // Without yielding, JSONata's promise chain starves timers for the whole budget: 0 ticks.
+    expect(ticks).toBeGreaterThan(5);
+  });
+
+  it('still evaluates ordinary expressions', async () => {
+    await expect(selectRoot({ a: [{ v: 1 }, { v: 2 }] }, '$sum(a.v)')).resolves.toBe(3);
+  });
+});

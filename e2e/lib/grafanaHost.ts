@@ -45,6 +45,8 @@ export interface HostCall {
   bodyJson?: unknown;
   resourceHeaders?: Record<string, string[]>;
   timeoutMs?: number;
+  /** Wait this long before the call (spreads a script over time). */
+  pauseMs?: number;
 }
 
 export interface HostScript {

@@ -64,6 +64,8 @@ type Call struct {
 	BodyJSON      json.RawMessage     `json:"bodyJson"`
 	ResHeaders    map[string][]string `json:"resourceHeaders"`
 	TimeoutMS     int64               `json:"timeoutMs"`
+	// PauseMS waits before the call, to spread a script over time (e.g. across credential expiries).
+	PauseMS int64 `json:"pauseMs"`
 }
 
 // Field is a decoded data.Field.
@@ -159,6 +161,9 @@ func Run(s Script, logOutput io.Writer) ([]Result, error) {
 	defer h.Stop()
 	results := make([]Result, 0, len(s.Calls))
 	for i, c := range s.Calls {
+		if c.PauseMS > 0 {
+			time.Sleep(time.Duration(c.PauseMS) * time.Millisecond)
+		}
 		r, err := h.Do(c, s.ValuesLimit)
 		if err != nil {
 			return results, fmt.Errorf("call %d (%s): %w", i, c.Kind, err)

@@ -31,7 +31,7 @@ module.exports = {
       roots: ['<rootDir>/e2e'],
       testMatch: ['**/*.e2e.test.ts'],
       transform: { '^.+\\.(t|j)sx?$': swc },
-      testTimeout: 120000,
+      // testTimeout is a global option: `npm run test:e2e` and scripts/test.sh pass --testTimeout.
     },
   ],
 };

@@ -2,17 +2,14 @@
 // mounts ConfigEditor and QueryEditor with a fake Grafana runtime. Each auth mode is filled in as a user would,
 // and the resulting jsonData / secureJsonData are read back; one pass uses the keyboard only. Screenshots of
 // both editors in light and dark theme go to e2e/screenshots/ for review.
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, rmSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
 import { buildHarness, HARNESS_OUT } from './browser/harnessBuild';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, serveFiles, type Browser, type StaticSite } from './browser/chromium';
 
 const ROOT = resolve(__dirname, '..');
 const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
-const CHROMIUM = process.env.SIGIL_CHROMIUM ?? '/usr/bin/chromium';
 
 // testTimeout is a global option, so the e2e project's value does not reach this file on its own.
 jest.setTimeout(60_000);
@@ -28,53 +25,22 @@ interface HarnessState {
 const ICONS = join(ROOT, 'node_modules/@grafana/ui/dist/public/img/icons');
 const ICON_PREFIX = 'public/build/img/icons/';
 
-function serve(dir: string): Promise<Server> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.svg': 'image/svg+xml' };
-  const server = createServer((req, res) => {
-    const name = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.replace(/^\/+/, '') || 'index.html';
-    const [root, rel] = name.startsWith(ICON_PREFIX) ? [ICONS, name.slice(ICON_PREFIX.length)] : [dir, name];
-    const file = resolve(root, rel);
-    if (!file.startsWith(root + '/') || !existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
-}
-
-let server: Server;
+let site: StaticSite;
+let browser: Browser;
 let context: BrowserContext;
-let userDataDir: string;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-test-deps.sh (Debian's chromium)`);
   await buildHarness();
-  server = await serve(HARNESS_OUT);
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html`;
-  userDataDir = mkdtempSync(join(tmpdir(), 'sigil-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1000, height: 900 },
-  });
+  site = await serveFiles((path) => (path.startsWith(ICON_PREFIX) ? [ICONS, path.slice(ICON_PREFIX.length)] : [HARNESS_OUT, path || 'index.html']));
+  base = `${site.origin}/index.html`;
+  browser = await launchChromium({ width: 1000, height: 900 });
+  context = browser.context;
 }, 240_000);
 
 afterAll(async () => {
-  await context?.close();
-  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
+  await site?.close();
 });
 
 async function open(query: string): Promise<Page> {

@@ -13,6 +13,7 @@ import * as grafanaUi from '@grafana/ui';
 import type { DataSourceApi, DataSourceInstanceSettings, DataSourcePlugin, DataSourcePluginMeta } from '@grafana/data';
 import type { BackendSrv, TemplateSrv } from '@grafana/runtime';
 import { editorSettings } from '../../src/components/__tests__/settingsFixture';
+import type { SigilJsonData } from '../../src/shared/settings';
 
 const MODULE_URL = '/dist/module.js';
 
@@ -27,13 +28,14 @@ const HOST_MODULES: Record<string, unknown> = {
   module: { uri: MODULE_URL },
 };
 
-interface AmdState {
+/** What the page reports on `window.amd`, read by e2e/plugin-module.e2e.test.ts. */
+export interface AmdState {
   deps: string[];
   missing: string[];
   exports: string[];
   error?: string;
   mounted: boolean;
-  options?: unknown;
+  options?: { jsonData: SigilJsonData };
   query?: Record<string, unknown>;
 }
 

@@ -1,12 +1,12 @@
 // CheckHealth ("Save & test"): settings -> credentials (and AssumeRole) -> STS GetCallerIdentity through
 // the signing proxy -> the optional test URL. Each failure names the step and the reason, never a secret.
-import { XMLParser } from 'fast-xml-parser';
 import type { CheckHealthRequest, CheckHealthResult } from '../protocol/types';
 import { SigilError } from '../errors';
 import { CredentialsError } from '../aws/credentials';
 import type { HandlerDeps, DataSourceInstance } from './deps';
 import { PLUGIN_VERSION } from '../version';
 import { awsErrorSummary } from '../http/awsError';
+import { parseXml } from '../aws/xml';
 
 type Step = 'settings' | 'credentials' | 'assumeRole' | 'identity' | 'testUrl';
 
@@ -24,7 +24,6 @@ interface Identity {
   userId: string;
 }
 
-const xml = new XMLParser({ ignoreAttributes: true, parseTagValue: false });
 
 function fail(step: Step, reason: string, details: Record<string, unknown> = {}): CheckHealthResult {
   return { status: 'ERROR', message: `${STEP_LABEL[step]} failed: ${reason}`, jsonDetails: { step, version: PLUGIN_VERSION, ...details } };
@@ -45,9 +44,12 @@ async function callerIdentity(instance: DataSourceInstance, signal?: AbortSignal
     const hint = res.status === 403 ? ' (check the access key, secret key and session token, or the assumed role)' : '';
     return fail('identity', `${sts} answered ${res.status}: ${awsErrorSummary(res)}${hint}`, { status: res.status });
   }
-  const doc = xml.parse(res.body.toString('utf8')) as {
-    GetCallerIdentityResponse?: { GetCallerIdentityResult?: { Arn?: string; Account?: string; UserId?: string } };
-  };
+  let doc: { GetCallerIdentityResponse?: { GetCallerIdentityResult?: { Arn?: string; Account?: string; UserId?: string } } };
+  try {
+    doc = parseXml(res.body.toString('utf8')) as typeof doc;
+  } catch {
+    doc = {};
+  }
   const r = doc.GetCallerIdentityResponse?.GetCallerIdentityResult;
   if (!r?.Arn) return fail('identity', `${sts} answered 200 without a caller ARN`);
   return { arn: String(r.Arn), account: String(r.Account ?? ''), userId: String(r.UserId ?? '') };

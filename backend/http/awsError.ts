@@ -1,9 +1,9 @@
 // AWS (or any downstream) answered 4xx/5xx: keep its error code and message, from the JSON protocols
 // (`__type` / `message`), the Query/REST-XML protocols (`<Error><Code>..<Message>..`), Prometheus's
 // `{"status":"error","errorType","error"}`, or the `x-amzn-ErrorType` header.
-import { XMLParser } from 'fast-xml-parser';
 import type { IncomingResponse } from './types';
 import { SigilError, downstreamError } from '../errors';
+import { parseXml } from '../aws/xml';
 
 const MAX_TEXT = 300;
 
@@ -65,7 +65,7 @@ export function parseAwsError(res: Pick<IncomingResponse, 'body' | 'headers'>): 
     }
   } else if (text.startsWith('<')) {
     try {
-      info = findError(new XMLParser({ parseTagValue: false }).parse(text));
+      info = findError(parseXml(text));
     } catch {
       // malformed XML; fall through
     }

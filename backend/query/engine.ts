@@ -12,7 +12,7 @@ import { downstreamHttpError } from '../http/awsError';
 import { selectRoot } from './select';
 import { autoFields, definedFields, toRows, type Row } from './table';
 import { parseJson } from './parse/json';
-import { parseXml } from './parse/xml';
+import { parseXml } from '../aws/xml';
 import { parseDelimited } from './parse/csv';
 import { parsePrometheus } from './parse/prometheus';
 import { detectFormat, type DataFormat } from './parse/detect';

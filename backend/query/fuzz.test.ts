@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SigilError } from '../errors';
 import { parseJson } from './parse/json';
-import { parseXml } from './parse/xml';
+import { parseXml } from '../aws/xml';
 import { parseDelimited } from './parse/csv';
 import { parsePrometheus } from './parse/prometheus';
 import { parseUql, evaluateUql } from './uql';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseJson } from './json';
-import { parseXml } from './xml';
+import { parseXml } from '../../aws/xml';
 import { parseDelimited } from './csv';
 import { parsePrometheus, seriesName } from './prometheus';
 import { detectFormat } from './detect';

@@ -6,7 +6,7 @@ import { AGGREGATIONS, FUNCTIONS, type Value } from './functions';
 import { getPath, selectRoot } from '../select';
 import { toRows, toText, toNumber, type Row } from '../table';
 import { parseJson } from '../parse/json';
-import { parseXml } from '../parse/xml';
+import { parseXml } from '../../aws/xml';
 import { parseDelimited } from '../parse/csv';
 import { detectFormat } from '../parse/detect';
 import { SigilError } from '../../errors';

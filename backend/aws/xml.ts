@@ -6,7 +6,7 @@
 // goes (so a truncated answer is an error with its line and column), and is about ten times faster on large
 // answers than parsing and validating with a DOM-style parser.
 import { SaxesParser } from 'saxes';
-import { pluginError } from '../../errors';
+import { pluginError } from '../errors';
 
 const LIST_ITEMS = new Set(['member', 'item']);
 

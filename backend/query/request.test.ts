@@ -1,5 +1,6 @@
 import { resolveQuery, type SigilQuery } from '../../src/shared/query';
-import { buildRequest, encodeRfc3986 } from './request';
+import { buildRequest } from './request';
+import { strictEncode } from '../aws/sign';
 
 const macros = { fromMs: 1_714_557_600_000, toMs: 1_714_561_200_000, intervalMs: 60_000 };
 const build = (q: Partial<SigilQuery>, opts: { endpoint?: string; pageToken?: string } = {}) =>
@@ -56,6 +57,6 @@ describe('buildRequest', () => {
   });
 
   it('encodes like SigV4 does', () => {
-    expect(encodeRfc3986("~-_.!*'() /")).toBe("~-_.%21%2A%27%28%29%20%2F");
+    expect(strictEncode("~-_.!*'() /")).toBe("~-_.%21%2A%27%28%29%20%2F");
   });
 });

@@ -4,15 +4,12 @@ import type { ResolvedQuery, KeyValue } from '../../src/shared/query';
 import { isAbsoluteUrl, joinUrl } from '../../src/shared/query';
 import type { OutgoingRequest } from '../http/types';
 import { pluginError } from '../errors';
+import { strictEncode } from '../aws/sign';
 import { resolveMacros, type MacroContext } from './macros';
 
-// RFC 3986 encoding, the one SigV4 canonicalises with, so the bytes sent are the bytes signed.
-export function encodeRfc3986(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
+// Encoded the way SigV4 canonicalises (RFC 3986), so the bytes sent are the bytes signed.
 export function encodePairs(pairs: KeyValue[]): string {
-  return pairs.map((p) => `${encodeRfc3986(p.key)}=${encodeRfc3986(p.value)}`).join('&');
+  return pairs.map((p) => `${strictEncode(p.key)}=${strictEncode(p.value)}`).join('&');
 }
 
 function usable(pairs: KeyValue[]): KeyValue[] {

@@ -1,25 +1,89 @@
-// Errors that carry where they came from, so each query's error says whether the plugin (bad settings,
-// bad query) or the downstream service (AWS answered 4xx/5xx, STS refused) is at fault.
+// One error model for the whole backend. Every failure that can reach Grafana is a SigilError with a
+// `kind` (what went wrong), a `source` (whose fault: the plugin's configuration or query, or the
+// downstream service) and an HTTP-like `status`; decisions (retries, health steps, converters) read the
+// kind, never the message or the status.
+
+export type ErrorKind =
+  | 'settings' // data source settings unreadable/invalid
+  | 'query' // query model invalid (names the field)
+  | 'url_refused' // URL/redirect not under Allowed URLs, STS action refused, userinfo
+  | 'credentials' // base provider failed
+  | 'assume_role' // STS AssumeRole failed
+  | 'timeout' // attempt or credential resolution exceeded timeoutSeconds
+  | 'cancelled' // Grafana cancelled the call
+  | 'network' // connection refused/reset, DNS, TLS
+  | 'aws_answer' // AWS answered 4xx/5xx (code, message, request id)
+  | 'parse' // answer could not be read
+  | 'too_large' // answer over maxResponseBytes (raw or inflated)
+  | 'budget' // query processing over its time/memory budget
+  | 'internal'; // a bug
 
 export type ErrorSource = 'plugin' | 'downstream';
 
-export class SigilError extends Error {
-  readonly source: ErrorSource;
-  /** HTTP-like status for the DataResponse (400 bad query, 502 downstream, ...). */
-  readonly status: number;
+export interface SigilErrorOptions {
+  status?: number;
+  source?: ErrorSource;
+  cause?: unknown;
+  /** For logs and metrics, never secrets: e.g. { awsCode, requestId, url (no query values) }. */
+  details?: Record<string, string | number>;
+}
 
-  constructor(message: string, options: { source: ErrorSource; status?: number; cause?: unknown }) {
-    super(message, { cause: options.cause });
+/** Source and status of each kind when the call site does not say otherwise. */
+export const KIND_DEFAULTS: Readonly<Record<ErrorKind, { source: ErrorSource; status: number }>> = {
+  settings: { source: 'plugin', status: 400 },
+  query: { source: 'plugin', status: 400 },
+  url_refused: { source: 'plugin', status: 403 },
+  credentials: { source: 'downstream', status: 401 },
+  assume_role: { source: 'downstream', status: 403 },
+  timeout: { source: 'downstream', status: 504 },
+  cancelled: { source: 'downstream', status: 499 },
+  network: { source: 'downstream', status: 502 },
+  aws_answer: { source: 'downstream', status: 502 },
+  parse: { source: 'downstream', status: 502 },
+  too_large: { source: 'plugin', status: 413 },
+  budget: { source: 'plugin', status: 422 },
+  internal: { source: 'plugin', status: 500 },
+};
+
+export class SigilError extends Error {
+  readonly kind: ErrorKind;
+  readonly source: ErrorSource;
+  /** HTTP-like status for the DataResponse / resource answer (400 bad query, 502 downstream, ...). */
+  readonly status: number;
+  readonly details: Readonly<Record<string, string | number>>;
+
+  constructor(kind: ErrorKind, message: string, options: SigilErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'SigilError';
-    this.source = options.source;
-    this.status = options.status ?? (options.source === 'plugin' ? 400 : 502);
+    this.kind = kind;
+    const defaults = KIND_DEFAULTS[kind] ?? KIND_DEFAULTS.internal;
+    this.source = options.source ?? defaults.source;
+    this.status = options.status ?? defaults.status;
+    this.details = Object.freeze({ ...(options.details ?? {}) });
   }
 }
 
-export function pluginError(message: string, status = 400): SigilError {
-  return new SigilError(message, { source: 'plugin', status });
+export function sigilError(kind: ErrorKind, message: string, options?: SigilErrorOptions): SigilError {
+  return new SigilError(kind, message, options);
 }
 
+/** Wraps any thrown value: a SigilError is returned as is; anything else becomes kind 'internal' with the cause kept. */
+export function asSigilError(err: unknown): SigilError {
+  if (err instanceof SigilError) return err;
+  const message = err instanceof Error ? err.message : typeof err === 'string' ? err : String(err);
+  return new SigilError('internal', `internal error: ${message}`, { cause: err });
+}
+
+/**
+ * @deprecated use `sigilError('query', ...)` (or the kind that fits). Kept while backend/query migrates.
+ */
+export function pluginError(message: string, status = 400): SigilError {
+  return new SigilError(status === 422 ? 'parse' : 'query', message, { source: 'plugin', status });
+}
+
+/**
+ * @deprecated use `sigilError('network' | 'aws_answer' | ..., ...)`. Kept while backend/query migrates.
+ */
 export function downstreamError(message: string, status = 502, cause?: unknown): SigilError {
-  return new SigilError(message, { source: 'downstream', status, cause });
+  return new SigilError(status === 504 ? 'timeout' : status === 499 ? 'cancelled' : 'network', message, { source: 'downstream', status, cause });
 }

@@ -15,7 +15,7 @@ export type CredentialsStep = 'credentials' | 'assumeRole';
 export class CredentialsError extends SigilError {
   readonly step: CredentialsStep;
   constructor(step: CredentialsStep, message: string, status: number, source: 'plugin' | 'downstream') {
-    super(message, { source, status });
+    super(step === 'assumeRole' ? 'assume_role' : 'credentials', message, { source, status });
     this.step = step;
   }
 }

@@ -209,7 +209,7 @@ describe('caller headers', () => {
 
 describe('STS endpoints allowed without listing them', () => {
   /** Credentials that fail on purpose: reaching them means the URL guard let the request through. */
-  const passedTheGuard = { get: async () => { throw new SigilError('credentials reached', { source: 'plugin' }); }, stsCalls: 0, description: 'test' };
+  const passedTheGuard = { get: async () => { throw new SigilError('credentials', 'credentials reached', { source: 'plugin' }); }, stsCalls: 0, description: 'test' };
 
   async function outcome(settings: Settings, url: string): Promise<string> {
     const proxy = new AwsSigningProxy(settings, passedTheGuard);

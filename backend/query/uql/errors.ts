@@ -11,7 +11,7 @@ export class UqlError extends SigilError {
   readonly column: number;
 
   constructor(detail: string, at: Position) {
-    super(`UQL error at line ${at.line}, column ${at.column}: ${detail}`, { source: 'plugin', status: 400 });
+    super('query', `UQL error at line ${at.line}, column ${at.column}: ${detail}`, { source: 'plugin', status: 400 });
     this.name = 'UqlError';
     this.line = at.line;
     this.column = at.column;

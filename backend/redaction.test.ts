@@ -56,6 +56,28 @@ describe('redactor: mask', () => {
     expect(r.mask(SECRET)).toBe(REDACTED);
   });
 
+  it('masks overlapping secrets and secrets inside other secrets as one stretch', () => {
+    const { r } = redactorWith('OUTER-SECRET-VALUE-1234', 'SECRET-VALUE', 'VALUE-1234-TAIL');
+    expect(r.mask('a OUTER-SECRET-VALUE-1234-TAIL b SECRET-VALUE c')).toBe(`a ${REDACTED} b ${REDACTED} c`);
+  });
+
+  it('finds a secret at every position of texts of every length (sampled scan)', () => {
+    let seed = 42;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const secrets = ['abcd', 'SHORT5', KEY_ID, SECRET];
+    for (const secret of secrets) {
+      const { r } = redactorWith(secret);
+      for (let trial = 0; trial < 200; trial++) {
+        const before = Array.from({ length: next(40) }, () => String.fromCharCode(32 + next(90))).join('');
+        const text = `${before}${secret}${before}`;
+        expect(r.mask(text).includes(secret)).toBe(false);
+      }
+    }
+  });
+
   it('leaves text without secrets unchanged and returns the same string', () => {
     const { r } = redactorWith(SECRET);
     const text = 'an ordinary answer with nothing secret in it: {"a":[1,2,3]}';

@@ -19,6 +19,8 @@ function encodings(s: string): Record<string, string> {
     raw: s,
     json: JSON.stringify(s).slice(1, -1),
     jsonSlash: JSON.stringify(s).slice(1, -1).replace(/\//g, '\\/'),
+    jsonTwice: JSON.stringify(JSON.stringify(s)).slice(2, -2),
+    jsonSlashTwice: JSON.stringify(JSON.stringify(s).slice(1, -1).replace(/\//g, '\\/')).slice(1, -1),
     jsonUnicode: [...s].map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)).join(''),
     jsonUnicodeUpper: [...s].map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`)).join(''),
     uri: encodeURIComponent(s),

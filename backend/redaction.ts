@@ -127,6 +127,9 @@ export function secretForms(secret: string): string[] {
   forms.add(json.replace(/\//g, '\\/'));
   forms.add(asciiJson(json));
   forms.add(asciiJson(json).replace(/\//g, '\\/'));
+  // JSON inside a JSON string (an API answering a document as a string field): escaped twice.
+  forms.add(JSON.stringify(json).slice(1, -1));
+  forms.add(JSON.stringify(json.replace(/\//g, '\\/')).slice(1, -1));
   forms.add(unicodeEscaped(secret, false));
   forms.add(unicodeEscaped(secret, true));
   const uri = encodeURIComponent(secret);

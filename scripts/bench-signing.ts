@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signRequest } from '../backend/aws/sign';
 import { createCredentialSource } from '../backend/aws/credentials';
-import { CachingInstanceProvider } from '../backend/instances';
+import { CachingInstanceProvider } from '../backend/instances/provider';
+import { createRedactor } from '../backend/redaction';
 import type { Settings } from '../backend/settings/types';
 import type { PluginContext } from '../backend/protocol/types';
 import { startImds } from '../e2e/lib/fakes/imds';
@@ -36,7 +37,7 @@ async function benchSigning(label: string, url: string, size: number, iterations
 
 async function stsCallsPer1000(lifetimeMs: number, paceMs: number): Promise<void> {
   const sts = await startShortLivedSts(lifetimeMs);
-  const provider = new CachingInstanceProvider({ env: {} });
+  const provider = new CachingInstanceProvider({ env: {}, redactor: createRedactor() });
   const ctx: PluginContext = {
     orgId: 1, pluginId: 'sigil-awsapi-datasource', pluginVersion: 'bench', grafanaConfig: {}, userAgent: 'bench',
     dataSourceInstanceSettings: {
@@ -45,7 +46,7 @@ async function stsCallsPer1000(lifetimeMs: number, paceMs: number): Promise<void
       decryptedSecureJsonData: { accessKey: 'AKIABASE', secretKey: 'base-secret' }, lastUpdatedMS: 1, apiVersion: '',
     },
   };
-  const instance = await provider.get(ctx);
+  const instance = await provider.use(ctx, async (i) => i);
   let failures = 0;
   let n = 0;
   const started = Date.now();

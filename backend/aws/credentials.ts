@@ -7,7 +7,16 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { SigilError } from '../errors';
 import type { Settings } from '../settings/types';
-import { redact } from './redact';
+import { createRedactor } from '../redaction';
+
+/** Defence in depth until the instance's secret scope reaches this module: an SDK message never carries the keys. */
+function withoutSecrets(message: string, settings: Pick<Settings, 'secretKey' | 'sessionToken'>): string {
+  const redactor = createRedactor();
+  const scope = redactor.scope('credentials');
+  scope.add(settings.secretKey);
+  scope.add(settings.sessionToken);
+  return redactor.mask(message);
+}
 
 export type CredentialsStep = 'credentials' | 'assumeRole';
 
@@ -160,7 +169,7 @@ class CachedCredentials implements CredentialSource {
     } catch (err) {
       throw new CredentialsError(
         'credentials',
-        redact(`could not load ${this.settings.authType} credentials: ${describeFailure(err)}`, this.settings),
+        withoutSecrets(`could not load ${this.settings.authType} credentials: ${describeFailure(err)}`, this.settings),
         401,
         'plugin',
       );
@@ -181,7 +190,7 @@ class CachedCredentials implements CredentialSource {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       throw new CredentialsError(
         'assumeRole',
-        redact(`STS AssumeRole of ${this.settings.assumeRoleArn} at ${this.settings.stsEndpoint} failed: ${describeFailure(err)}` +
+        withoutSecrets(`STS AssumeRole of ${this.settings.assumeRoleArn} at ${this.settings.stsEndpoint} failed: ${describeFailure(err)}` +
           (this.settings.externalId ? '' : ' (no External ID was sent; set externalId if the role requires one)'), this.settings),
         status === 403 ? 403 : 502,
         'downstream',

@@ -4,7 +4,9 @@ import type { DataSourceInstance, HandlerDeps } from './deps';
 import type { IncomingResponse, OutgoingRequest } from '../http/types';
 import type { Settings } from '../settings/types';
 import { CredentialsError } from '../aws/credentials';
-import { pluginError } from '../errors';
+import { sigilError } from '../errors';
+import { createRedactor } from '../redaction';
+import { fixedInstances } from '../instances/testing';
 
 const settings: Settings = {
   uid: 'u', name: 'n', authType: 'keys', region: 'eu-west-1', allowedUrls: [], stsEndpoint: 'https://sts.eu-west-1.amazonaws.com',
@@ -15,7 +17,7 @@ const IDENTITY = '<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:a
 function deps(answer: (r: OutgoingRequest) => IncomingResponse | Promise<IncomingResponse>, s: Partial<Settings> = {}): HandlerDeps & { sent: OutgoingRequest[] } {
   const sent: OutgoingRequest[] = [];
   const instance: DataSourceInstance = { settings: { ...settings, ...s }, proxy: { send: async (r) => { sent.push(r); return answer(r); } } };
-  return { instances: { get: async () => instance, disposeAll: async () => undefined }, sent };
+  return { instances: fixedInstances(() => instance), redactor: createRedactor(), sent };
 }
 const req = { pluginContext: { orgId: 1, pluginId: 'p', pluginVersion: 'v', grafanaConfig: {}, userAgent: '' }, headers: {} };
 const ok = (body: string, status = 200): IncomingResponse => ({ status, headers: {}, body: Buffer.from(body), url: '' });
@@ -31,12 +33,14 @@ describe('checkHealth', () => {
   });
 
   it('names the failed step: settings, credentials, AssumeRole, STS, test URL', async () => {
-    const bad: HandlerDeps = { instances: { get: async () => { throw pluginError('invalid data source settings for "n": x'); }, disposeAll: async () => undefined } };
-    expect((await checkHealth(req, bad)).message).toBe('Settings failed: invalid data source settings for "n": x');
+    const bad: HandlerDeps = { instances: fixedInstances(() => { throw sigilError('settings', 'invalid data source settings for "n": x'); }), redactor: createRedactor() };
+    expect(await checkHealth(req, bad)).toMatchObject({ message: 'Settings failed: invalid data source settings for "n": x', jsonDetails: { step: 'settings', errorSource: 'plugin', kind: 'settings' } });
     const creds = deps(() => { throw new CredentialsError('credentials', 'could not load credentials credentials: profile nope not found', 401, 'plugin'); });
     expect((await checkHealth(req, creds)).message).toMatch(/^Credentials failed: could not load/);
     const assume = deps(() => { throw new CredentialsError('assumeRole', 'STS AssumeRole of arn failed: AccessDenied', 403, 'downstream'); });
-    expect((await checkHealth(req, assume)).jsonDetails).toMatchObject({ step: 'assumeRole' });
+    expect((await checkHealth(req, assume)).jsonDetails).toMatchObject({ step: 'assumeRole', errorSource: 'downstream', kind: 'assume_role' });
+    const bug = deps(() => { throw new TypeError('x.y is not a function'); });
+    expect(await checkHealth(req, bug)).toMatchObject({ message: 'STS GetCallerIdentity failed: internal error: x.y is not a function', jsonDetails: { errorSource: 'plugin', kind: 'internal' } });
     const denied = deps(() => ok('<ErrorResponse><Error><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>', 403));
     expect((await checkHealth(req, denied)).message).toBe(
       'STS GetCallerIdentity failed: https://sts.eu-west-1.amazonaws.com answered 403: InvalidClientTokenId: The security token included in the request is invalid. (check the access key, secret key and session token, or the assumed role)');

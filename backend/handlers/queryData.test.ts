@@ -1,7 +1,9 @@
 import type { DataQuery, PluginContext, QueryDataRequest } from '../protocol/types';
 import type { HandlerDeps } from './deps';
 import type { Settings } from '../settings/types';
-import { pluginError } from '../errors';
+import { sigilError } from '../errors';
+import { createRedactor } from '../redaction';
+import { fixedInstances } from '../instances/testing';
 import { FakeProxy, JSON_HEADERS } from '../query/testing';
 import { queryData } from './queryData';
 
@@ -9,13 +11,11 @@ const settings = { uid: 'u', name: 'n', authType: 'keys', region: 'us-east-1', a
 
 function deps(proxy: FakeProxy, fail?: string): HandlerDeps {
   return {
-    instances: {
-      get: async () => {
-        if (fail) throw pluginError(fail);
-        return { settings, proxy };
-      },
-      disposeAll: async () => undefined,
-    },
+    instances: fixedInstances(() => {
+      if (fail) throw sigilError('settings', fail);
+      return { settings, proxy };
+    }),
+    redactor: createRedactor(),
   };
 }
 

@@ -6,7 +6,6 @@ import { ConnectionAgents } from './agents';
 import { SigilError, downstreamError, pluginError } from '../errors';
 import { CredentialsError, type CredentialSource } from '../aws/credentials';
 import { resolveTarget, signRequest } from '../aws/sign';
-import { redact } from '../aws/redact';
 import type { Settings } from '../settings/types';
 import { assertAllowed, parsePrefix, type UrlPrefix } from './allowedUrls';
 import type { IncomingResponse, OutgoingRequest, SigningProxy } from './types';
@@ -184,7 +183,7 @@ export class AwsSigningProxy implements SigningProxy {
       const onAbort = (): void => fail(downstreamError(`${method} ${where} was cancelled`, 499));
       if (request.signal?.aborted) onAbort();
       request.signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (e) => fail(downstreamError(redact(`${method} ${where} failed: ${e.message}`, this.settings), 502)));
+      req.on('error', (e) => fail(downstreamError(`${method} ${where} failed: ${e.message}`, 502)));
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
         let size = 0;

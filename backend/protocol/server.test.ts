@@ -2,6 +2,7 @@ import { credentials, makeClientConstructor, status, type Client, type ServiceDe
 import { PluginServer } from './server';
 import { loadProtocol } from './load';
 import { createLogger } from '../log';
+import { createRedactor } from '../redaction';
 import type { PluginHandlers, QueryDataRequest } from './types';
 import { tableFromIPC } from 'apache-arrow';
 
@@ -18,7 +19,21 @@ function call(c: Record<string, Unary>, method: string, req: Raw): Promise<Raw> 
 }
 
 const logLines: string[] = [];
-const log = createLogger({ write: (l) => logLines.push(l), level: 'trace' });
+/** Resolves when a log line matching `pattern` is written (an event, not a sleep). */
+const logWaiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
+const redactor = createRedactor();
+const log = createLogger({
+  redactor,
+  level: 'trace',
+  write: (l) => {
+    logLines.push(l);
+    for (const w of logWaiters.filter((x) => x.pattern.test(l))) {
+      logWaiters.splice(logWaiters.indexOf(w), 1);
+      w.resolve();
+    }
+  },
+});
+const logged = (pattern: RegExp) => new Promise<void>((resolve) => logWaiters.push({ pattern, resolve }));
 
 function query(refId: string): Raw {
   return { refId, queryType: 'test', json: Buffer.from('{}'), timeRange: { fromEpochMS: '0', toEpochMS: '1' } };
@@ -28,6 +43,7 @@ describe('PluginServer', () => {
   let server: PluginServer;
   let address: string;
   let onShutdown: jest.Mock;
+  let shutdownReported: Promise<void>;
   let handlers: PluginHandlers;
   const clients: Client[] = [];
   const make = (def: ServiceDefinition) => {
@@ -37,7 +53,9 @@ describe('PluginServer', () => {
   };
 
   beforeEach(async () => {
-    onShutdown = jest.fn();
+    let reported!: () => void;
+    shutdownReported = new Promise<void>((resolve) => (reported = resolve));
+    onShutdown = jest.fn(() => reported());
     handlers = {
       queryData: async (req: QueryDataRequest) => ({
         responses: Object.fromEntries(req.queries.map((q) => [q.refId, {
@@ -57,14 +75,15 @@ describe('PluginServer', () => {
       },
       dispose: jest.fn(async () => undefined),
     };
-    server = new PluginServer({ handlers, log, onShutdown });
+    server = new PluginServer({ handlers, log, redactor, onShutdown, gauges: () => [{ name: 'sigil_instances_live', help: 'Live instances.', value: 3 }] });
     const bound = await server.listen({ kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 });
     address = bound.kind === 'tcp' ? `127.0.0.1:${bound.port}` : '';
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     clients.splice(0).forEach((c) => c.close());
     server.shutdown('test over');
+    await shutdownReported;
   });
 
   it('encodes each refId on its own: a frame that cannot be encoded fails only its query', async () => {
@@ -99,8 +118,11 @@ describe('PluginServer', () => {
     expect((res.responses as Record<string, Raw>).LOST.error).toMatch(/no response for query "LOST"/);
   });
 
-  it('masks the data source secrets in errors, health answers and logs', async () => {
+  it('masks the live secrets in errors, health answers and logs', async () => {
     const secret = 'sEcReT/Value+ThatMustNotLeak1234';
+    // What a data source instance registers when it is built.
+    const scope = redactor.scope('org/x/1');
+    scope.add(secret);
     const pluginContext = { dataSourceInstanceSettings: { uid: 'x', decryptedSecureJsonData: { secretKey: secret } } };
     handlers.queryData = async () => ({ responses: { A: { frames: [], error: `signing with ${secret} failed`, status: 400, errorSource: 'plugin' } } });
     handlers.checkHealth = async () => ({ status: 'ERROR', message: `bad key ${secret}`, jsonDetails: { echo: secret } });
@@ -109,6 +131,27 @@ describe('PluginServer', () => {
     const all = JSON.stringify([res, health.message, (health.jsonDetails as Buffer).toString(), logLines]);
     expect((res.responses as Record<string, Raw>).A.error).toBe('signing with [redacted] failed');
     expect(all).not.toContain(secret);
+    scope.drop();
+  });
+
+  it('sets errorSource on every error, and keeps the handler\'s', async () => {
+    handlers.queryData = async () => ({ responses: { A: { frames: [], error: 'AWS said no', status: 403, errorSource: 'downstream' }, B: { frames: [], error: 'no source given' } } });
+    const res = await call(make(loadProtocol().data), 'QueryData', { queries: [query('A'), query('B')] });
+    const r = res.responses as Record<string, Raw>;
+    expect([r.A.errorSource, r.A.status, r.B.errorSource, r.B.status]).toEqual(['downstream', 403, 'plugin', 500]);
+  });
+
+  it('does not abort the signal of a call that completed', async () => {
+    const signals: AbortSignal[] = [];
+    handlers.checkHealth = async (_req, signal) => {
+      signals.push(signal!);
+      return { status: 'OK', message: 'fine' };
+    };
+    const diag = make(loadProtocol().diagnostics);
+    await call(diag, 'CheckHealth', {});
+    await call(diag, 'CheckHealth', {});
+    // grpc-js emits 'cancelled' once a call has completed; by the second answer the first call's event has fired.
+    expect(signals.map((s) => s.aborted)).toEqual([false, false]);
   });
 
   it('keeps the frames that come with an error (partial results)', async () => {
@@ -132,6 +175,7 @@ describe('PluginServer', () => {
     const text = ((res.metrics as Raw).prometheus as Buffer).toString();
     expect(text).toContain('sigil_grpc_requests_total{method="CheckHealth",code="OK"} 1');
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
+    expect(text).toContain('sigil_instances_live 3');
   });
 
   it('streams resource chunks and answers 500 when the handler throws before sending', async () => {
@@ -155,19 +199,23 @@ describe('PluginServer', () => {
 
   it('drains in-flight calls on Shutdown before reporting it', async () => {
     let release: () => void = () => undefined;
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
     handlers.queryData = () =>
       new Promise((resolve) => {
+        started();
         release = () => resolve({ responses: { A: { frames: [], status: 200 } } });
       });
     const inFlight = call(make(loadProtocol().data), 'QueryData', { queries: [query('A')] });
-    await new Promise((r) => setTimeout(r, 50));
+    await handlerStarted;
+    const shuttingDown = logged(/shutting down/);
     await call(make(loadProtocol().controller), 'Shutdown', {});
-    await new Promise((r) => setTimeout(r, 100));
+    await shuttingDown;
     expect(onShutdown).not.toHaveBeenCalled();
     release();
     const res = await inFlight;
     expect((res.responses as Record<string, Raw>).A.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
+    await shutdownReported;
     expect(onShutdown).toHaveBeenCalledTimes(1);
   });
 });

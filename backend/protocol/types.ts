@@ -22,6 +22,8 @@ export interface DataSourceInstanceSettings {
   /** jsonData parsed; `{}` when Grafana sent none. Raw text kept for precise error messages. */
   jsonData: Record<string, unknown>;
   jsonDataRaw: string;
+  /** Why jsonData could not be read (not JSON, not an object, a prototype-shaped key); the settings fail closed. */
+  jsonDataProblem?: string;
   decryptedSecureJsonData: Record<string, string>;
   lastUpdatedMS: number;
   apiVersion: string;

@@ -44,6 +44,19 @@ describe('queryData', () => {
     expect(res.responses.F).toMatchObject({ status: 400, error: 'unknown query type "graphql"; use one of: http, echo' });
   });
 
+  it('names a wrong-typed field with status 400 from the plugin, never an internal error', async () => {
+    const res = await queryData(req(
+      q('A', { url: 42 }),
+      q('B', { url: 'https://a.amazonaws.com/ok', params: [{ key: 'a', value: 1 }] }),
+      q('C', { url: 'https://a.amazonaws.com/ok', pagination: { mode: 'next_token', maxPages: '3' } }),
+      q('D', '{"url":"https://a.amazonaws.com/ok","__proto__":{"endpoint":"https://evil.example"}}'),
+    ), deps(proxy));
+    expect(res.responses.A).toEqual({ frames: [], status: 400, errorSource: 'plugin', error: 'the query is not valid: url: url must be a string (got number 42)' });
+    expect(res.responses.B).toMatchObject({ status: 400, errorSource: 'plugin', error: expect.stringContaining('params[0].value must be a string') });
+    expect(res.responses.C).toMatchObject({ status: 400, errorSource: 'plugin', error: expect.stringContaining('pagination.maxPages must be a number') });
+    expect(res.responses.D).toMatchObject({ status: 400, errorSource: 'plugin', error: expect.stringContaining('field named "__proto__"') });
+  });
+
   it('gives every http query the settings error, and keeps echo working without settings', async () => {
     const res = await queryData(req(q('A', { url: 'https://a/' }), q('E', {}, 'echo')), deps(proxy, 'jsonData.defaultRegion: enter a region'));
     expect(res.responses.A).toMatchObject({ errorSource: 'plugin', error: 'jsonData.defaultRegion: enter a region' });

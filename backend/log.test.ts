@@ -3,7 +3,13 @@ import { createRedactor, REDACTED } from './redaction';
 
 function capture(level?: 'trace' | 'debug' | 'info' | 'warn' | 'error', redactor = createRedactor()) {
   const lines: string[] = [];
-  const log = createLogger({ redactor, module: 'sigil', level, write: (l) => lines.push(l), now: () => new Date('2026-01-02T03:04:05.678Z') });
+  const log = createLogger({
+    redactor,
+    module: 'sigil',
+    level,
+    write: (l) => lines.push(l),
+    now: () => new Date('2026-01-02T03:04:05.678Z'),
+  });
   return { log, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
@@ -56,7 +62,9 @@ describe('logger', () => {
     const redactor = createRedactor();
     redactor.scope('ds').add('wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY');
     const { log, lines } = capture(undefined, redactor);
-    log.error('signing with wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY failed', { error: new Error('key wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY rejected') });
+    log.error('signing with wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY failed', {
+      error: new Error('key wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY rejected'),
+    });
     log.child('protocol').warn(`escaped ${JSON.stringify('wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY')}`);
     expect(lines).toHaveLength(2);
     expect(lines.join('')).not.toContain('wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY');
@@ -64,7 +72,9 @@ describe('logger', () => {
 
   it('masks SigV4 credentials and signatures that slip into a message', () => {
     const { log, lines } = capture();
-    log.warn('Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=abcdef0123');
+    log.warn(
+      'Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=abcdef0123',
+    );
     expect(lines.join('')).not.toContain('AKIDEXAMPLE');
     expect(lines.join('')).not.toContain('abcdef0123');
   });

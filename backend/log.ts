@@ -73,6 +73,7 @@ export function createLogger(options: LoggerOptions = {}, baseFields: LogFields 
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (name, fields) => createLogger({ ...options, redactor, module: `${module}.${name}` }, { ...baseFields, ...fields }),
+    child: (name, fields) =>
+      createLogger({ ...options, redactor, module: `${module}.${name}` }, { ...baseFields, ...fields }),
   };
 }

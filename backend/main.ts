@@ -68,7 +68,12 @@ async function main(): Promise<void> {
   process.stdout.write(handshakeLine(address));
   // The build's smoke test: every module loaded and the server listened; that is all it checks.
   if (process.env.SIGIL_SMOKE_TEST === '1') server.shutdown('smoke test');
-  logger.info('plugin started', { pluginId: PLUGIN_ID, version: PLUGIN_VERSION, address: address.kind === 'tcp' ? `${address.host}:${address.port}` : address.path, node: process.version });
+  logger.info('plugin started', {
+    pluginId: PLUGIN_ID,
+    version: PLUGIN_VERSION,
+    address: address.kind === 'tcp' ? `${address.host}:${address.port}` : address.path,
+    node: process.version,
+  });
 }
 
 main().catch((err: unknown) => {

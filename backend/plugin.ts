@@ -17,7 +17,12 @@ export interface Plugin {
 }
 
 /** Environment credentials the default chain may use: masked in every output from the start. */
-const AMBIENT_SECRET_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_CONTAINER_AUTHORIZATION_TOKEN'];
+const AMBIENT_SECRET_VARS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+];
 
 export function createPlugin(env: NodeJS.ProcessEnv = process.env): Plugin {
   const redactor = createRedactor();
@@ -37,8 +42,16 @@ export function createPlugin(env: NodeJS.ProcessEnv = process.env): Plugin {
     handlers,
     gauges: () => [
       { name: 'sigil_instances_live', help: 'Data source instances in the cache.', value: instances.stats.live },
-      { name: 'sigil_instances_retiring', help: 'Data source instances waiting for their calls to finish before disposal.', value: instances.stats.retiring },
-      { name: 'sigil_redactor_secrets', help: 'Secrets the redactor masks (live instances and the process).', value: redactor.size },
+      {
+        name: 'sigil_instances_retiring',
+        help: 'Data source instances waiting for their calls to finish before disposal.',
+        value: instances.stats.retiring,
+      },
+      {
+        name: 'sigil_redactor_secrets',
+        help: 'Secrets the redactor masks (live instances and the process).',
+        value: redactor.size,
+      },
     ],
   };
 }

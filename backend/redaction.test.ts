@@ -21,8 +21,12 @@ function encodings(s: string): Record<string, string> {
     jsonSlash: JSON.stringify(s).slice(1, -1).replace(/\//g, '\\/'),
     jsonTwice: JSON.stringify(JSON.stringify(s)).slice(2, -2),
     jsonSlashTwice: JSON.stringify(JSON.stringify(s).slice(1, -1).replace(/\//g, '\\/')).slice(1, -1),
-    jsonUnicode: [...s].map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)).join(''),
-    jsonUnicodeUpper: [...s].map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`)).join(''),
+    jsonUnicode: [...s]
+      .map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
+      .join(''),
+    jsonUnicodeUpper: [...s]
+      .map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`))
+      .join(''),
     uri: encodeURIComponent(s),
     uriLower: encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
     uriSlashKept: encodeURIComponent(s).replace(/%2F/g, '/'),
@@ -88,13 +92,23 @@ describe('redactor: mask', () => {
 
   it('masks SigV4 material that was never registered', () => {
     const r = createRedactor();
-    const header = 'Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123456789';
+    const header =
+      'Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123456789';
     const masked = r.mask(header);
     expect(masked).not.toMatch(/AKIDEXAMPLE|abcdef0123456789|SignedHeaders/);
     expect(masked).toContain(REDACTED);
-    const presigned = r.mask('https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Security-Token=FwoGZXIvYXdzEJr%2F&X-Amz-Signature=0123abcd');
+    const presigned = r.mask(
+      'https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Security-Token=FwoGZXIvYXdzEJr%2F&X-Amz-Signature=0123abcd',
+    );
     expect(presigned).not.toMatch(/AKIAIOSFODNN7EXAMPLE|FwoGZXIvYXdzEJr|0123abcd/);
-    const echoed = r.mask(JSON.stringify({ headers: { authorization: 'AWS4-HMAC-SHA256 Credential=X/1, Signature=ff', 'x-amz-security-token': 'TOKENVALUE123' } }));
+    const echoed = r.mask(
+      JSON.stringify({
+        headers: {
+          authorization: 'AWS4-HMAC-SHA256 Credential=X/1, Signature=ff',
+          'x-amz-security-token': 'TOKENVALUE123',
+        },
+      }),
+    );
     expect(echoed).not.toMatch(/TOKENVALUE123|Credential=X\/1|=ff/);
     expect(r.mask('key id ASIAQWERTYUIOPASDFGH in a message')).toBe(`key id ${REDACTED} in a message`);
   });
@@ -107,7 +121,7 @@ describe('redactor: mask', () => {
 });
 
 describe('redactor: scopes', () => {
-  it('forgets a scope\'s secrets when it is dropped, keeping those another scope still holds', () => {
+  it("forgets a scope's secrets when it is dropped, keeping those another scope still holds", () => {
     const r = createRedactor();
     const a = r.scope('a');
     const b = r.scope('b');
@@ -200,20 +214,24 @@ describe('redactor: maskValue and maskHeaders', () => {
 
   it('drops secret-named headers and masks secrets in the values of the others', () => {
     const { r } = redactorWith(SECRET);
-    expect({ ...r.maskHeaders({
-      'content-type': 'application/json',
-      authorization: 'AWS4-HMAC-SHA256 x',
-      'Set-Cookie': 'a=b',
-      'x-amz-security-token': 't',
-      'x-echo': `echo ${SECRET}`,
-      'x-echo-b64': Buffer.from(SECRET).toString('base64'),
-    }) }).toEqual({ 'content-type': 'application/json', 'x-echo': `echo ${REDACTED}`, 'x-echo-b64': REDACTED });
+    expect({
+      ...r.maskHeaders({
+        'content-type': 'application/json',
+        authorization: 'AWS4-HMAC-SHA256 x',
+        'Set-Cookie': 'a=b',
+        'x-amz-security-token': 't',
+        'x-echo': `echo ${SECRET}`,
+        'x-echo-b64': Buffer.from(SECRET).toString('base64'),
+      }),
+    }).toEqual({ 'content-type': 'application/json', 'x-echo': `echo ${REDACTED}`, 'x-echo-b64': REDACTED });
   });
 });
 
 describe('secret names and forms', () => {
   it('knows secret key names in any spelling', () => {
-    expect(['secretKey', 'secret_key', 'X-Amz-Security-Token', 'SESSIONTOKEN', 'authorization'].every(isSecretKey)).toBe(true);
+    expect(
+      ['secretKey', 'secret_key', 'X-Amz-Security-Token', 'SESSIONTOKEN', 'authorization'].every(isSecretKey),
+    ).toBe(true);
     expect(['region', 'url', 'status'].some(isSecretKey)).toBe(false);
   });
 

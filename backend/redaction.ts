@@ -57,7 +57,8 @@ export function isSecretKey(key: string): boolean {
 }
 
 /** Header names never shown, whatever their value. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-amz-security-token|x-amz-credential|x-amz-signature)$|token|secret|credential|password/i;
+const SECRET_HEADER =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-amz-security-token|x-amz-credential|x-amz-signature)$|token|secret|credential|password/i;
 
 /**
  * SigV4 material that may slip into text even when its secret is not registered (a signature is derived,
@@ -143,7 +144,13 @@ export function secretForms(secret: string): string[] {
 
 /** Key of the four characters at `at`: the low byte of each UTF-16 unit. */
 function key4(text: string, at: number): number {
-  return (((text.charCodeAt(at) & 255) << 24) | ((text.charCodeAt(at + 1) & 255) << 16) | ((text.charCodeAt(at + 2) & 255) << 8) | (text.charCodeAt(at + 3) & 255)) >>> 0;
+  return (
+    (((text.charCodeAt(at) & 255) << 24) |
+      ((text.charCodeAt(at + 1) & 255) << 16) |
+      ((text.charCodeAt(at + 2) & 255) << 8) |
+      (text.charCodeAt(at + 3) & 255)) >>>
+    0
+  );
 }
 
 const slot16 = (key: number): number => (key ^ (key >>> 16)) & 0xffff;

@@ -41,11 +41,22 @@ const STEP_LABEL: Record<HealthStep, string> = {
 /** The step a failure belongs to: settings and credential failures name their own step, others the current one. */
 export function healthStepOf(err: unknown, current: HealthStep): HealthStep {
   const kind = asSigilError(err).kind;
-  return kind === 'settings' ? 'settings' : kind === 'credentials' ? 'credentials' : kind === 'assume_role' ? 'assumeRole' : current;
+  return kind === 'settings'
+    ? 'settings'
+    : kind === 'credentials'
+      ? 'credentials'
+      : kind === 'assume_role'
+        ? 'assumeRole'
+        : current;
 }
 
 /** A failed health check: `<Step> failed: <reason>`, with the step, kind and source in the details. */
-export function healthFailure(step: HealthStep, reason: unknown, details: Record<string, unknown> = {}, log?: Logger): CheckHealthResult {
+export function healthFailure(
+  step: HealthStep,
+  reason: unknown,
+  details: Record<string, unknown> = {},
+  log?: Logger,
+): CheckHealthResult {
   const e = typeof reason === 'string' ? undefined : asSigilError(reason);
   if (e) noteInternal(e, log, { step });
   const actual = e ? healthStepOf(e, step) : step;

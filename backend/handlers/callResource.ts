@@ -23,27 +23,49 @@ function parseBody(req: CallResourceRequest): { query: SigilQuery; fromMs: numbe
   const inner = own(o, 'query');
   const query = (typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? inner : o) as SigilQuery;
   const rangeValue = own(o, 'timeRange');
-  const range = (typeof rangeValue === 'object' && rangeValue !== null ? rangeValue : {}) as { from?: unknown; to?: unknown };
+  const range = (typeof rangeValue === 'object' && rangeValue !== null ? rangeValue : {}) as {
+    from?: unknown;
+    to?: unknown;
+  };
   const now = Date.now();
   const toMs = typeof range.to === 'number' ? range.to : now;
   const fromMs = typeof range.from === 'number' ? range.from : toMs - 3_600_000;
   return { query: { ...query, refId: query.refId ?? 'preview' }, fromMs, toMs };
 }
 
-async function preview(req: CallResourceRequest, deps: HandlerDeps, signal?: AbortSignal): Promise<CallResourceResponse> {
+async function preview(
+  req: CallResourceRequest,
+  deps: HandlerDeps,
+  signal?: AbortSignal,
+): Promise<CallResourceResponse> {
   const { query, fromMs, toMs } = parseBody(req);
   const q = checkQuery(query);
   return deps.instances.use(req.pluginContext, async (instance) => {
-    const request = buildRequest(q, { endpoint: instance.settings.endpoint, macros: { fromMs, toMs, intervalMs: 60_000 } });
+    const request = buildRequest(q, {
+      endpoint: instance.settings.endpoint,
+      macros: { fromMs, toMs, intervalMs: 60_000 },
+    });
     const res = await instance.proxy.send({ ...request, signal });
     const headers = deps.redactor.maskHeaders(res.headers);
     const truncated = res.body.length > PREVIEW_MAX_BYTES;
     const body = answerText(truncated ? res.body.subarray(0, PREVIEW_MAX_BYTES) : res.body, deps.redactor.mask);
-    return json(200, { request: { method: request.method, url: deps.redactor.mask(request.url) }, status: res.status, headers: { ...headers }, body, truncated, bytes: res.body.length });
+    return json(200, {
+      request: { method: request.method, url: deps.redactor.mask(request.url) },
+      status: res.status,
+      headers: { ...headers },
+      body,
+      truncated,
+      bytes: res.body.length,
+    });
   });
 }
 
-export async function callResource(req: CallResourceRequest, send: (r: CallResourceResponse) => void, deps: HandlerDeps, signal?: AbortSignal): Promise<void> {
+export async function callResource(
+  req: CallResourceRequest,
+  send: (r: CallResourceResponse) => void,
+  deps: HandlerDeps,
+  signal?: AbortSignal,
+): Promise<void> {
   const path = req.path.replace(/^\/+/, '').replace(/\/+$/, '');
   const method = req.method.toUpperCase();
   try {

@@ -13,10 +13,13 @@ interface Identity {
   userId: string;
 }
 
+const fail = (step: HealthStep, reason: unknown, details: Record<string, unknown> = {}): CheckHealthResult =>
+  healthFailure(step, reason, details);
 
-const fail = (step: HealthStep, reason: unknown, details: Record<string, unknown> = {}): CheckHealthResult => healthFailure(step, reason, details);
-
-async function callerIdentity(instance: DataSourceInstance, signal?: AbortSignal): Promise<Identity | CheckHealthResult> {
+async function callerIdentity(
+  instance: DataSourceInstance,
+  signal?: AbortSignal,
+): Promise<Identity | CheckHealthResult> {
   const sts = instance.settings.stsEndpoint;
   const res = await instance.proxy.send({
     signal,
@@ -29,9 +32,15 @@ async function callerIdentity(instance: DataSourceInstance, signal?: AbortSignal
   });
   if (res.status !== 200) {
     const hint = res.status === 403 ? ' (check the access key, secret key and session token, or the assumed role)' : '';
-    return fail('identity', `${sts} answered ${res.status}: ${awsErrorSummary(res)}${hint}`, { status: res.status, errorSource: 'downstream', kind: 'aws_answer' });
+    return fail('identity', `${sts} answered ${res.status}: ${awsErrorSummary(res)}${hint}`, {
+      status: res.status,
+      errorSource: 'downstream',
+      kind: 'aws_answer',
+    });
   }
-  let doc: { GetCallerIdentityResponse?: { GetCallerIdentityResult?: { Arn?: string; Account?: string; UserId?: string } } };
+  let doc: {
+    GetCallerIdentityResponse?: { GetCallerIdentityResult?: { Arn?: string; Account?: string; UserId?: string } };
+  };
   try {
     doc = parseXml(res.body.toString('utf8')) as typeof doc;
   } catch {
@@ -42,7 +51,11 @@ async function callerIdentity(instance: DataSourceInstance, signal?: AbortSignal
   return { arn: String(r.Arn), account: String(r.Account ?? ''), userId: String(r.UserId ?? '') };
 }
 
-export async function checkHealth(req: CheckHealthRequest, deps: HandlerDeps, signal?: AbortSignal): Promise<CheckHealthResult> {
+export async function checkHealth(
+  req: CheckHealthRequest,
+  deps: HandlerDeps,
+  signal?: AbortSignal,
+): Promise<CheckHealthResult> {
   try {
     return await deps.instances.use(req.pluginContext, (instance) => checkInstance(instance, signal));
   } catch (err) {
@@ -69,14 +82,19 @@ async function checkInstance(instance: DataSourceInstance, signal?: AbortSignal)
     region: settings.region,
     ...(settings.assumeRoleArn ? { assumeRoleArn: settings.assumeRoleArn } : {}),
   };
-  let message = `Authenticated as ${identity.arn} (account ${identity.account}) using ${settings.authType}` +
+  let message =
+    `Authenticated as ${identity.arn} (account ${identity.account}) using ${settings.authType}` +
     (settings.assumeRoleArn ? ' + AssumeRole' : '');
   if (settings.testUrl) {
     try {
       const res = await instance.proxy.send({ method: 'GET', url: settings.testUrl, signal });
       details.testUrl = { url: settings.testUrl.split('?')[0], status: res.status };
       if (res.status < 200 || res.status >= 300) {
-        return fail('testUrl', `${settings.testUrl.split('?')[0]} answered ${res.status}: ${awsErrorSummary(res)}`, { ...details, errorSource: 'downstream', kind: 'aws_answer' });
+        return fail('testUrl', `${settings.testUrl.split('?')[0]} answered ${res.status}: ${awsErrorSummary(res)}`, {
+          ...details,
+          errorSource: 'downstream',
+          kind: 'aws_answer',
+        });
       }
       message += `; test URL answered ${res.status}`;
     } catch (err) {

@@ -33,8 +33,13 @@ export function echoFrame(query: DataQuery, body: Record<string, unknown>): Fram
     numbers = values as FieldValue[];
   }
   const labels = q.labels ?? undefined;
-  if (labels !== undefined && (typeof labels !== 'object' || labels === null || Array.isArray(labels) ||
-      !Object.values(labels).every((v) => typeof v === 'string'))) {
+  if (
+    labels !== undefined &&
+    (typeof labels !== 'object' ||
+      labels === null ||
+      Array.isArray(labels) ||
+      !Object.values(labels).every((v) => typeof v === 'string'))
+  ) {
     throw sigilError('query', 'echo: "labels" must be an object of string values');
   }
   const { fromMs, toMs } = query.timeRange;
@@ -44,8 +49,11 @@ export function echoFrame(query: DataQuery, body: Record<string, unknown>): Fram
     { name: 'value', type: 'number', values: numbers, labels: labels as Record<string, string> | undefined },
   ];
   if (q.strings !== undefined) {
-    if (!Array.isArray(q.strings) || q.strings.length !== numbers.length ||
-        !q.strings.every((s) => s === null || typeof s === 'string')) {
+    if (
+      !Array.isArray(q.strings) ||
+      q.strings.length !== numbers.length ||
+      !q.strings.every((s) => s === null || typeof s === 'string')
+    ) {
       throw sigilError('query', 'echo: "strings" must be an array of strings or nulls as long as "values"');
     }
     fields.push({ name: 'text', type: 'string', values: q.strings as FieldValue[] });

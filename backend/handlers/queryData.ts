@@ -13,7 +13,12 @@ export function parseQueryJson(query: DataQuery): Record<string, unknown> {
   return parseUserJson(text.trim() === '' ? '{}' : text, 'the query JSON', 'fix the query model');
 }
 
-async function runOne(req: QueryDataRequest, query: DataQuery, deps: HandlerDeps, signal?: AbortSignal): Promise<DataResponse> {
+async function runOne(
+  req: QueryDataRequest,
+  query: DataQuery,
+  deps: HandlerDeps,
+  signal?: AbortSignal,
+): Promise<DataResponse> {
   const body = parseQueryJson(query);
   const modelType = own(body, 'queryType');
   const queryType = query.queryType || (typeof modelType === 'string' ? modelType : '') || 'http';
@@ -22,14 +27,17 @@ async function runOne(req: QueryDataRequest, query: DataQuery, deps: HandlerDeps
       return { frames: [echoFrame(query, body)], status: 200 };
     case 'http':
       return deps.instances.use(req.pluginContext, async (instance) => {
-        const frames = await runQuery({ ...(body as unknown as SigilQuery), refId: query.refId }, {
-          proxy: instance.proxy,
-          settings: instance.settings,
-          timeRange: query.timeRange,
-          intervalMs: query.intervalMs,
-          signal,
-          redactor: deps.redactor,
-        });
+        const frames = await runQuery(
+          { ...(body as unknown as SigilQuery), refId: query.refId },
+          {
+            proxy: instance.proxy,
+            settings: instance.settings,
+            timeRange: query.timeRange,
+            intervalMs: query.intervalMs,
+            signal,
+            redactor: deps.redactor,
+          },
+        );
         return { frames, status: 200 };
       });
     default:
@@ -37,7 +45,11 @@ async function runOne(req: QueryDataRequest, query: DataQuery, deps: HandlerDeps
   }
 }
 
-export async function queryData(req: QueryDataRequest, deps: HandlerDeps, signal?: AbortSignal): Promise<QueryDataResponse> {
+export async function queryData(
+  req: QueryDataRequest,
+  deps: HandlerDeps,
+  signal?: AbortSignal,
+): Promise<QueryDataResponse> {
   const results = await Promise.all(
     req.queries.map(async (q) => {
       // Each query listens on a signal of its own: 40 queries sharing the call's signal would put 40

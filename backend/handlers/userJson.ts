@@ -20,7 +20,9 @@ export function parseUserJson(text: string, what: string, fix: string): Record<s
     throw sigilError('query', `${what} must be an object`);
   }
   if (refused !== undefined) {
-    throw sigilError('query', `${what} has a field named "${refused}", which is refused; remove it`, { details: { field: refused } });
+    throw sigilError('query', `${what} has a field named "${refused}", which is refused; remove it`, {
+      details: { field: refused },
+    });
   }
   return parsed as Record<string, unknown>;
 }

@@ -12,11 +12,17 @@ function cache(ttlMs = 1000, maxLive = 3) {
   const clock = { now: 0 };
   const built: Fake[] = [];
   const c = new InstanceCache<Fake>({ ttlMs, maxLive, now: () => clock.now });
-  const get = (slot: string, key = '1') => c.use(slot, key, () => {
-    const f = new Fake(`${slot}@${key}`);
-    built.push(f);
-    return f;
-  }, async (f) => f);
+  const get = (slot: string, key = '1') =>
+    c.use(
+      slot,
+      key,
+      () => {
+        const f = new Fake(`${slot}@${key}`);
+        built.push(f);
+        return f;
+      },
+      async (f) => f,
+    );
   return { c, clock, built, get };
 }
 
@@ -38,7 +44,16 @@ describe('InstanceCache', () => {
 
   it('leaves the cache unchanged when building throws', async () => {
     const { c } = cache();
-    await expect(c.use('a', '1', () => { throw new Error('bad settings'); }, async () => 1)).rejects.toThrow('bad settings');
+    await expect(
+      c.use(
+        'a',
+        '1',
+        () => {
+          throw new Error('bad settings');
+        },
+        async () => 1,
+      ),
+    ).rejects.toThrow('bad settings');
     expect(c.stats).toEqual({ live: 0, retiring: 0 });
   });
 
@@ -46,10 +61,15 @@ describe('InstanceCache', () => {
     const { c, clock, get } = cache(1000);
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const inUse = c.use('busy', '1', () => new Fake('busy'), async (f) => {
-      await held;
-      return f;
-    });
+    const inUse = c.use(
+      'busy',
+      '1',
+      () => new Fake('busy'),
+      async (f) => {
+        await held;
+        return f;
+      },
+    );
     const idle = await get('idle');
     clock.now = 5000;
     c.sweep();
@@ -72,10 +92,15 @@ describe('InstanceCache', () => {
     const { c, get } = cache(60_000, 2);
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
-    const a = c.use('a', '1', () => new Fake('a'), async (f) => {
-      await held;
-      return f;
-    });
+    const a = c.use(
+      'a',
+      '1',
+      () => new Fake('a'),
+      async (f) => {
+        await held;
+        return f;
+      },
+    );
     await get('b');
     await get('c');
     await settled();

@@ -29,7 +29,10 @@ export interface InstanceFactoryOptions {
 }
 
 /** Where an instance lives in the cache (org + uid: a uid is unique within an organisation only) and what makes it stale. */
-export function instanceIdentity(ctx: PluginContext & { dataSourceInstanceSettings: DataSourceInstanceSettings }, env: NodeJS.ProcessEnv): { slot: string; key: string; server: AwsServerOptions } {
+export function instanceIdentity(
+  ctx: PluginContext & { dataSourceInstanceSettings: DataSourceInstanceSettings },
+  env: NodeJS.ProcessEnv,
+): { slot: string; key: string; server: AwsServerOptions } {
   const ds = ctx.dataSourceInstanceSettings;
   const server = readAwsServerOptions(ctx.grafanaConfig ?? {}, env);
   const key = `${ds.lastUpdatedMS}|${JSON.stringify([server.allowedAuthProviders, server.assumeRoleEnabled, server.externalId, server.sessionDurationSeconds])}`;
@@ -37,7 +40,10 @@ export function instanceIdentity(ctx: PluginContext & { dataSourceInstanceSettin
 }
 
 /** Registers every credential the source resolves (base, assumed, refreshed) in the instance's scope. */
-function registeringCredentials(source: CredentialSource & { dispose(): void }, scope: SecretScope): CredentialSource & { dispose(): void } {
+function registeringCredentials(
+  source: CredentialSource & { dispose(): void },
+  scope: SecretScope,
+): CredentialSource & { dispose(): void } {
   const register = (c: AwsCredentialIdentity): AwsCredentialIdentity => {
     scope.add(c.accessKeyId);
     scope.add(c.secretAccessKey);

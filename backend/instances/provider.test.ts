@@ -4,12 +4,34 @@ import type { PluginContext } from '../protocol/types';
 import { SigilError } from '../errors';
 import { createRedactor } from '../redaction';
 
-function ctx(uid: string, lastUpdatedMS: number, jsonData: Record<string, unknown> = {}, grafanaConfig: Record<string, string> = {}, orgId = 1, secure: Record<string, string> = {}): PluginContext {
+function ctx(
+  uid: string,
+  lastUpdatedMS: number,
+  jsonData: Record<string, unknown> = {},
+  grafanaConfig: Record<string, string> = {},
+  orgId = 1,
+  secure: Record<string, string> = {},
+): PluginContext {
   return {
-    orgId, pluginId: 'p', pluginVersion: 'v', userAgent: '', grafanaConfig,
+    orgId,
+    pluginId: 'p',
+    pluginVersion: 'v',
+    userAgent: '',
+    grafanaConfig,
     dataSourceInstanceSettings: {
-      id: 1, uid, name: uid, url: '', user: '', database: '', basicAuthEnabled: false, basicAuthUser: '', jsonData, jsonDataRaw: JSON.stringify(jsonData),
-      decryptedSecureJsonData: secure, lastUpdatedMS, apiVersion: '',
+      id: 1,
+      uid,
+      name: uid,
+      url: '',
+      user: '',
+      database: '',
+      basicAuthEnabled: false,
+      basicAuthUser: '',
+      jsonData,
+      jsonDataRaw: JSON.stringify(jsonData),
+      decryptedSecureJsonData: secure,
+      lastUpdatedMS,
+      apiVersion: '',
     },
   };
 }
@@ -131,8 +153,17 @@ describe('CachingInstanceProvider', () => {
   });
 
   it('reads the lifecycle from the environment, keeping the defaults for bad values', () => {
-    expect(lifecycleFromEnv({})).toEqual({ ttlMs: INSTANCE_DEFAULTS.ttlSeconds * 1000, maxLive: INSTANCE_DEFAULTS.maxLive });
-    expect(lifecycleFromEnv({ SIGIL_INSTANCE_TTL_SECONDS: '2.5', SIGIL_MAX_INSTANCES: '10' })).toEqual({ ttlMs: 2500, maxLive: 10 });
-    expect(lifecycleFromEnv({ SIGIL_INSTANCE_TTL_SECONDS: '-1', SIGIL_MAX_INSTANCES: 'many' })).toEqual({ ttlMs: INSTANCE_DEFAULTS.ttlSeconds * 1000, maxLive: INSTANCE_DEFAULTS.maxLive });
+    expect(lifecycleFromEnv({})).toEqual({
+      ttlMs: INSTANCE_DEFAULTS.ttlSeconds * 1000,
+      maxLive: INSTANCE_DEFAULTS.maxLive,
+    });
+    expect(lifecycleFromEnv({ SIGIL_INSTANCE_TTL_SECONDS: '2.5', SIGIL_MAX_INSTANCES: '10' })).toEqual({
+      ttlMs: 2500,
+      maxLive: 10,
+    });
+    expect(lifecycleFromEnv({ SIGIL_INSTANCE_TTL_SECONDS: '-1', SIGIL_MAX_INSTANCES: 'many' })).toEqual({
+      ttlMs: INSTANCE_DEFAULTS.ttlSeconds * 1000,
+      maxLive: INSTANCE_DEFAULTS.maxLive,
+    });
   });
 });

@@ -1,5 +1,12 @@
 import { createRedactor } from '../redaction';
-import { decodeCallResourceRequest, decodePluginContext, decodeQueryDataRequest, encodeCallResourceResponse, encodeCheckHealthResult, parseJsonData } from './decode';
+import {
+  decodeCallResourceRequest,
+  decodePluginContext,
+  decodeQueryDataRequest,
+  encodeCallResourceResponse,
+  encodeCheckHealthResult,
+  parseJsonData,
+} from './decode';
 
 const settings = {
   id: '7',
@@ -54,9 +61,19 @@ describe('decodePluginContext', () => {
 
   it('gives zero values for absent or odd fields instead of throwing', () => {
     expect(decodePluginContext(undefined)).toEqual({
-      orgId: 0, pluginId: '', pluginVersion: '', user: undefined, dataSourceInstanceSettings: undefined, grafanaConfig: {}, userAgent: '',
+      orgId: 0,
+      pluginId: '',
+      pluginVersion: '',
+      user: undefined,
+      dataSourceInstanceSettings: undefined,
+      grafanaConfig: {},
+      userAgent: '',
     });
-    const odd = decodePluginContext({ orgId: 'x', grafanaConfig: { a: 1, b: 'ok' }, dataSourceInstanceSettings: { lastUpdatedMS: null } });
+    const odd = decodePluginContext({
+      orgId: 'x',
+      grafanaConfig: { a: 1, b: 'ok' },
+      dataSourceInstanceSettings: { lastUpdatedMS: null },
+    });
     expect(odd.orgId).toBe(0);
     expect(odd.grafanaConfig).toEqual({ b: 'ok' });
     expect(odd.dataSourceInstanceSettings?.jsonData).toEqual({});
@@ -101,19 +118,44 @@ describe('requests', () => {
     const req = decodeQueryDataRequest({
       headers: { 'X-Grafana-Org-Id': '1', http_Authorization: 'Bearer x' },
       queries: [
-        { refId: 'A', queryType: 'echo', maxDataPoints: '500', intervalMS: '15000', timeRange: { fromEpochMS: '1000', toEpochMS: '2000' }, json: Buffer.from('{"a":1}') },
+        {
+          refId: 'A',
+          queryType: 'echo',
+          maxDataPoints: '500',
+          intervalMS: '15000',
+          timeRange: { fromEpochMS: '1000', toEpochMS: '2000' },
+          json: Buffer.from('{"a":1}'),
+        },
         {},
       ],
     });
     expect(req.headers).toEqual({ 'X-Grafana-Org-Id': '1', http_Authorization: 'Bearer x' });
     expect(req.queries[0]).toEqual({
-      refId: 'A', queryType: 'echo', maxDataPoints: 500, intervalMs: 15000, timeRange: { fromMs: 1000, toMs: 2000 }, json: Buffer.from('{"a":1}'),
+      refId: 'A',
+      queryType: 'echo',
+      maxDataPoints: 500,
+      intervalMs: 15000,
+      timeRange: { fromMs: 1000, toMs: 2000 },
+      json: Buffer.from('{"a":1}'),
     });
-    expect(req.queries[1]).toEqual({ refId: '', queryType: '', maxDataPoints: 0, intervalMs: 0, timeRange: { fromMs: 0, toMs: 0 }, json: new Uint8Array(0) });
+    expect(req.queries[1]).toEqual({
+      refId: '',
+      queryType: '',
+      maxDataPoints: 0,
+      intervalMs: 0,
+      timeRange: { fromMs: 0, toMs: 0 },
+      json: new Uint8Array(0),
+    });
   });
 
   it('decodes resource request headers as lists', () => {
-    const req = decodeCallResourceRequest({ path: 'version', method: 'GET', url: '/version?x=1', headers: { Accept: { values: ['a', 'b'] }, Empty: {} }, body: Buffer.from('hi') });
+    const req = decodeCallResourceRequest({
+      path: 'version',
+      method: 'GET',
+      url: '/version?x=1',
+      headers: { Accept: { values: ['a', 'b'] }, Empty: {} },
+      body: Buffer.from('hi'),
+    });
     expect(req.headers).toEqual({ Accept: ['a', 'b'], Empty: [] });
     expect(Buffer.from(req.body).toString()).toBe('hi');
   });
@@ -121,7 +163,10 @@ describe('requests', () => {
 
 describe('responses', () => {
   it('encodes health details as JSON bytes', () => {
-    const msg = encodeCheckHealthResult({ status: 'OK', message: 'fine', jsonDetails: { version: '1' } }, createRedactor());
+    const msg = encodeCheckHealthResult(
+      { status: 'OK', message: 'fine', jsonDetails: { version: '1' } },
+      createRedactor(),
+    );
     expect(msg.status).toBe('OK');
     expect(JSON.parse((msg.jsonDetails as Buffer).toString())).toEqual({ version: '1' });
   });
@@ -129,16 +174,37 @@ describe('responses', () => {
   it('masks live secrets in health messages and details', () => {
     const redactor = createRedactor();
     redactor.scope('ds').add('HEALTH-SECRET-VALUE');
-    const msg = encodeCheckHealthResult({ status: 'ERROR', message: 'bad HEALTH-SECRET-VALUE', jsonDetails: { echo: 'HEALTH-SECRET-VALUE', secretKey: 'x' } }, redactor);
+    const msg = encodeCheckHealthResult(
+      {
+        status: 'ERROR',
+        message: 'bad HEALTH-SECRET-VALUE',
+        jsonDetails: { echo: 'HEALTH-SECRET-VALUE', secretKey: 'x' },
+      },
+      redactor,
+    );
     expect(`${String(msg.message)} ${(msg.jsonDetails as Buffer).toString()}`).not.toMatch(/HEALTH-SECRET-VALUE|"x"/);
   });
 
   it('encodes resource headers as StringLists and masks header values and the body', () => {
-    const msg = encodeCallResourceResponse({ code: 201, headers: { 'Content-Type': ['text/plain'] }, body: Buffer.from('ok') }, createRedactor());
-    expect(msg).toEqual({ code: 201, headers: { 'Content-Type': { values: ['text/plain'] } }, body: Buffer.from('ok') });
+    const msg = encodeCallResourceResponse(
+      { code: 201, headers: { 'Content-Type': ['text/plain'] }, body: Buffer.from('ok') },
+      createRedactor(),
+    );
+    expect(msg).toEqual({
+      code: 201,
+      headers: { 'Content-Type': { values: ['text/plain'] } },
+      body: Buffer.from('ok'),
+    });
     const redactor = createRedactor();
     redactor.scope('ds').add('wJalrXUtnFEMI/K7MDENG');
-    const echoed = encodeCallResourceResponse({ code: 200, headers: { 'X-Echo': ['wJalrXUtnFEMI/K7MDENG'] }, body: Buffer.from(JSON.stringify({ body: '{"k":"wJalrXUtnFEMI\\/K7MDENG"}' })) }, redactor);
+    const echoed = encodeCallResourceResponse(
+      {
+        code: 200,
+        headers: { 'X-Echo': ['wJalrXUtnFEMI/K7MDENG'] },
+        body: Buffer.from(JSON.stringify({ body: '{"k":"wJalrXUtnFEMI\\/K7MDENG"}' })),
+      },
+      redactor,
+    );
     expect(JSON.stringify(echoed)).not.toContain('K7MDENG');
     expect((echoed.body as Buffer).toString()).not.toContain('K7MDENG');
   });

@@ -66,7 +66,11 @@ export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
  * mean "nothing set", i.e. the defaults, as for Grafana's own AWS data sources. Anything else must be a
  * JSON object without prototype-shaped keys; otherwise `jsonDataProblem` says why it could not be read.
  */
-export function parseJsonData(raw: Uint8Array): { jsonData: Record<string, unknown>; jsonDataRaw: string; jsonDataProblem?: string } {
+export function parseJsonData(raw: Uint8Array): {
+  jsonData: Record<string, unknown>;
+  jsonDataRaw: string;
+  jsonDataProblem?: string;
+} {
   const jsonDataRaw = Buffer.from(raw).toString('utf8');
   const empty = Object.create(null) as Record<string, unknown>;
   if (raw.byteLength === 0) return { jsonData: empty, jsonDataRaw };
@@ -168,16 +172,25 @@ export function decodeCallResourceRequest(raw: Raw): CallResourceRequest {
 }
 
 /** The health result Grafana shows, masked by the redactor (message and details). */
-export function encodeCheckHealthResult(result: CheckHealthResult, redactor: Pick<Redactor, 'mask' | 'maskValue'>): Record<string, unknown> {
+export function encodeCheckHealthResult(
+  result: CheckHealthResult,
+  redactor: Pick<Redactor, 'mask' | 'maskValue'>,
+): Record<string, unknown> {
   return {
     status: result.status,
     message: redactor.mask(result.message),
-    jsonDetails: result.jsonDetails === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(redactor.maskValue(result.jsonDetails))),
+    jsonDetails:
+      result.jsonDetails === undefined
+        ? Buffer.alloc(0)
+        : Buffer.from(JSON.stringify(redactor.maskValue(result.jsonDetails))),
   };
 }
 
 /** A resource answer, masked by the redactor: header values and the body (JSON or text). */
-export function encodeCallResourceResponse(resp: CallResourceResponse, redactor: Pick<Redactor, 'mask'>): Record<string, unknown> {
+export function encodeCallResourceResponse(
+  resp: CallResourceResponse,
+  redactor: Pick<Redactor, 'mask'>,
+): Record<string, unknown> {
   const headers = Object.create(null) as Record<string, { values: string[] }>;
   for (const [k, v] of Object.entries(resp.headers ?? {})) headers[k] = { values: v.map((s) => redactor.mask(s)) };
   const body = Buffer.from(resp.body ?? new Uint8Array(0));

@@ -34,9 +34,19 @@ export class ProtocolMetrics {
     const gauge = (name: string, help: string, type: 'gauge' | 'counter', value: number): void => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${formatNumber(value)}`);
     };
-    gauge('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', 'counter', (cpu.user + cpu.system) / 1e6);
+    gauge(
+      'process_cpu_seconds_total',
+      'Total user and system CPU time spent in seconds.',
+      'counter',
+      (cpu.user + cpu.system) / 1e6,
+    );
     gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', 'gauge', mem.rss);
-    gauge('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', 'gauge', this.startSeconds);
+    gauge(
+      'process_start_time_seconds',
+      'Start time of the process since unix epoch in seconds.',
+      'gauge',
+      this.startSeconds,
+    );
     gauge('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', 'gauge', mem.heapUsed);
     gauge('nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.', 'gauge', mem.heapTotal);
     gauge('nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', 'gauge', mem.external);

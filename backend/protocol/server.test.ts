@@ -58,10 +58,26 @@ describe('PluginServer', () => {
     onShutdown = jest.fn(() => reported());
     handlers = {
       queryData: async (req: QueryDataRequest) => ({
-        responses: Object.fromEntries(req.queries.map((q) => [q.refId, {
-          frames: [{ name: q.refId, fields: [{ name: 'v', type: 'number' as const, values: q.refId === 'BAD' ? ['not a number' as unknown as number] : [42] }] }],
-          status: 200,
-        }])),
+        responses: Object.fromEntries(
+          req.queries.map((q) => [
+            q.refId,
+            {
+              frames: [
+                {
+                  name: q.refId,
+                  fields: [
+                    {
+                      name: 'v',
+                      type: 'number' as const,
+                      values: q.refId === 'BAD' ? ['not a number' as unknown as number] : [42],
+                    },
+                  ],
+                },
+              ],
+              status: 200,
+            },
+          ]),
+        ),
       }),
       checkHealth: async () => ({ status: 'OK', message: 'fine', jsonDetails: { ok: true } }),
       callResource: async (req, send) => {
@@ -75,7 +91,13 @@ describe('PluginServer', () => {
       },
       dispose: jest.fn(async () => undefined),
     };
-    server = new PluginServer({ handlers, log, redactor, onShutdown, gauges: () => [{ name: 'sigil_instances_live', help: 'Live instances.', value: 3 }] });
+    server = new PluginServer({
+      handlers,
+      log,
+      redactor,
+      onShutdown,
+      gauges: () => [{ name: 'sigil_instances_live', help: 'Live instances.', value: 3 }],
+    });
     const bound = await server.listen({ kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 });
     address = bound.kind === 'tcp' ? `127.0.0.1:${bound.port}` : '';
   });
@@ -106,7 +128,10 @@ describe('PluginServer', () => {
       throw new Error('exploded');
     };
     const data = make(loadProtocol().data);
-    await expect(call(data, 'QueryData', { queries: [query('A')] })).rejects.toMatchObject({ code: status.INTERNAL, details: expect.stringContaining('exploded') });
+    await expect(call(data, 'QueryData', { queries: [query('A')] })).rejects.toMatchObject({
+      code: status.INTERNAL,
+      details: expect.stringContaining('exploded'),
+    });
     const health = await call(make(loadProtocol().diagnostics), 'CheckHealth', {});
     expect(health.status).toBe('OK');
     expect(JSON.parse((health.jsonDetails as Buffer).toString())).toEqual({ ok: true });
@@ -124,8 +149,14 @@ describe('PluginServer', () => {
     const scope = redactor.scope('org/x/1');
     scope.add(secret);
     const pluginContext = { dataSourceInstanceSettings: { uid: 'x', decryptedSecureJsonData: { secretKey: secret } } };
-    handlers.queryData = async () => ({ responses: { A: { frames: [], error: `signing with ${secret} failed`, status: 400, errorSource: 'plugin' } } });
-    handlers.checkHealth = async () => ({ status: 'ERROR', message: `bad key ${secret}`, jsonDetails: { echo: secret } });
+    handlers.queryData = async () => ({
+      responses: { A: { frames: [], error: `signing with ${secret} failed`, status: 400, errorSource: 'plugin' } },
+    });
+    handlers.checkHealth = async () => ({
+      status: 'ERROR',
+      message: `bad key ${secret}`,
+      jsonDetails: { echo: secret },
+    });
     const res = await call(make(loadProtocol().data), 'QueryData', { pluginContext, queries: [query('A')] });
     const health = await call(make(loadProtocol().diagnostics), 'CheckHealth', { pluginContext });
     const all = JSON.stringify([res, health.message, (health.jsonDetails as Buffer).toString(), logLines]);
@@ -134,8 +165,13 @@ describe('PluginServer', () => {
     scope.drop();
   });
 
-  it('sets errorSource on every error, and keeps the handler\'s', async () => {
-    handlers.queryData = async () => ({ responses: { A: { frames: [], error: 'AWS said no', status: 403, errorSource: 'downstream' }, B: { frames: [], error: 'no source given' } } });
+  it("sets errorSource on every error, and keeps the handler's", async () => {
+    handlers.queryData = async () => ({
+      responses: {
+        A: { frames: [], error: 'AWS said no', status: 403, errorSource: 'downstream' },
+        B: { frames: [], error: 'no source given' },
+      },
+    });
     const res = await call(make(loadProtocol().data), 'QueryData', { queries: [query('A'), query('B')] });
     const r = res.responses as Record<string, Raw>;
     expect([r.A.errorSource, r.A.status, r.B.errorSource, r.B.status]).toEqual(['downstream', 403, 'plugin', 500]);
@@ -156,7 +192,14 @@ describe('PluginServer', () => {
 
   it('keeps the frames that come with an error (partial results)', async () => {
     handlers.queryData = async () => ({
-      responses: { A: { frames: [{ fields: [{ name: 'v', type: 'number', values: [1] }] }], error: 'page 2 failed', status: 502, errorSource: 'downstream' } },
+      responses: {
+        A: {
+          frames: [{ fields: [{ name: 'v', type: 'number', values: [1] }] }],
+          error: 'page 2 failed',
+          status: 502,
+          errorSource: 'downstream',
+        },
+      },
     });
     const res = await call(make(loadProtocol().data), 'QueryData', { queries: [query('A')] });
     const a = (res.responses as Record<string, Raw>).A;
@@ -194,7 +237,10 @@ describe('PluginServer', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0].code).toBe(500);
     expect((failed[0].body as Buffer).toString()).toContain('boom');
-    await expect(collect('throw-late')).rejects.toMatchObject({ code: status.INTERNAL, details: expect.stringContaining('late boom') });
+    await expect(collect('throw-late')).rejects.toMatchObject({
+      code: status.INTERNAL,
+      details: expect.stringContaining('late boom'),
+    });
   });
 
   it('drains in-flight calls on Shutdown before reporting it', async () => {

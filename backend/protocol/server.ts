@@ -29,7 +29,9 @@ import type { BoundAddress, ListenTarget } from './handshake';
 type Raw = Record<string, unknown>;
 
 const STATUS_NAME: Record<number, string> = Object.fromEntries(
-  Object.entries(grpcStatus).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v as number, k]),
+  Object.entries(grpcStatus)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [v as number, k]),
 );
 
 /** The health service name go-plugin's client pings. */
@@ -55,7 +57,12 @@ export interface PluginServerOptions {
  * One protobuf DataResponse per refId: the frames as Arrow bytes, and the error if any (Grafana shows
  * frames that came with an error too). A frame that cannot be encoded becomes this refId's error.
  */
-export function encodeDataResponse(refId: string, resp: DataResponse, log: Logger, redactor: Pick<Redactor, 'mask'>): Raw {
+export function encodeDataResponse(
+  refId: string,
+  resp: DataResponse,
+  log: Logger,
+  redactor: Pick<Redactor, 'mask'>,
+): Raw {
   let frames: Buffer[] = [];
   let encodeError = '';
   try {
@@ -72,9 +79,9 @@ export function encodeDataResponse(refId: string, resp: DataResponse, log: Logge
   return {
     frames,
     error,
-    status: handlerError ? resp.status ?? 500 : encodeError ? 500 : resp.status ?? 200,
+    status: handlerError ? (resp.status ?? 500) : encodeError ? 500 : (resp.status ?? 200),
     // Every error says whose it is; the handler's source wins, an encoding failure is the plugin's.
-    errorSource: error ? (handlerError ? resp.errorSource ?? 'plugin' : 'plugin') : '',
+    errorSource: error ? (handlerError ? (resp.errorSource ?? 'plugin') : 'plugin') : '',
     jsonMeta: Buffer.alloc(0),
     format: 'ARROW',
   };
@@ -86,13 +93,17 @@ export function encodeDataResponse(refId: string, resp: DataResponse, log: Logge
  * after a call has completed; `finish()` marks the call done so that event aborts nothing (an abort
  * builds a DOMException and runs every listener, on every successful call otherwise).
  */
-function cancellation(call: { cancelled: boolean; once(event: 'cancelled', listener: () => void): unknown }): { signal: AbortSignal; finish(): void } {
+function cancellation(call: { cancelled: boolean; once(event: 'cancelled', listener: () => void): unknown }): {
+  signal: AbortSignal;
+  finish(): void;
+} {
   const controller = new AbortController();
   let finished = false;
   if (call.cancelled) controller.abort();
-  else call.once('cancelled', () => {
-    if (!finished) controller.abort();
-  });
+  else
+    call.once('cancelled', () => {
+      if (!finished) controller.abort();
+    });
   return {
     signal: controller.signal,
     finish: () => {
@@ -141,7 +152,9 @@ export class PluginServer {
         lastError = e;
       }
     }
-    throw new Error(`could not listen on ${target.host} ports ${target.minPort}-${target.maxPort}: ${(lastError as Error)?.message}`);
+    throw new Error(
+      `could not listen on ${target.host} ports ${target.minPort}-${target.maxPort}: ${(lastError as Error)?.message}`,
+    );
   }
 
   /** Stops taking calls, lets in-flight calls finish (up to a timeout), then reports via onShutdown. */
@@ -235,11 +248,15 @@ export class PluginServer {
         const cancel = cancellation(call);
         let sent = 0;
         handlers
-          .callResource(req, (resp) => {
-            if (call.cancelled || call.writableEnded) return;
-            sent++;
-            call.write(encodeCallResourceResponse(resp, redactor));
-          }, cancel.signal)
+          .callResource(
+            req,
+            (resp) => {
+              if (call.cancelled || call.writableEnded) return;
+              sent++;
+              call.write(encodeCallResourceResponse(resp, redactor));
+            },
+            cancel.signal,
+          )
           .then(
             () => {
               cancel.finish();
@@ -253,11 +270,16 @@ export class PluginServer {
               this.metrics.record('CallResource', 'INTERNAL', seconds(started));
               if (sent === 0 && !call.cancelled) {
                 // Nothing sent yet: answer as HTTP 500 so the editor sees a message, not a broken stream.
-                call.write(encodeCallResourceResponse({
-                  code: 500,
-                  headers: { 'Content-Type': ['application/json'] },
-                  body: Buffer.from(JSON.stringify({ error: `internal error: ${message}`, errorSource: 'plugin' })),
-                }, redactor));
+                call.write(
+                  encodeCallResourceResponse(
+                    {
+                      code: 500,
+                      headers: { 'Content-Type': ['application/json'] },
+                      body: Buffer.from(JSON.stringify({ error: `internal error: ${message}`, errorSource: 'plugin' })),
+                    },
+                    redactor,
+                  ),
+                );
                 call.end();
               } else {
                 // Part of the answer is out: end the stream with an error status (grpc-js's way is 'error').
@@ -275,7 +297,8 @@ export class PluginServer {
     return {
       Check: (call: ServerUnaryCall<Raw, Raw>, callback: sendUnaryData<Raw>) => {
         const s = statusFor(call.request?.service);
-        if (s === 'SERVICE_UNKNOWN') callback({ code: grpcStatus.NOT_FOUND, details: `unknown service ${String(call.request?.service)}` });
+        if (s === 'SERVICE_UNKNOWN')
+          callback({ code: grpcStatus.NOT_FOUND, details: `unknown service ${String(call.request?.service)}` });
         else callback(null, { status: s });
       },
       Watch: (call: ServerWritableStream<Raw, Raw>) => {
@@ -320,7 +343,11 @@ export class PluginServer {
       call.end();
       return;
     }
-    const handle = { end: () => { if (!call.writableEnded) call.end(); } };
+    const handle = {
+      end: () => {
+        if (!call.writableEnded) call.end();
+      },
+    };
     this.openStreams.add(handle);
     const forget = () => this.openStreams.delete(handle);
     call.on('cancelled', forget);

@@ -107,7 +107,11 @@ export interface PluginHandlers {
   queryData(req: QueryDataRequest, signal?: AbortSignal): Promise<QueryDataResponse>;
   checkHealth(req: CheckHealthRequest, signal?: AbortSignal): Promise<CheckHealthResult>;
   /** May call `send` more than once (server streaming); resolves when the stream is complete. */
-  callResource(req: CallResourceRequest, send: (resp: CallResourceResponse) => void, signal?: AbortSignal): Promise<void>;
+  callResource(
+    req: CallResourceRequest,
+    send: (resp: CallResourceResponse) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
   /** Releases instances, sockets and timers on shutdown. */
   dispose(): Promise<void>;
 }

@@ -4,7 +4,13 @@
 // and only the jsonData's own properties are read.
 import type { DataSourceInstanceSettings } from '../protocol/types';
 import { sigilError } from '../errors';
-import { normaliseAuthType, ownValue, resolveJsonData, SETTINGS_DEFAULTS, validateJsonData } from '../../src/shared/validation';
+import {
+  normaliseAuthType,
+  ownValue,
+  resolveJsonData,
+  SETTINGS_DEFAULTS,
+  validateJsonData,
+} from '../../src/shared/validation';
 import { normalisePrefix } from '../../src/shared/urls';
 import type { AwsServerOptions, Settings } from './types';
 
@@ -17,11 +23,19 @@ export function regionalStsEndpoint(region: string): string {
   return `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }
 
-export function parseSettings(ds: DataSourceInstanceSettings, server: AwsServerOptions, env: NodeJS.ProcessEnv = process.env): Settings {
+export function parseSettings(
+  ds: DataSourceInstanceSettings,
+  server: AwsServerOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Settings {
   if (ds.jsonDataProblem !== undefined) {
-    throw sigilError('settings', `the settings of data source "${ds.name}" could not be read: ${ds.jsonDataProblem}; save the data source again or fix its provisioning file`, {
-      details: { field: 'jsonData' },
-    });
+    throw sigilError(
+      'settings',
+      `the settings of data source "${ds.name}" could not be read: ${ds.jsonDataProblem}; save the data source again or fix its provisioning file`,
+      {
+        details: { field: 'jsonData' },
+      },
+    );
   }
   const jsonData = ds.jsonData ?? {};
   const secure = ds.decryptedSecureJsonData ?? {};
@@ -38,7 +52,10 @@ export function parseSettings(ds: DataSourceInstanceSettings, server: AwsServerO
   const r = resolveJsonData(jsonData, secureSet);
   const authType = normaliseAuthType(r.authType) ?? SETTINGS_DEFAULTS.authType;
   // Empty or "default" region: the SDK's own environment variables, then us-east-1.
-  const region = r.region && r.region !== 'default' ? r.region : text(env.AWS_REGION) ?? text(env.AWS_DEFAULT_REGION) ?? SETTINGS_DEFAULTS.region;
+  const region =
+    r.region && r.region !== 'default'
+      ? r.region
+      : (text(env.AWS_REGION) ?? text(env.AWS_DEFAULT_REGION) ?? SETTINGS_DEFAULTS.region);
   const endpoint = text(field('endpoint'))?.replace(/\/+$/, '');
   const listed = field('allowedUrls');
   const allowedUrls = Array.isArray(listed) ? (listed as string[]).map((u) => normalisePrefix(u)) : [];
@@ -54,7 +71,7 @@ export function parseSettings(ds: DataSourceInstanceSettings, server: AwsServerO
     service: text(field('service')),
     profile: authType === 'credentials' ? r.profile : undefined,
     assumeRoleArn: r.assumeRoleArn,
-    externalId: r.assumeRoleArn ? r.externalId ?? server.externalId : undefined,
+    externalId: r.assumeRoleArn ? (r.externalId ?? server.externalId) : undefined,
     endpoint,
     stsEndpoint: endpoint ?? regionalStsEndpoint(region),
     allowedUrls: [...new Set(allowedUrls)],

@@ -11,10 +11,22 @@ export function isRegion(text: string): boolean {
 }
 
 /** Headers the SigV4 signer sets; a query setting them would break or forge the signature. */
-export const SIGNER_HEADERS: readonly string[] = ['authorization', 'host', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'];
+export const SIGNER_HEADERS: readonly string[] = [
+  'authorization',
+  'host',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+];
 
 /** Headers the transport sets (framing, connection, identity); a query's value is replaced. */
-export const TRANSPORT_HEADERS: readonly string[] = ['content-length', 'transfer-encoding', 'connection', 'expect', 'user-agent'];
+export const TRANSPORT_HEADERS: readonly string[] = [
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'expect',
+  'user-agent',
+];
 
 /** Every header a query may not set: the signer's and the transport's. */
 export const OWNED_HEADERS: readonly string[] = [...SIGNER_HEADERS, ...TRANSPORT_HEADERS];

@@ -43,16 +43,19 @@ function queryWith(path: string, value: unknown): SigilQuery {
   const q: Record<string, unknown> = { refId: 'A', url: 'https://a.amazonaws.com/' };
   const m = /^(\w+)(?:\[(\d)\])?(?:\.(\w+))?$/.exec(path)!;
   const [, top, index, leaf] = m;
-  if (index !== undefined) q[top] = [{ ...(top === 'columns' ? { selector: 'a', type: 'string' } : { key: 'k', value: 'v' }), [leaf]: value }];
+  if (index !== undefined)
+    q[top] = [{ ...(top === 'columns' ? { selector: 'a', type: 'string' } : { key: 'k', value: 'v' }), [leaf]: value }];
   else if (leaf !== undefined) q[top] = { [leaf]: value };
   else q[top] = value;
   return q as unknown as SigilQuery;
 }
 
 function sameType(a: unknown, b: unknown): boolean {
-  const kind = (v: unknown) => (Array.isArray(v) ? `array:${(v as unknown[]).every((x) => typeof x === 'string') ? 's' : 'x'}` : typeof v);
+  const kind = (v: unknown) =>
+    Array.isArray(v) ? `array:${(v as unknown[]).every((x) => typeof x === 'string') ? 's' : 'x'}` : typeof v;
   if (Array.isArray(a) && Array.isArray(b) && (a.length === 0 || b.length === 0)) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return JSON.stringify(a).startsWith('[{') === JSON.stringify(b).startsWith('[{') && kind(a) === kind(b);
+  if (Array.isArray(a) && Array.isArray(b))
+    return JSON.stringify(a).startsWith('[{') === JSON.stringify(b).startsWith('[{') && kind(a) === kind(b);
   return kind(a) === kind(b);
 }
 
@@ -61,13 +64,17 @@ describe('query model types', () => {
     expect(queryTypeProblems(queryWith(path, value))).toEqual([]);
   });
 
-  const cases = FIELDS.flatMap(([path, good]) => WRONG.filter((w) => !sameType(w, good)).map((w) => [path, w] as const));
+  const cases = FIELDS.flatMap(([path, good]) =>
+    WRONG.filter((w) => !sameType(w, good)).map((w) => [path, w] as const),
+  );
   it.each(cases)('names %s when it is %j, and resolving it never throws', (path, wrong) => {
     const q = queryWith(path, wrong);
     const problems = validateQuery(q);
     expect(problems.length).toBeGreaterThan(0);
     // The problem names the field itself, or the list item that holds it.
-    expect(problems.map((p) => p.path)).toContainEqual(expect.stringMatching(new RegExp(`^${path.replace(/[[\].]/g, '\\$&')}(\\[\\d+\\])?$`)));
+    expect(problems.map((p) => p.path)).toContainEqual(
+      expect.stringMatching(new RegExp(`^${path.replace(/[[\].]/g, '\\$&')}(\\[\\d+\\])?$`)),
+    );
     expect(problems[0].message).toMatch(/must be/);
     expect(() => resolveQuery(q)).not.toThrow();
   });
@@ -86,7 +93,14 @@ describe('query model types', () => {
   });
 
   it('treats null as absent and reports a query that is not an object', () => {
-    expect(validateQuery({ refId: 'A', url: 'https://a.amazonaws.com/', body: null, pagination: null } as unknown as SigilQuery)).toEqual([]);
+    expect(
+      validateQuery({
+        refId: 'A',
+        url: 'https://a.amazonaws.com/',
+        body: null,
+        pagination: null,
+      } as unknown as SigilQuery),
+    ).toEqual([]);
     expect(queryTypeProblems([1])).toEqual([{ path: '', message: 'the query must be an object (got a list)' }]);
   });
 });

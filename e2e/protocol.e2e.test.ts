@@ -34,6 +34,26 @@ describeBuilt('plugin protocol through grafana-host', () => {
     await new Promise<void>((resolve) => sts.close(() => resolve()));
   });
 
+  it('answers 40 queries of one request sharing its cancellation, with no Node warning on stderr', async () => {
+    const dataSource = {
+      uid: 'e2e-forty',
+      name: 'forty',
+      jsonData: { authType: 'keys', defaultRegion: 'us-east-1', endpoint: stsUrl },
+      secureJsonData: { accessKey: 'AKIAE2EFORTYQUERIES', secretKey: SECRET },
+      lastUpdatedMS: 1,
+    };
+    const queries = Array.from({ length: 40 }, (_, i) => ({
+      refId: `Q${i}`,
+      json: { method: 'POST', url: '/', bodyType: 'form', form: [{ key: 'Action', value: 'GetCallerIdentity' }, { key: 'Version', value: '2011-06-15' }], format: 'xml', service: 'sts' },
+    }));
+    const run = await runGrafanaHostDetailed({ calls: [{ kind: 'queryData', dataSource, queries }] });
+    expect(run.exitCode).toBe(0);
+    const responses = run.results[0].responses!;
+    expect(Object.keys(responses)).toHaveLength(40);
+    expect(Object.values(responses).filter((r) => r.error)).toEqual([]);
+    expect(run.stderr).not.toMatch(/Warning|MaxListeners/);
+  });
+
   it('answers echo queries, per-refId errors and resources on one process, logging no secret', async () => {
     const dataSource = {
       uid: 'e2e-protocol',
@@ -85,6 +105,7 @@ describeBuilt('plugin protocol through grafana-host', () => {
     expect(metrics.prometheus).toContain('sigil_grpc_requests_total{method="QueryData",code="OK"} 1');
 
     // Nothing the plugin returned or logged carries the secret key.
+    expect(run.stderr).not.toMatch(/Warning/);
     expect(JSON.stringify(run.results)).not.toContain(SECRET);
     expect(run.stderr).toContain('plugin started');
     expect(run.stderr).not.toContain(SECRET);

@@ -1,4 +1,4 @@
-// Soak (npx tsx scripts/soak.ts [--short] [--scale N] [--ttl seconds]): five scenarios through the built
+// Soak (npx tsx scripts/soak.ts [--short] [--scale N] [--ttl seconds] [--only <name part>]): five scenarios through the built
 // executable under Grafana's Go plugin client (e2e/grafana-host), against a loopback target that checks each
 // request is SigV4-signed. Samples RSS, open fds, live instances and registered secrets (CollectMetrics)
 // during the run and after an idle time longer than the instance TTL, and prints one table. Needs
@@ -258,6 +258,7 @@ async function main(): Promise<void> {
   const target = await startTarget();
   try {
     const results: ScenarioResult[] = [];
+    const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
     for (const s of scenarios({
       steady: n(20_000),
       mixed: n(10_000),
@@ -265,6 +266,7 @@ async function main(): Promise<void> {
       churn: n(6_000),
       updates: n(10_000),
     })) {
+      if (only !== undefined && !s.name.includes(only)) continue;
       const started = Date.now();
       const r = await runScenario(s, target.url, { ttlSeconds });
       results.push(r);

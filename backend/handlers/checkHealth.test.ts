@@ -108,7 +108,7 @@ describe('checkHealth', () => {
       ),
     );
     expect((await checkHealth(req, denied)).message).toBe(
-      'STS GetCallerIdentity failed: https://sts.eu-west-1.amazonaws.com answered 403: InvalidClientTokenId: The security token included in the request is invalid. (check the access key, secret key and session token, or the assumed role)',
+      'STS GetCallerIdentity failed: https://sts.eu-west-1.amazonaws.com answered HTTP 403 InvalidClientTokenId: The security token included in the request is invalid. (check the access key, secret key and session token, or the assumed role)',
     );
     const test = deps(
       (r) => (r.url.includes('sts') ? ok(IDENTITY) : ok('{"__type":"AccessDeniedException","message":"no"}', 400)),
@@ -117,7 +117,7 @@ describe('checkHealth', () => {
     const t = await checkHealth(req, test);
     expect(t.status).toBe('ERROR');
     expect(t.message).toBe(
-      'Test URL failed: https://monitoring.eu-west-1.amazonaws.com/ answered 400: AccessDeniedException: no',
+      'Test URL failed: https://monitoring.eu-west-1.amazonaws.com/ answered HTTP 400 AccessDeniedException: no',
     );
   });
 

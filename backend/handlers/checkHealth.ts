@@ -6,6 +6,7 @@ import { PLUGIN_VERSION } from '../version';
 import { awsErrorSummary } from '../http/awsError';
 import { parseXml } from '../aws/xml';
 import { healthFailure, type HealthStep } from './answers';
+import { awsAnswerMessage } from '../../src/shared/aws';
 
 interface Identity {
   arn: string;
@@ -32,7 +33,7 @@ async function callerIdentity(
   });
   if (res.status !== 200) {
     const hint = res.status === 403 ? ' (check the access key, secret key and session token, or the assumed role)' : '';
-    return fail('identity', `${sts} answered ${res.status}: ${awsErrorSummary(res)}${hint}`, {
+    return fail('identity', `${awsAnswerMessage(sts, res.status, awsErrorSummary(res))}${hint}`, {
       status: res.status,
       errorSource: 'downstream',
       kind: 'aws_answer',
@@ -90,7 +91,7 @@ async function checkInstance(instance: DataSourceInstance, signal?: AbortSignal)
       const res = await instance.proxy.send({ method: 'GET', url: settings.testUrl, signal });
       details.testUrl = { url: settings.testUrl.split('?')[0], status: res.status };
       if (res.status < 200 || res.status >= 300) {
-        return fail('testUrl', `${settings.testUrl.split('?')[0]} answered ${res.status}: ${awsErrorSummary(res)}`, {
+        return fail('testUrl', awsAnswerMessage(settings.testUrl.split('?')[0], res.status, awsErrorSummary(res)), {
           ...details,
           errorSource: 'downstream',
           kind: 'aws_answer',

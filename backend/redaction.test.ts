@@ -11,6 +11,9 @@ function redactorWith(...secrets: string[]) {
   return { r, scope };
 }
 
+/** Enough other live secrets that the redactor leaves its single regular expression for the 4-gram index. */
+const MANY = Array.from({ length: 40 }, (_, i) => `filler-secret-${i}-${'z'.repeat(16)}`);
+
 /** Every encoding an echoing server, an SDK message or a JSON/URL/base64 encoder may give a secret. */
 function encodings(s: string): Record<string, string> {
   const b64 = Buffer.from(s).toString('base64');
@@ -43,8 +46,13 @@ function encodings(s: string): Record<string, string> {
 }
 
 describe('redactor: mask', () => {
-  it.each([SECRET, TOKEN, KEY_ID, 'pässwörd-ünïcode'])('masks every form of %s', (secret) => {
-    const { r } = redactorWith(secret);
+  it.each(
+    [SECRET, TOKEN, KEY_ID, 'pässwörd-ünïcode'].flatMap((s) => [
+      [s, 'alone'],
+      [s, 'among 40 others'],
+    ]),
+  )('masks every form of %s (%s)', (secret, company) => {
+    const { r } = redactorWith(secret, ...(company === 'alone' ? [] : MANY));
     for (const [form, text] of Object.entries(encodings(secret))) {
       const masked = r.mask(`before ${text} after`);
       // The masked text holds none of the decoded secret in any form.
@@ -62,8 +70,8 @@ describe('redactor: mask', () => {
     expect(r.mask(SECRET)).toBe(REDACTED);
   });
 
-  it('masks overlapping secrets and secrets inside other secrets as one stretch', () => {
-    const { r } = redactorWith('OUTER-SECRET-VALUE-1234', 'SECRET-VALUE', 'VALUE-1234-TAIL');
+  it.each([[], MANY])('masks overlapping secrets and secrets inside other secrets as one stretch (%#)', (...others) => {
+    const { r } = redactorWith('OUTER-SECRET-VALUE-1234', 'SECRET-VALUE', 'VALUE-1234-TAIL', ...others);
     expect(r.mask('a OUTER-SECRET-VALUE-1234-TAIL b SECRET-VALUE c')).toBe(`a ${REDACTED} b ${REDACTED} c`);
   });
 
@@ -74,8 +82,14 @@ describe('redactor: mask', () => {
       return seed % n;
     };
     const secrets = ['abcd', 'SHORT5', KEY_ID, SECRET];
-    for (const secret of secrets) {
-      const { r } = redactorWith(secret);
+    for (const [secret, others] of secrets.flatMap(
+      (x) =>
+        [
+          [x, []],
+          [x, MANY],
+        ] as const,
+    )) {
+      const { r } = redactorWith(secret, ...others);
       for (let trial = 0; trial < 200; trial++) {
         const before = Array.from({ length: next(40) }, () => String.fromCharCode(32 + next(90))).join('');
         const text = `${before}${secret}${before}`;

@@ -155,6 +155,9 @@ function key4(text: string, at: number): number {
 
 const slot16 = (key: number): number => (key ^ (key >>> 16)) & 0xffff;
 
+/** Shared by every index that never held a secret (a redactor costs nothing until it does). */
+const EMPTY_SLOTS = new Uint32Array(65536);
+
 /** Largest scan step; each form is indexed by its 4-grams at offsets 0 .. MAX_STEP - 1. */
 const MAX_STEP = 16;
 
@@ -174,9 +177,11 @@ class FormIndex {
   private readonly formRefs = new Map<string, number>();
   private readonly buckets = new Map<number, Entry[]>();
   /** A cheap first filter before the map lookup: how many indexed 4-grams fall in each 16-bit slot. */
-  private readonly slots = new Uint32Array(65536);
+  private slots = EMPTY_SLOTS;
   private readonly lengths = new Map<number, number>();
   private step = MAX_STEP;
+  /** With few forms, one regular expression (native, Boyer-Moore-like) is faster; rebuilt lazily on change. */
+  private pattern: RegExp | undefined;
 
   get empty(): boolean {
     return this.formRefs.size === 0;
@@ -186,6 +191,7 @@ class FormIndex {
     const refs = this.formRefs.get(form) ?? 0;
     this.formRefs.set(form, refs + 1);
     if (refs > 0) return;
+    if (this.slots === EMPTY_SLOTS) this.slots = new Uint32Array(65536);
     for (let offset = 0; offset < Math.min(MAX_STEP, form.length - 3); offset++) {
       const key = key4(form, offset);
       const bucket = this.buckets.get(key);
@@ -195,6 +201,7 @@ class FormIndex {
     }
     this.lengths.set(form.length, (this.lengths.get(form.length) ?? 0) + 1);
     this.updateStep();
+    this.pattern = undefined;
   }
 
   remove(form: string): void {
@@ -216,6 +223,7 @@ class FormIndex {
     if (n > 0) this.lengths.set(form.length, n);
     else this.lengths.delete(form.length);
     this.updateStep();
+    this.pattern = undefined;
   }
 
   private updateStep(): void {
@@ -228,6 +236,27 @@ class FormIndex {
     if (this.empty || text.length < MIN_SECRET_LENGTH) return text;
     const starts: number[] = [];
     const ends: number[] = [];
+    if (this.formRefs.size <= REGEX_MAX_FORMS) this.findWithPattern(text, starts, ends);
+    else this.findWithIndex(text, starts, ends);
+    return merged(text, starts, ends);
+  }
+
+  /** Every match, overlapping ones included: the search resumes one character after each match start. */
+  private findWithPattern(text: string, starts: number[], ends: number[]): void {
+    if (!this.pattern) {
+      const alternatives = [...this.formRefs.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
+      this.pattern = new RegExp(alternatives.join('|'), 'g');
+    }
+    const pattern = this.pattern;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      starts.push(m.index);
+      ends.push(m.index + m[0].length);
+      pattern.lastIndex = m.index + 1;
+    }
+  }
+
+  private findWithIndex(text: string, starts: number[], ends: number[]): void {
     const { step, slots, buckets } = this;
     for (let p = 0; p + 4 <= text.length; p += step) {
       const key = key4(text, p);
@@ -242,28 +271,39 @@ class FormIndex {
         }
       }
     }
-    if (starts.length === 0) return text;
-    // Matches come in sampling order; merge overlapping ones so each masked stretch is one REDACTED.
-    const order = starts.map((_, i) => i).sort((a, b) => starts[a] - starts[b] || ends[b] - ends[a]);
-    let out = '';
-    let copied = 0;
-    let openStart = -1;
-    let openEnd = -1;
-    for (const i of order) {
-      if (openStart >= 0 && starts[i] < openEnd) {
-        openEnd = Math.max(openEnd, ends[i]);
-        continue;
-      }
-      if (openStart >= 0) {
-        out += text.slice(copied, openStart) + REDACTED;
-        copied = openEnd;
-      }
-      openStart = starts[i];
-      openEnd = ends[i];
-    }
-    out += text.slice(copied, openStart) + REDACTED;
-    return out + text.slice(openEnd);
   }
+}
+
+/** Up to this many live forms (about 15 secrets) one regular expression finds them; beyond, the 4-gram index. */
+const REGEX_MAX_FORMS = 256;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** `text` with every matched stretch replaced; overlapping matches become one REDACTED. */
+function merged(text: string, starts: number[], ends: number[]): string {
+  if (starts.length === 0) return text;
+  // Matches may come in any order; merge overlapping ones so each masked stretch is one REDACTED.
+  const order = starts.map((_, i) => i).sort((a, b) => starts[a] - starts[b] || ends[b] - ends[a]);
+  let out = '';
+  let copied = 0;
+  let openStart = -1;
+  let openEnd = -1;
+  for (const i of order) {
+    if (openStart >= 0 && starts[i] < openEnd) {
+      openEnd = Math.max(openEnd, ends[i]);
+      continue;
+    }
+    if (openStart >= 0) {
+      out += text.slice(copied, openStart) + REDACTED;
+      copied = openEnd;
+    }
+    openStart = starts[i];
+    openEnd = ends[i];
+  }
+  out += text.slice(copied, openStart) + REDACTED;
+  return out + text.slice(openEnd);
 }
 
 const MAX_DEPTH = 8;

@@ -5,6 +5,7 @@
 import type { DataSourceInstanceSettings } from '../protocol/types';
 import { sigilError } from '../errors';
 import {
+  labelledProblem,
   normaliseAuthType,
   ownValue,
   resolveJsonData,
@@ -43,7 +44,7 @@ export function parseSettings(
   for (const [k, v] of Object.entries(secure)) secureSet[k] = typeof v === 'string' && v !== '';
   const problems = validateJsonData(jsonData, secureSet, server);
   if (problems.length > 0) {
-    const list = problems.map((p) => p.message).join('; ');
+    const list = problems.map(labelledProblem).join('; ');
     throw sigilError('settings', `invalid data source settings for "${ds.name}": ${list}`, {
       details: { field: problems.map((p) => p.field).join(',') },
     });
@@ -63,7 +64,8 @@ export function parseSettings(
   const testUrl = text(field('testUrl'));
   const timeoutSeconds = Number(field('timeoutSeconds') ?? '') || SETTINGS_DEFAULTS.timeoutSeconds;
   const maxResponseBytes = Number(field('maxResponseBytes') ?? '') || SETTINGS_DEFAULTS.maxResponseBytes;
-  const settings: Settings = {
+  // A null-prototype object: an unset optional field (secretKey, endpoint, ...) can never be read from Object.prototype.
+  const settings: Settings = Object.assign(Object.create(null) as Settings, {
     uid: ds.uid,
     name: ds.name,
     authType,
@@ -79,7 +81,7 @@ export function parseSettings(
     maxResponseBytes,
     testUrl,
     assumeRoleDurationSeconds: server.sessionDurationSeconds,
-  };
+  });
   if (authType === 'keys') {
     const secret = (key: string): string | undefined => {
       const v = ownValue(secure, key);

@@ -1,6 +1,7 @@
 import type { DataSourceInstanceSettings } from '../protocol/types';
 import { SigilError } from '../errors';
 import { parseSettings } from './parse';
+import { parseJsonData } from '../protocol/decode';
 import { GRAFANA_AWS_DEFAULTS, parseDurationSeconds, readAwsServerOptions } from './awsServer';
 
 function ds(jsonData: Record<string, unknown>, secure: Record<string, string> = {}): DataSourceInstanceSettings {
@@ -86,7 +87,8 @@ describe('parseSettings', () => {
     expect(err).toBeInstanceOf(SigilError);
     const e = err as SigilError;
     expect(e.source).toBe('plugin');
-    expect(e.message).toMatch(/secretKey is required/);
+    expect(e.message).toMatch(/Secret access key: secretKey is required/);
+    expect([e.kind, e.source, e.status]).toEqual(['settings', 'plugin', 400]);
     expect(e.message).toMatch(/"mars-1" is not an AWS region/);
     expect(e.message).toMatch(/externalId is only used with an Assume Role ARN/);
   });
@@ -94,5 +96,39 @@ describe('parseSettings', () => {
   it('refuses a provider the server does not allow', () => {
     const o = readAwsServerOptions({ AWS_AUTH_AllowedAuthProviders: 'default' }, {});
     expect(() => parseSettings(ds({ authType: 'keys' }, { accessKey: 'A', secretKey: 'S' }), o, {})).toThrow(/\[aws\] allowed_auth_providers/);
+  });
+});
+
+describe('parseSettings fails closed and reads own properties only', () => {
+  const withRaw = (raw: string): DataSourceInstanceSettings => ({ ...ds({}), ...parseJsonData(Buffer.from(raw)) });
+
+  it.each(['{broken', '[]', '"keys"', '7', '{"__proto__":{"authType":"keys"}}'])('refuses jsonData %s with a settings error', (raw) => {
+    const err = (() => {
+      try {
+        parseSettings(withRaw(raw), server, {});
+      } catch (e) {
+        return e as SigilError;
+      }
+      throw new Error('accepted');
+    })();
+    expect([err.kind, err.source, err.status]).toEqual(['settings', 'plugin', 400]);
+    expect(err.message).toMatch(/^the settings of data source "My AWS" could not be read: jsonData /);
+  });
+
+  it('reads no jsonData as every setting at its default', () => {
+    expect(parseSettings(withRaw(''), server, {})).toMatchObject({ authType: 'default', region: 'us-east-1', allowedUrls: [] });
+  });
+
+  it('ignores anything set on Object.prototype (a polluted prototype is never a setting)', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    const fields = { endpoint: 'https://evil.example', allowedUrls: ['https://evil.example/'], authType: 'keys', secretKey: 'polluted-secret', testUrl: 'https://evil.example/t' };
+    Object.assign(proto, fields);
+    try {
+      const s = parseSettings(ds({ defaultRegion: 'eu-west-1' }), server, {});
+      expect([s.authType, s.endpoint, s.allowedUrls, s.testUrl, s.secretKey]).toEqual(['default', undefined, [], undefined, undefined]);
+      expect(s.stsEndpoint).toBe('https://sts.eu-west-1.amazonaws.com');
+    } finally {
+      for (const k of Object.keys(fields)) delete proto[k];
+    }
   });
 });

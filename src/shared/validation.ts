@@ -225,3 +225,35 @@ export function validateJsonData(
   if (maxBytes) problems.push(maxBytes);
   return problems;
 }
+
+/** The config editor's label of each setting, so that a settings error names the field as the admin sees it. */
+export const SETTING_LABELS: Readonly<Record<string, string>> = {
+  authType: 'Authentication provider',
+  sigV4AuthType: 'Authentication provider',
+  defaultRegion: 'Default region',
+  region: 'Default region',
+  sigV4Region: 'Default region',
+  profile: 'Credentials profile name',
+  sigV4Profile: 'Credentials profile name',
+  assumeRoleArn: 'Assume Role ARN',
+  sigV4AssumeRoleArn: 'Assume Role ARN',
+  externalId: 'External ID',
+  sigV4ExternalId: 'External ID',
+  endpoint: 'Custom endpoint',
+  service: 'Service name',
+  allowedUrls: 'Allowed URLs',
+  testUrl: 'Health check URL',
+  timeoutSeconds: 'Timeout (seconds)',
+  maxResponseBytes: 'Largest answer (MiB)',
+  accessKey: 'Access key ID',
+  sigV4AccessKey: 'Access key ID',
+  secretKey: 'Secret access key',
+  sigV4SecretKey: 'Secret access key',
+  sessionToken: 'Session token',
+};
+
+/** `Label: message` for a problem (the message itself names the stored key). */
+export function labelledProblem(problem: FieldProblem): string {
+  const label = ownValue(SETTING_LABELS, problem.field.replace(/\[\d+\]$/, ''));
+  return typeof label === 'string' ? `${label}: ${problem.message}` : problem.message;
+}

@@ -73,7 +73,7 @@ describe('CachingInstanceProvider', () => {
 
   it('rejects invalid settings and missing settings with plugin errors', async () => {
     const p = new CachingInstanceProvider({ env: {} });
-    await expect(p.get(ctx('bad', 1, { authType: 'magic' }))).rejects.toThrow(/authType "magic" is not supported/);
+    await expect(p.get(ctx('bad', 1, { authType: 'magic' }))).rejects.toThrow(/"magic" is not supported/);
     const noSettings = { ...ctx('x', 1), dataSourceInstanceSettings: undefined };
     const err = await p.get(noSettings).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SigilError);

@@ -267,14 +267,14 @@ describe('provisioning/datasources', () => {
       expect(problems).toEqual(
         expect.arrayContaining([
           'data source "Sigil (access keys)": unknown secureJsonData key "secretkey"',
-          expect.stringMatching(/secretKey is required with authType "keys"/),
+          expect.stringMatching(/Secret access key is required/),
         ]),
       );
     });
 
     it('in a value', () => {
       expect(checkProvisioningFile(keysFile.replace('authType: keys', 'authType: key'), grafanaEnv, server).join('\n')).toMatch(
-        /authType "key" is not supported/,
+        /Authentication provider "key" is not supported/,
       );
       expect(
         checkProvisioningFile(assumeFile.replace('arn:aws:iam::123456789012:role/', 'arn:aws:iam:123456789012:role/'), grafanaEnv, server).join('\n'),
@@ -297,7 +297,7 @@ describe('provisioning/datasources', () => {
 
     it('in an environment variable name (the value expands to nothing)', () => {
       const typo = keysFile.replace('${AWS_ACCESS_KEY_ID}', '${AWS_ACCESS_KEY}');
-      expect(checkProvisioningFile(typo, grafanaEnv, server).join('\n')).toMatch(/accessKey is required/);
+      expect(checkProvisioningFile(typo, grafanaEnv, server).join('\n')).toMatch(/Access key ID is required/);
     });
   });
 
@@ -358,6 +358,6 @@ describe('docker-compose.yaml', () => {
     const server = forwardedAwsOptions(bare);
     const problems = provisioningFiles().flatMap((f) => checkProvisioningFile(readFileSync(join(PROVISIONING_DIR, f), 'utf8'), bare, server));
     // Only the data sources that need keys from the environment complain, and they name the missing key.
-    expect(problems.every((p) => /(accessKey|secretKey|sigV4AccessKey|sigV4SecretKey) is required/.test(p))).toBe(true);
+    expect(problems.every((p) => /(Access key ID|Secret access key)( \(sigV4(Access|Secret)Key\))? is required/.test(p))).toBe(true);
   });
 });

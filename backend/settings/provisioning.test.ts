@@ -13,7 +13,10 @@ import type { SigilJsonData, SigilSecureJsonData } from '../../src/shared/settin
 import { PLUGIN_ID } from '../version';
 
 const ROOT = resolve(__dirname, '../..');
-const PROVISIONING_DIR = join(ROOT, 'provisioning/datasources');
+/** What docker-compose.yaml mounts: the one example data source a first start creates. */
+const MOUNTED_DIR = join(ROOT, 'provisioning/datasources');
+/** One file per auth mode, for admins to copy. */
+const PROVISIONING_DIR = join(ROOT, 'provisioning/examples');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yaml');
 
 // Every settings key, checked against the types at compile time, so a typo'd key in a file is caught.
@@ -140,8 +143,11 @@ export function checkProvisioningFile(text: string, env: Record<string, string |
   return problems;
 }
 
-function provisioningFiles(): string[] {
-  return readdirSync(PROVISIONING_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+/** The YAML files of a folder; a folder without any is an error, so no test passes on an empty list. */
+function provisioningFiles(dir = PROVISIONING_DIR): string[] {
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  if (files.length === 0) throw new Error(`${dir} has no provisioning files`);
+  return files;
 }
 
 /** docker compose's own interpolation of the compose file: ${VAR}, ${VAR:-default}, ${VAR-default}. */
@@ -171,7 +177,8 @@ function loadCompose(hostEnv: Record<string, string | undefined>): { grafana: Co
       env[i < 0 ? entry : entry.slice(0, i)] = i < 0 ? '' : entry.slice(i + 1);
     }
   } else {
-    for (const [k, v] of Object.entries(grafana.environment ?? {})) env[k] = String(v);
+    // Compose interpolates inside the YAML string, so `${VAR:-}` is an empty string there, never YAML's null.
+    for (const [k, v] of Object.entries(grafana.environment ?? {})) env[k] = v === null ? '' : String(v);
   }
   return { grafana, env };
 }
@@ -196,6 +203,13 @@ function forwardedAwsOptions(env: Record<string, string>): AwsServerOptions {
   return readAwsServerOptions(config, {});
 }
 
+/** Grafana's default `[aws] forward_settings_to_plugins` (conf/defaults.ini). */
+const GRAFANA_DEFAULT_FORWARD_LIST = [
+  'cloudwatch', 'grafana-athena-datasource', 'grafana-redshift-datasource', 'grafana-x-ray-datasource',
+  'grafana-timestream-datasource', 'grafana-iot-sitewise-datasource', 'grafana-iot-twinmaker-app',
+  'grafana-opensearch-datasource', 'aws-datasource-provisioner', 'elasticsearch', 'prometheus',
+];
+
 // A host with every variable the stack reads set, as a user following the README would have it.
 const HOST_ENV = {
   AWS_REGION: 'eu-west-1',
@@ -205,8 +219,9 @@ const HOST_ENV = {
   AMP_WORKSPACE_ID: 'ws-12345678-1234-1234-1234-123456789012',
 };
 
-describe('provisioning/datasources', () => {
-  const { env: grafanaEnv } = loadCompose(HOST_ENV);
+describe('provisioning/examples', () => {
+  // The compose stack's environment, plus the variables only the examples use (set when copying one).
+  const grafanaEnv = { ...loadCompose(HOST_ENV).env, SIGIL_EXTERNAL_ID: HOST_ENV.SIGIL_EXTERNAL_ID, AMP_WORKSPACE_ID: HOST_ENV.AMP_WORKSPACE_ID };
   const server = forwardedAwsOptions(grafanaEnv);
 
   it('has one file per auth mode', () => {
@@ -226,21 +241,25 @@ describe('provisioning/datasources', () => {
     expect(checkProvisioningFile(readFileSync(join(PROVISIONING_DIR, file), 'utf8'), grafanaEnv, server)).toEqual([]);
   });
 
-  it('gives every data source its own uid and name, and at most one default', () => {
-    const all = provisioningFiles().flatMap((f) => (parse(readFileSync(join(PROVISIONING_DIR, f), 'utf8')).datasources as ProvisionedDataSource[]));
+  it('gives every data source its own uid and name, and none is the organisation default (safe to copy)', () => {
+    const all = [MOUNTED_DIR, PROVISIONING_DIR].flatMap((dir) =>
+      provisioningFiles(dir).flatMap((f) => parse(readFileSync(join(dir, f), 'utf8')).datasources as ProvisionedDataSource[]),
+    );
+    expect(all.length).toBe(7);
     expect(new Set(all.map((d) => d.uid)).size).toBe(all.length);
     expect(new Set(all.map((d) => d.name)).size).toBe(all.length);
-    expect(all.filter((d) => d.isDefault === true)).toHaveLength(1);
+    expect(all.filter((d) => d.isDefault === true)).toEqual([]);
   });
 
   it('keeps secrets out of the files: every secureJsonData value is an environment reference', () => {
-    for (const file of provisioningFiles()) {
-      const text = readFileSync(join(PROVISIONING_DIR, file), 'utf8');
-      for (const d of parse(text).datasources as ProvisionedDataSource[]) {
-        for (const [key, value] of Object.entries(d.secureJsonData ?? {})) {
-          expect({ file, key, value }).toEqual({ file, key, value: expect.stringMatching(/^\$\{[A-Z0-9_]+\}$/) });
-        }
-      }
+    const secrets = provisioningFiles().flatMap((file) =>
+      (parse(readFileSync(join(PROVISIONING_DIR, file), 'utf8')).datasources as ProvisionedDataSource[]).flatMap((d) =>
+        Object.entries(d.secureJsonData ?? {}).map(([key, value]) => ({ file, key, value })),
+      ),
+    );
+    expect(secrets.length).toBe(4); // keys and Prometheus sigV4 keys: an access key and a secret each
+    for (const secret of secrets) {
+      expect(secret).toEqual({ ...secret, value: expect.stringMatching(/^\$\{[A-Z0-9_]+\}$/) });
     }
   });
 
@@ -325,14 +344,28 @@ describe('docker-compose.yaml', () => {
     expect(pluginJson.executable).toBe('gpx_sigil');
   });
 
-  it('mounts every provisioning file where Grafana reads data sources', () => {
+  it('mounts one example data source where Grafana reads data sources, and not as the org default', () => {
     const provisioningMount = mounts(grafana).find((m) => m.target === '/etc/grafana/provisioning/datasources');
     expect(provisioningMount?.source).toBe('./provisioning/datasources');
-    const mountedDir = resolve(ROOT, provisioningMount?.source ?? '');
-    expect(provisioningFiles().map((f) => join(mountedDir, f))).toEqual(
-      provisioningFiles().map((f) => join(PROVISIONING_DIR, f)),
+    expect(resolve(ROOT, provisioningMount?.source ?? '')).toBe(MOUNTED_DIR);
+    const mounted = provisioningFiles(MOUNTED_DIR).flatMap(
+      (f) => parse(readFileSync(join(MOUNTED_DIR, f), 'utf8')).datasources as ProvisionedDataSource[],
     );
-    expect(provisioningFiles().length).toBeGreaterThanOrEqual(6);
+    expect(mounted.map((d) => ({ type: d.type, isDefault: d.isDefault }))).toEqual([{ type: PLUGIN_ID, isDefault: false }]);
+    // Nothing in the mounted folder mounts the examples by accident.
+    expect(mounts(grafana).map((m) => m.source)).not.toContain('./provisioning/examples');
+  });
+
+  it.each(provisioningFiles(MOUNTED_DIR))('mounted %s is accepted by the settings parser, with and without AWS variables on the host', (file) => {
+    const text = readFileSync(join(MOUNTED_DIR, file), 'utf8');
+    expect(checkProvisioningFile(text, env, forwardedAwsOptions(env))).toEqual([]);
+    const bare = loadCompose({}).env;
+    expect(checkProvisioningFile(text, bare, forwardedAwsOptions(bare))).toEqual([]);
+  });
+
+  it("forwards the [aws] settings to Sigil and keeps Grafana's default list", () => {
+    const forwarded = env.GF_AWS_FORWARD_SETTINGS_TO_PLUGINS.split(',').map((s) => s.trim());
+    expect(forwarded).toEqual(expect.arrayContaining([...GRAFANA_DEFAULT_FORWARD_LIST, PLUGIN_ID]));
   });
 
   it('allows the unsigned plugin and forwards the [aws] options to it', () => {
@@ -347,17 +380,20 @@ describe('docker-compose.yaml', () => {
 
   it('passes every environment variable the provisioning files refer to', () => {
     const referenced = new Set<string>();
-    provisioningFiles().forEach((f) => referencedEnvVars(parse(readFileSync(join(PROVISIONING_DIR, f), 'utf8')), referenced));
-    expect([...referenced].sort()).toEqual(['AMP_WORKSPACE_ID', 'AWS_ACCESS_KEY_ID', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'SIGIL_EXTERNAL_ID']);
+    provisioningFiles(MOUNTED_DIR).forEach((f) => referencedEnvVars(parse(readFileSync(join(MOUNTED_DIR, f), 'utf8')), referenced));
+    expect([...referenced].sort()).toEqual(['AWS_REGION']);
     expect([...referenced].filter((name) => !(name in env))).toEqual([]);
   });
 
-  it('works with no AWS variables on the host: the files still parse (keys then fail the health check, not provisioning)', () => {
+  it('with no AWS variables on the host, only the examples that need keys complain, naming the missing key', () => {
     const bare = loadCompose({}).env;
     expect(bare.AWS_REGION).toBe('us-east-1');
     const server = forwardedAwsOptions(bare);
     const problems = provisioningFiles().flatMap((f) => checkProvisioningFile(readFileSync(join(PROVISIONING_DIR, f), 'utf8'), bare, server));
-    // Only the data sources that need keys from the environment complain, and they name the missing key.
-    expect(problems.every((p) => /(Access key ID|Secret access key)( \(sigV4(Access|Secret)Key\))? is required/.test(p))).toBe(true);
+    // One line per data source: the keys example and the Prometheus sigV4 keys example, each missing both keys.
+    expect(problems).toEqual([
+      expect.stringMatching(/^data source "Sigil \(access keys\)": .*Access key ID is required.*; Secret access key is required/),
+      expect.stringMatching(/^data source "Sigil \(Prometheus SigV4 keys\)": .*Access key ID.* is required.*; Secret access key.* is required/),
+    ]);
   });
 });

@@ -137,7 +137,7 @@ describe('ConfigEditor: fields by provider', () => {
 
   it('writes typed secrets to secureJsonData only', async () => {
     const { last } = renderEditor(settings({ authType: 'keys' }));
-    await user.type(screen.getByLabelText(/Access key ID/), 'AKIDEXAMPLE');
+    await pasteInto(screen.getByLabelText(/Access key ID/), 'AKIDEXAMPLE');
     await user.type(screen.getByLabelText(/Secret access key/), 's3cr3t');
     expect(last().secureJsonData).toEqual({ accessKey: 'AKIDEXAMPLE', secretKey: 's3cr3t' });
     expect(JSON.stringify(last().jsonData)).not.toContain('s3cr3t');

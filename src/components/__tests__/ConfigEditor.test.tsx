@@ -46,14 +46,20 @@ function renderEditor(initial: SigilSettings) {
       />
     );
   }
-  render(<Harness />);
-  return { changes, last: () => changes[changes.length - 1], save: () => act(() => save()) };
+  const { unmount } = render(<Harness />);
+  return { changes, last: () => changes[changes.length - 1], save: () => act(() => save()), unmount };
 }
 
 async function openProviderList() {
   await user.click(screen.getByLabelText(/^Authentication provider/));
   return screen.getAllByRole('option').map((o) => o.textContent);
 }
+
+// The first render of @grafana/ui's inputs and selects pays for their module set-up; do it once here, with a
+// limit of its own, so no test's 5 s budget includes it.
+beforeAll(() => {
+  renderEditor(settings({ authType: 'keys', allowedUrls: ['https://a.example/'] })).unmount();
+}, 60_000);
 
 const originalProviders = config.awsAllowedAuthProviders;
 const originalAssume = config.awsAssumeRoleEnabled;
@@ -117,17 +123,24 @@ describe('ConfigEditor: fields by provider', () => {
     config.awsAssumeRoleEnabled = true;
   });
 
-  it('shows keys only for "keys" and the profile only for "credentials"', async () => {
-    const { last } = renderEditor(settings({ authType: 'default' }));
+  it('shows neither keys nor a profile for the default chain', () => {
+    renderEditor(settings({ authType: 'default' }));
     expect(screen.queryByLabelText(/Access key ID/)).not.toBeInTheDocument();
     expect(screen.queryByLabelText(/^Credentials profile name/)).not.toBeInTheDocument();
+  });
 
+  it('shows the profile only for "credentials"', async () => {
+    const { last } = renderEditor(settings({ authType: 'default' }));
     await openProviderList();
     await user.click(screen.getByRole('option', { name: 'Credentials file' }));
     expect(last().jsonData.authType).toBe('credentials');
     expect(screen.getByLabelText(/^Credentials profile name/)).toBeInTheDocument();
     expect(screen.queryByLabelText(/Access key ID/)).not.toBeInTheDocument();
+  });
 
+  it('shows keys only for "keys"', async () => {
+    const { last } = renderEditor(settings({ authType: 'credentials' }));
+    expect(screen.getByLabelText(/^Credentials profile name/)).toBeInTheDocument();
     await openProviderList();
     await user.click(screen.getByRole('option', { name: 'Access & secret key' }));
     expect(last().jsonData.authType).toBe('keys');

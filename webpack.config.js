@@ -3,6 +3,7 @@
 // plugin uses the host's React and @grafana/* instances. dist/ is also where scripts/build-backend.mjs puts the
 // backend executables, so cleaning keeps them.
 const path = require('path');
+const webpack = require('webpack');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
 const pkg = require('./package.json');
 const pluginJson = require('./src/plugin.json');
@@ -26,8 +27,6 @@ const GRAFANA_SHARED = [
   'slate-plain-serializer',
   '@grafana/slate-react',
   'react',
-  'react/jsx-runtime',
-  'react/jsx-dev-runtime',
   'react-dom',
   'react-redux',
   'redux',
@@ -61,7 +60,10 @@ function swcRule(target) {
         jsc: {
           target,
           parser: { syntax: 'typescript', tsx: true },
-          transform: { react: { runtime: 'automatic' } },
+          // Classic JSX (React.createElement, React provided below): Grafana shares react/jsx-runtime with
+          // plugins only since 12.3.0 and a few backports (11.6.11, 12.0.10, 12.1.7, 12.2.5); createElement
+          // works with the React of every Grafana from 11.0 on, 18 and 19 alike.
+          transform: { react: { runtime: 'classic', pragma: 'React.createElement', pragmaFrag: 'React.Fragment' } },
         },
       },
     },
@@ -87,6 +89,7 @@ module.exports = (_env, argv) => {
       uniqueName: pluginJson.id,
     },
     plugins: [
+      new webpack.ProvidePlugin({ React: 'react' }),
       new CopyWebpackPlugin({
         patterns: [
           { from: 'plugin.json', to: '.', transform: fillPlaceholders },

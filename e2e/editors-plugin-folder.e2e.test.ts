@@ -32,6 +32,9 @@ describe('dist/ as the mounted plugin folder', () => {
     const moduleJs = readFileSync(join(DIST, 'module.js'), 'utf8');
     const deps = JSON.parse(/^define\((\[[^\]]*\])/.exec(moduleJs)?.[1] ?? 'null') as string[] | null;
     expect(deps).toEqual(expect.arrayContaining(['@grafana/data', '@grafana/runtime', '@grafana/ui', 'react', 'module']));
+    // JSX is compiled to React.createElement: Grafana shares react/jsx-runtime with plugins only from 12.3
+    // (and 11.6.11, 12.0.10, 12.1.7, 12.2.5), so asking for it would break older Grafana versions.
+    expect(deps?.filter((d) => d.startsWith('react/'))).toEqual([]);
     // Bundling React or @grafana/ui by mistake would make it megabytes.
     expect(moduleJs.length).toBeLessThan(200 * 1024);
     expect(statSync(join(DIST, 'img/logo.svg')).size).toBeGreaterThan(0);

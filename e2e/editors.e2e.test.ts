@@ -1,7 +1,9 @@
 // The editors in a real browser (Debian's chromium through playwright-core): the harness page in e2e/browser/
 // mounts ConfigEditor and QueryEditor with a fake Grafana runtime. Each auth mode is filled in as a user would,
-// and the resulting jsonData / secureJsonData are read back; one pass uses the keyboard only. Screenshots of
-// both editors in light and dark theme go to e2e/screenshots/ for review.
+// and the resulting jsonData / secureJsonData are read back; one pass uses the keyboard only. The config
+// layout is checked in light and dark theme. Screenshots of both editors go to e2e/.work/screenshots/ (never
+// a tracked file) and are compared with a size range and, for the config editor, with the screenshot the
+// plugin ships (src/img/) within a pixel tolerance.
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -9,7 +11,8 @@ import { buildHarness, HARNESS_OUT } from './browser/harnessBuild';
 import { launchChromium, serveFiles, type Browser, type StaticSite } from './browser/chromium';
 
 const ROOT = resolve(__dirname, '..');
-const SCREENSHOTS = join(ROOT, 'e2e/screenshots');
+const SCREENSHOTS = join(ROOT, 'e2e/.work/screenshots');
+const SHIPPED_IMG = join(ROOT, 'src/img');
 
 // testTimeout is a global option, so the e2e project's value does not reach this file on its own.
 jest.setTimeout(60_000);
@@ -245,6 +248,79 @@ describe('QueryEditor in chromium', () => {
   });
 });
 
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/** Share of pixels that differ by more than `threshold` in any channel, decoded and compared by chromium. */
+async function pixelDifference(page: Page, a: Buffer, b: Buffer, threshold = 48): Promise<number> {
+  return page.evaluate(
+    async ([first, second, limit]) => {
+      const decode = async (base64: string) => {
+        const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+        context.drawImage(bitmap, 0, 0);
+        return context.getImageData(0, 0, bitmap.width, bitmap.height);
+      };
+      const [x, y] = [await decode(first as string), await decode(second as string)];
+      if (x.width !== y.width || x.height !== y.height) return 1;
+      let differing = 0;
+      for (let i = 0; i < x.data.length; i += 4) {
+        for (let c = 0; c < 3; c++) {
+          if (Math.abs(x.data[i + c] - y.data[i + c]) > (limit as number)) {
+            differing++;
+            break;
+          }
+        }
+      }
+      return differing / (x.width * x.height);
+    },
+    [a.toString('base64'), b.toString('base64'), threshold] as const,
+  );
+}
+
+describe('config layout, light and dark', () => {
+  it.each(['light', 'dark'])('%s: sections, full-width fields, bordered buttons, an empty region that reads as empty', async (theme) => {
+    const page = await open(`view=config&theme=${theme}`);
+    await expect(page.getByRole('heading').allInnerTexts()).resolves.toEqual([
+      'Authentication',
+      'Assume role',
+      'Connection',
+      'Allowed URLs',
+      'Additional settings',
+    ]);
+    await page.getByRole('button', { name: 'Add allowed URL' }).click();
+    const layout = await page.evaluate(() => {
+      const section = document.querySelector('#config-editor') as HTMLElement;
+      const width = (selector: string) => (document.querySelector(selector) as HTMLElement).getBoundingClientRect().width;
+      const border = (label: string) => getComputedStyle(document.querySelector(`button[aria-label="${label}"]`) as HTMLElement).borderTopWidth;
+      const add = Array.from(document.querySelectorAll('button')).find((b) => b.textContent?.includes('Add allowed URL')) as HTMLElement;
+      return {
+        sectionWidth: section.getBoundingClientRect().width,
+        inputs: ['#sigil-service', '#sigil-endpoint', '#sigil-assume-role-arn', '#sigil-test-url'].map(width),
+        removeBorder: border('Remove allowed URL 1'),
+        addBorder: getComputedStyle(add).borderTopWidth,
+        background: getComputedStyle(document.body).backgroundColor,
+      };
+    });
+    for (const w of layout.inputs) expect(w).toBeGreaterThan(layout.sectionWidth * 0.8);
+    expect(layout.removeBorder).not.toBe('0px');
+    expect(layout.addBorder).not.toBe('0px');
+    // Grafana's theme background: near white in light, near black in dark.
+    const [r] = (layout.background.match(/\d+/g) ?? ['0']).map(Number);
+    expect(theme === 'light' ? r > 200 : r < 60).toBe(true);
+    // The empty region: no value, and a placeholder that is not a region code.
+    await expect(page.getByLabel(/^Default region/).inputValue()).resolves.toBe('');
+    await expect(page.getByText('Choose or type a region').count()).resolves.toBe(1);
+    // Nothing is reported before the admin has touched a field.
+    await expect(page.locator('[role="alert"]').count()).resolves.toBe(0);
+    await page.close();
+  });
+});
+
 describe('screenshots', () => {
   beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }));
 
@@ -252,20 +328,32 @@ describe('screenshots', () => {
     const config = await open(`view=config&theme=${theme}&stored=keys`);
     await config.getByLabel(/^Assume Role ARN/).fill('arn:aws:iam::123456789012:role/GrafanaReader');
     await config.getByLabel(/^External ID/).fill('sigil-ext-42');
-    await config.getByLabel(/^Service name/).fill('aps');
+    await config.getByLabel(/^Service name/).fill('monitoring');
     await config.getByRole('button', { name: 'Add allowed URL' }).click();
     await config.getByLabel('Allowed URL 1', { exact: true }).fill('https://monitoring.eu-west-1.amazonaws.com/');
     await config.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    await config.locator('#config-editor').screenshot({ path: join(SCREENSHOTS, `config-editor-${theme}.png`) });
+    const configPng = await config.locator('#config-editor').screenshot({ path: join(SCREENSHOTS, `config-editor-${theme}.png`) });
+    const configSize = pngSize(configPng);
+    // The harness is 1000 px wide with 16 px padding; the editor is one column of full-width sections.
+    expect(configSize.width).toBeGreaterThanOrEqual(900);
+    expect(configSize.width).toBeLessThanOrEqual(1000);
+    expect(configSize.height).toBeGreaterThanOrEqual(1000);
+    expect(configSize.height).toBeLessThanOrEqual(2600);
+    // The screenshot the plugin ships (plugin.json info.screenshots) still shows this editor.
+    const shipped = readFileSync(join(SHIPPED_IMG, `screenshot-config-${theme}.png`));
+    expect(pngSize(shipped)).toEqual(configSize);
+    expect(await pixelDifference(config, configPng, shipped)).toBeLessThan(0.02);
+    // ...and the comparison can fail: the other theme's screenshot differs in most pixels.
+    const otherTheme = readFileSync(join(SHIPPED_IMG, `screenshot-config-${theme === 'light' ? 'dark' : 'light'}.png`));
+    expect(await pixelDifference(config, configPng, otherTheme)).toBeGreaterThan(0.5);
     await config.close();
 
     const query = await open(`view=query&theme=${theme}`);
     await query.getByRole('button', { name: /Run\/preview/ }).click();
     await query.getByText('HTTP 200').waitFor();
-    await query.locator('#query-editor').screenshot({ path: join(SCREENSHOTS, `query-editor-${theme}.png`) });
+    const querySize = pngSize(await query.locator('#query-editor').screenshot({ path: join(SCREENSHOTS, `query-editor-${theme}.png`) }));
+    expect(querySize.width).toBeGreaterThanOrEqual(900);
+    expect(querySize.height).toBeGreaterThanOrEqual(300);
     await query.close();
-    for (const name of [`config-editor-${theme}.png`, `query-editor-${theme}.png`]) {
-      expect(readFileSync(join(SCREENSHOTS, name)).subarray(1, 4).toString()).toBe('PNG');
-    }
   });
 });

@@ -144,7 +144,7 @@ describe('CachingInstanceProvider', () => {
     const { p, get } = provider();
     const bad = (await get(ctx('bad', 1, { authType: 'magic' })).catch((e: unknown) => e)) as SigilError;
     expect([bad.kind, bad.source, bad.status]).toEqual(['settings', 'plugin', 400]);
-    expect(bad.message).toMatch(/authType "magic" is not supported/);
+    expect(bad.message).toMatch(/Authentication provider "magic" is not supported/);
     const noSettings = { ...ctx('x', 1), dataSourceInstanceSettings: undefined };
     const err = await get(noSettings).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SigilError);

@@ -5,7 +5,6 @@
 import type { DataSourceInstanceSettings } from '../protocol/types';
 import { sigilError } from '../errors';
 import {
-  labelledProblem,
   normaliseAuthType,
   ownValue,
   resolveJsonData,
@@ -44,7 +43,7 @@ export function parseSettings(
   for (const [k, v] of Object.entries(secure)) secureSet[k] = typeof v === 'string' && v !== '';
   const problems = validateJsonData(jsonData, secureSet, server);
   if (problems.length > 0) {
-    const list = problems.map(labelledProblem).join('; ');
+    const list = problems.map((p) => p.message).join('; ');
     throw sigilError('settings', `invalid data source settings for "${ds.name}": ${list}`, {
       details: { field: problems.map((p) => p.field).join(',') },
     });

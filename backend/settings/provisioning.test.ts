@@ -1,9 +1,9 @@
 // The provisioning files and the docker compose stack, checked the way Grafana reads them: YAML with
 // environment variables expanded as Grafana's provisioning loader does, each data source run through the
 // backend's settings parser, with the [aws] server options docker-compose.yaml gives Grafana.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseSettings } from './parse';
 import { readAwsServerOptions } from './awsServer';
@@ -13,11 +13,10 @@ import type { SigilJsonData, SigilSecureJsonData } from '../../src/shared/settin
 import { PLUGIN_ID } from '../version';
 
 const ROOT = resolve(__dirname, '../..');
-/**
- * Where provisioning files live: Grafana's data source folder and the examples folder, whichever exist, plus
- * the folder docker-compose mounts for Grafana (read from the compose file, so a move is followed).
- */
-const CANDIDATE_DIRS = ['provisioning/datasources', 'provisioning/examples', 'provisioning/examples/datasources'];
+/** What docker-compose.yaml mounts: the one example data source a first start creates. */
+const MOUNTED_DIR = join(ROOT, 'provisioning/datasources');
+/** One file per auth mode, for admins to copy. */
+const PROVISIONING_DIR = join(ROOT, 'provisioning/examples');
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yaml');
 
 // Every settings key, checked against the types at compile time, so a typo'd key in a file is caught.
@@ -144,27 +143,11 @@ export function checkProvisioningFile(text: string, env: Record<string, string |
   return problems;
 }
 
-function yamlFilesIn(dir: string): string[] {
-  return existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)) : [];
-}
-
-/** The folder docker-compose mounts where Grafana reads data source provisioning files, if any. */
-function composeProvisioningDir(): string | undefined {
-  const mount = mounts(loadCompose({}).grafana).find((m) => m.target === '/etc/grafana/provisioning/datasources');
-  return mount ? resolve(ROOT, mount.source) : undefined;
-}
-
-/** Every provisioning file, as absolute paths, each once. */
-function provisioningFiles(): string[] {
-  const dirs = [...CANDIDATE_DIRS.map((d) => join(ROOT, d)), composeProvisioningDir()].filter((d): d is string => d !== undefined);
-  return [...new Set(dirs.flatMap(yamlFilesIn))].sort();
-}
-
-/** The provisioning file with this name, wherever it lives. */
-function provisioningFile(name: string): string {
-  const found = provisioningFiles().find((f) => basename(f) === name);
-  if (!found) throw new Error(`no provisioning file named ${name} in ${CANDIDATE_DIRS.join(', ')}`);
-  return found;
+/** The YAML files of a folder; a folder without any is an error, so no test passes on an empty list. */
+function provisioningFiles(dir = PROVISIONING_DIR): string[] {
+  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  if (files.length === 0) throw new Error(`${dir} has no provisioning files`);
+  return files;
 }
 
 /** docker compose's own interpolation of the compose file: ${VAR}, ${VAR:-default}, ${VAR-default}. */
@@ -194,8 +177,8 @@ function loadCompose(hostEnv: Record<string, string | undefined>): { grafana: Co
       env[i < 0 ? entry : entry.slice(0, i)] = i < 0 ? '' : entry.slice(i + 1);
     }
   } else {
-    // `KEY:` with nothing after it (an empty default) is YAML null; docker compose passes an empty string.
-    for (const [k, v] of Object.entries(grafana.environment ?? {})) env[k] = v === null || v === undefined ? '' : String(v);
+    // Compose interpolates inside the YAML string, so `${VAR:-}` is an empty string there, never YAML's null.
+    for (const [k, v] of Object.entries(grafana.environment ?? {})) env[k] = v === null ? '' : String(v);
   }
   return { grafana, env };
 }
@@ -220,6 +203,13 @@ function forwardedAwsOptions(env: Record<string, string>): AwsServerOptions {
   return readAwsServerOptions(config, {});
 }
 
+/** Grafana's default `[aws] forward_settings_to_plugins` (conf/defaults.ini). */
+const GRAFANA_DEFAULT_FORWARD_LIST = [
+  'cloudwatch', 'grafana-athena-datasource', 'grafana-redshift-datasource', 'grafana-x-ray-datasource',
+  'grafana-timestream-datasource', 'grafana-iot-sitewise-datasource', 'grafana-iot-twinmaker-app',
+  'grafana-opensearch-datasource', 'aws-datasource-provisioner', 'elasticsearch', 'prometheus',
+];
+
 // A host with every variable the stack reads set, as a user following the README would have it.
 const HOST_ENV = {
   AWS_REGION: 'eu-west-1',
@@ -229,13 +219,14 @@ const HOST_ENV = {
   AMP_WORKSPACE_ID: 'ws-12345678-1234-1234-1234-123456789012',
 };
 
-describe('provisioning/datasources', () => {
-  const { env: grafanaEnv } = loadCompose(HOST_ENV);
+describe('provisioning/examples', () => {
+  // The compose stack's environment, plus the variables only the examples use (set when copying one).
+  const grafanaEnv = { ...loadCompose(HOST_ENV).env, SIGIL_EXTERNAL_ID: HOST_ENV.SIGIL_EXTERNAL_ID, AMP_WORKSPACE_ID: HOST_ENV.AMP_WORKSPACE_ID };
   const server = forwardedAwsOptions(grafanaEnv);
 
   it('has one file per auth mode', () => {
     expect(allJsonKeysListed && allSecureKeysListed).toBe(true);
-    const docs = provisioningFiles().flatMap((f) => (parse(readFileSync(f, 'utf8')).datasources as ProvisionedDataSource[]));
+    const docs = provisioningFiles().flatMap((f) => (parse(readFileSync(join(PROVISIONING_DIR, f), 'utf8')).datasources as ProvisionedDataSource[]));
     const modes = docs.map((d) => {
       const j = d.jsonData ?? {};
       if (j.sigV4Auth === true) return `prometheus-sigv4:${String(j.sigV4AuthType)}`;
@@ -246,38 +237,42 @@ describe('provisioning/datasources', () => {
     expect(modes.sort()).toEqual(['amp', 'assume-role+external-id', 'credentials', 'default', 'keys', 'prometheus-sigv4:keys']);
   });
 
-  it.each(provisioningFiles().map((f) => relative(ROOT, f)))('%s is accepted by the settings parser with the compose stack environment', (file) => {
-    expect(checkProvisioningFile(readFileSync(join(ROOT, file), 'utf8'), grafanaEnv, server)).toEqual([]);
+  it.each(provisioningFiles())('%s is accepted by the settings parser with the compose stack environment', (file) => {
+    expect(checkProvisioningFile(readFileSync(join(PROVISIONING_DIR, file), 'utf8'), grafanaEnv, server)).toEqual([]);
   });
 
-  it('gives every data source its own uid and name, and at most one default', () => {
-    const all = provisioningFiles().flatMap((f) => (parse(readFileSync(f, 'utf8')).datasources as ProvisionedDataSource[]));
+  it('gives every data source its own uid and name, and none is the organisation default (safe to copy)', () => {
+    const all = [MOUNTED_DIR, PROVISIONING_DIR].flatMap((dir) =>
+      provisioningFiles(dir).flatMap((f) => parse(readFileSync(join(dir, f), 'utf8')).datasources as ProvisionedDataSource[]),
+    );
+    expect(all.length).toBe(7);
     expect(new Set(all.map((d) => d.uid)).size).toBe(all.length);
     expect(new Set(all.map((d) => d.name)).size).toBe(all.length);
-    expect(all.filter((d) => d.isDefault === true)).toHaveLength(1);
+    expect(all.filter((d) => d.isDefault === true)).toEqual([]);
   });
 
   it('keeps secrets out of the files: every secureJsonData value is an environment reference', () => {
-    for (const file of provisioningFiles()) {
-      const text = readFileSync(file, 'utf8');
-      for (const d of parse(text).datasources as ProvisionedDataSource[]) {
-        for (const [key, value] of Object.entries(d.secureJsonData ?? {})) {
-          expect({ file, key, value }).toEqual({ file, key, value: expect.stringMatching(/^\$\{[A-Z0-9_]+\}$/) });
-        }
-      }
+    const secrets = provisioningFiles().flatMap((file) =>
+      (parse(readFileSync(join(PROVISIONING_DIR, file), 'utf8')).datasources as ProvisionedDataSource[]).flatMap((d) =>
+        Object.entries(d.secureJsonData ?? {}).map(([key, value]) => ({ file, key, value })),
+      ),
+    );
+    expect(secrets.length).toBe(4); // keys and Prometheus sigV4 keys: an access key and a secret each
+    for (const secret of secrets) {
+      expect(secret).toEqual({ ...secret, value: expect.stringMatching(/^\$\{[A-Z0-9_]+\}$/) });
     }
   });
 
   it('puts the expanded secrets where the parser reads them', () => {
-    const text = readFileSync(provisioningFile('sigil-keys.yaml'), 'utf8');
+    const text = readFileSync(join(PROVISIONING_DIR, 'sigil-keys.yaml'), 'utf8');
     const ds = expandDeep(parse(text).datasources[0], grafanaEnv) as ProvisionedDataSource;
     expect(ds.secureJsonData).toEqual({ accessKey: HOST_ENV.AWS_ACCESS_KEY_ID, secretKey: HOST_ENV.AWS_SECRET_ACCESS_KEY });
     expect(ds.jsonData?.allowedUrls).toContain('https://monitoring.eu-west-1.amazonaws.com/');
   });
 
   describe('catches typos', () => {
-    const keysFile = readFileSync(provisioningFile('sigil-keys.yaml'), 'utf8');
-    const assumeFile = readFileSync(provisioningFile('sigil-assume-role.yaml'), 'utf8');
+    const keysFile = readFileSync(join(PROVISIONING_DIR, 'sigil-keys.yaml'), 'utf8');
+    const assumeFile = readFileSync(join(PROVISIONING_DIR, 'sigil-assume-role.yaml'), 'utf8');
 
     it('in a jsonData key', () => {
       const typo = assumeFile.replace('assumeRoleArn:', 'assumeRoleARN:');
@@ -291,14 +286,14 @@ describe('provisioning/datasources', () => {
       expect(problems).toEqual(
         expect.arrayContaining([
           'data source "Sigil (access keys)": unknown secureJsonData key "secretkey"',
-          expect.stringMatching(/secretKey is required with authType "keys"/),
+          expect.stringMatching(/Secret access key is required/),
         ]),
       );
     });
 
     it('in a value', () => {
       expect(checkProvisioningFile(keysFile.replace('authType: keys', 'authType: key'), grafanaEnv, server).join('\n')).toMatch(
-        /authType "key" is not supported/,
+        /Authentication provider "key" is not supported/,
       );
       expect(
         checkProvisioningFile(assumeFile.replace('arn:aws:iam::123456789012:role/', 'arn:aws:iam:123456789012:role/'), grafanaEnv, server).join('\n'),
@@ -321,7 +316,7 @@ describe('provisioning/datasources', () => {
 
     it('in an environment variable name (the value expands to nothing)', () => {
       const typo = keysFile.replace('${AWS_ACCESS_KEY_ID}', '${AWS_ACCESS_KEY}');
-      expect(checkProvisioningFile(typo, grafanaEnv, server).join('\n')).toMatch(/accessKey is required/);
+      expect(checkProvisioningFile(typo, grafanaEnv, server).join('\n')).toMatch(/Access key ID is required/);
     });
   });
 
@@ -349,16 +344,28 @@ describe('docker-compose.yaml', () => {
     expect(pluginJson.executable).toBe('gpx_sigil');
   });
 
-  it('mounts every provisioning file where Grafana reads data sources', () => {
+  it('mounts one example data source where Grafana reads data sources, and not as the org default', () => {
     const provisioningMount = mounts(grafana).find((m) => m.target === '/etc/grafana/provisioning/datasources');
-    expect(provisioningMount).toBeDefined();
-    // The mounted folder is inside the repository and holds provisioning files, each checked above.
-    const mountedDir = resolve(ROOT, provisioningMount!.source);
-    expect(relative(ROOT, mountedDir).startsWith('..')).toBe(false);
-    const mounted = yamlFilesIn(mountedDir);
-    expect(mounted.length).toBeGreaterThan(0);
-    expect(mounted.filter((f) => !provisioningFiles().includes(f))).toEqual([]);
-    expect(provisioningFiles().length).toBeGreaterThanOrEqual(6);
+    expect(provisioningMount?.source).toBe('./provisioning/datasources');
+    expect(resolve(ROOT, provisioningMount?.source ?? '')).toBe(MOUNTED_DIR);
+    const mounted = provisioningFiles(MOUNTED_DIR).flatMap(
+      (f) => parse(readFileSync(join(MOUNTED_DIR, f), 'utf8')).datasources as ProvisionedDataSource[],
+    );
+    expect(mounted.map((d) => ({ type: d.type, isDefault: d.isDefault }))).toEqual([{ type: PLUGIN_ID, isDefault: false }]);
+    // Nothing in the mounted folder mounts the examples by accident.
+    expect(mounts(grafana).map((m) => m.source)).not.toContain('./provisioning/examples');
+  });
+
+  it.each(provisioningFiles(MOUNTED_DIR))('mounted %s is accepted by the settings parser, with and without AWS variables on the host', (file) => {
+    const text = readFileSync(join(MOUNTED_DIR, file), 'utf8');
+    expect(checkProvisioningFile(text, env, forwardedAwsOptions(env))).toEqual([]);
+    const bare = loadCompose({}).env;
+    expect(checkProvisioningFile(text, bare, forwardedAwsOptions(bare))).toEqual([]);
+  });
+
+  it("forwards the [aws] settings to Sigil and keeps Grafana's default list", () => {
+    const forwarded = env.GF_AWS_FORWARD_SETTINGS_TO_PLUGINS.split(',').map((s) => s.trim());
+    expect(forwarded).toEqual(expect.arrayContaining([...GRAFANA_DEFAULT_FORWARD_LIST, PLUGIN_ID]));
   });
 
   it('allows the unsigned plugin and forwards the [aws] options to it', () => {
@@ -373,19 +380,20 @@ describe('docker-compose.yaml', () => {
 
   it('passes every environment variable the provisioning files refer to', () => {
     const referenced = new Set<string>();
-    provisioningFiles().forEach((f) => referencedEnvVars(parse(readFileSync(f, 'utf8')), referenced));
-    expect([...referenced].sort()).toEqual(['AMP_WORKSPACE_ID', 'AWS_ACCESS_KEY_ID', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'SIGIL_EXTERNAL_ID']);
+    provisioningFiles(MOUNTED_DIR).forEach((f) => referencedEnvVars(parse(readFileSync(join(MOUNTED_DIR, f), 'utf8')), referenced));
+    expect([...referenced].sort()).toEqual(['AWS_REGION']);
     expect([...referenced].filter((name) => !(name in env))).toEqual([]);
   });
 
-  it('works with no AWS variables on the host: the files still parse (keys then fail the health check, not provisioning)', () => {
+  it('with no AWS variables on the host, only the examples that need keys complain, naming the missing key', () => {
     const bare = loadCompose({}).env;
     expect(bare.AWS_REGION).toBe('us-east-1');
     const server = forwardedAwsOptions(bare);
-    const problems = provisioningFiles().flatMap((f) => checkProvisioningFile(readFileSync(f, 'utf8'), bare, server));
-    // Only the data sources that need keys from the environment complain, and they name the missing key:
-    // the keys file and the Prometheus SigV4 file do (so the list cannot be empty), nothing else does.
-    expect(problems.filter((p) => !/(accessKey|secretKey|sigV4AccessKey|sigV4SecretKey) is required/.test(p))).toEqual([]);
-    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/Sigil \(access keys\).*accessKey is required/)]));
+    const problems = provisioningFiles().flatMap((f) => checkProvisioningFile(readFileSync(join(PROVISIONING_DIR, f), 'utf8'), bare, server));
+    // One line per data source: the keys example and the Prometheus sigV4 keys example, each missing both keys.
+    expect(problems).toEqual([
+      expect.stringMatching(/^data source "Sigil \(access keys\)": .*Access key ID is required.*; Secret access key is required/),
+      expect.stringMatching(/^data source "Sigil \(Prometheus SigV4 keys\)": .*Access key ID.* is required.*; Secret access key.* is required/),
+    ]);
   });
 });

@@ -87,10 +87,10 @@ describe('parseSettings', () => {
     expect(err).toBeInstanceOf(SigilError);
     const e = err as SigilError;
     expect(e.source).toBe('plugin');
-    expect(e.message).toMatch(/Secret access key: secretKey is required/);
+    expect(e.message).toMatch(/Secret access key is required/);
     expect([e.kind, e.source, e.status]).toEqual(['settings', 'plugin', 400]);
     expect(e.message).toMatch(/"mars-1" is not an AWS region/);
-    expect(e.message).toMatch(/externalId is only used with an Assume Role ARN/);
+    expect(e.message).toMatch(/External ID is only used with an Assume Role ARN/);
   });
 
   it('refuses a provider the server does not allow', () => {

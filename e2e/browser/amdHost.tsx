@@ -1,7 +1,8 @@
 // The plugin's real build output, dist/module.js, loaded the way Grafana loads a plugin: an AMD module whose
 // dependencies (React, @grafana/*) the host hands in. This page plays the host: it bundles those packages,
 // defines `define`, loads /dist/module.js, then mounts the exported plugin's ConfigEditor and QueryEditor with
-// a DataSource built from the exported class, as Grafana's settings page and panel editor do.
+// a DataSource built from the exported class, as Grafana's settings page and panel editor do. The page is built
+// with the packages of the current Grafana or of an older one (harnessBuild.ts, GRAFANA_HOST says which).
 import * as React from 'react';
 import * as jsxRuntime from 'react/jsx-runtime';
 import * as ReactDOM from 'react-dom';
@@ -17,19 +18,27 @@ import type { SigilJsonData } from '../../src/shared/settings';
 
 const MODULE_URL = '/dist/module.js';
 
+/** Which Grafana this page plays, set at build time by harnessBuild.ts. */
+declare const GRAFANA_HOST: { grafana: string; react: string; sharesJsxRuntime: boolean };
+
 /** What Grafana's loader provides to plugins, by the names plugins import them with. */
 const HOST_MODULES: Record<string, unknown> = {
   react: React,
-  'react/jsx-runtime': jsxRuntime,
   'react-dom': ReactDOM,
   '@grafana/data': grafanaData,
   '@grafana/runtime': grafanaRuntime,
   '@grafana/ui': grafanaUi,
   module: { uri: MODULE_URL },
+  // Shared by Grafana only from 12.3 (and 11.6.11, 12.0.10, 12.1.7, 12.2.5).
+  ...(GRAFANA_HOST.sharesJsxRuntime ? { 'react/jsx-runtime': jsxRuntime } : {}),
 };
+const started = performance.now();
 
 /** What the page reports on `window.amd`, read by e2e/plugin-module.e2e.test.ts. */
 export interface AmdState {
+  host: typeof GRAFANA_HOST;
+  /** Milliseconds from adding module.js to the page until both editors have mounted. */
+  mountMs?: number;
   deps: string[];
   missing: string[];
   exports: string[];
@@ -46,7 +55,7 @@ declare global {
   }
 }
 
-window.amd = { deps: [], missing: [], exports: [], mounted: false };
+window.amd = { host: GRAFANA_HOST, deps: [], missing: [], exports: [], mounted: false };
 
 grafanaRuntime.config.awsAllowedAuthProviders = ['default', 'keys', 'credentials'];
 grafanaRuntime.config.awsAssumeRoleEnabled = true;
@@ -71,6 +80,7 @@ function mount(plugin: AnyPlugin): void {
     React.useEffect(() => {
       window.amd.options = options;
       window.amd.query = query;
+      if (!window.amd.mounted) window.amd.mountMs = performance.now() - started;
       window.amd.mounted = true;
     }, [options, query]);
     return (

@@ -25,6 +25,44 @@ export const LIMITS = {
 /** Older names Grafana's AWS data sources still accept for authType. */
 const AUTH_TYPE_ALIASES: Record<string, AuthType> = { sharedCreds: 'credentials', arn: 'default' };
 
+/** What the config editor calls each key; messages use these words, so the editor and the backend agree. */
+export const FIELD_LABELS: Record<string, string> = {
+  authType: 'Authentication provider',
+  defaultRegion: 'Default region',
+  region: 'Default region',
+  profile: 'Credentials profile name',
+  assumeRoleArn: 'Assume Role ARN',
+  externalId: 'External ID',
+  endpoint: 'Custom endpoint',
+  service: 'Service name',
+  allowedUrls: 'Allowed URLs',
+  testUrl: 'Health check URL',
+  timeoutSeconds: 'Timeout',
+  maxResponseBytes: 'Largest answer',
+  accessKey: 'Access key ID',
+  secretKey: 'Secret access key',
+  sessionToken: 'Session token',
+};
+
+/** Grafana core Prometheus keys, named after the editor field they fill, plus the key (only provisioning sets them). */
+const LEGACY_LABELS: Record<string, string> = {
+  sigV4AuthType: 'Authentication provider (sigV4AuthType)',
+  sigV4Region: 'Default region (sigV4Region)',
+  sigV4Profile: 'Credentials profile name (sigV4Profile)',
+  sigV4AssumeRoleArn: 'Assume Role ARN (sigV4AssumeRoleArn)',
+  sigV4ExternalId: 'External ID (sigV4ExternalId)',
+  sigV4AccessKey: 'Access key ID (sigV4AccessKey)',
+  sigV4SecretKey: 'Secret access key (sigV4SecretKey)',
+};
+
+/** The label a message uses for a settings key: `Allowed URL 3` for `allowedUrls[2]`. */
+export function fieldLabel(field: string): string {
+  const entry = /^allowedUrls\[(\d+)\]$/.exec(field);
+  if (entry) return `Allowed URL ${Number(entry[1]) + 1}`;
+  const label = ownValue(FIELD_LABELS, field) ?? ownValue(LEGACY_LABELS, field);
+  return typeof label === 'string' ? label : field;
+}
+
 const ROLE_ARN_RE = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const EXTERNAL_ID_RE = /^[\w+=,.@:/-]{2,1224}$/;
 const SERVICE_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -118,11 +156,11 @@ export function checkHttpUrl(value: string): UrlProblem {
   return undefined;
 }
 
-function numberProblem(value: unknown, field: string, min: number, max: number, integer: boolean): FieldProblem | undefined {
+function numberProblem(value: unknown, field: string, range: string, min: number, max: number, integer: boolean): FieldProblem | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    return { field, message: `${field} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}` };
+    return { field, message: `${fieldLabel(field)} must be ${range}` };
   }
   return undefined;
 }
@@ -146,114 +184,85 @@ export function validateJsonData(
   if (authType === undefined) {
     problems.push({
       field: r.origin.authType,
-      message: `${r.origin.authType} "${r.authType}" is not supported; use one of: ${AUTH_TYPES.join(', ')}`,
+      message: `${fieldLabel(r.origin.authType)} "${r.authType}" is not supported; use one of: ${AUTH_TYPES.join(', ')}`,
     });
   } else if (server && !server.allowedAuthProviders.includes(authType)) {
     problems.push({
       field: r.origin.authType,
-      message: `${r.origin.authType} "${authType}" is not allowed by this Grafana server; its [aws] allowed_auth_providers ` +
+      message: `${fieldLabel(r.origin.authType)} "${authType}" is not allowed by this Grafana server; its [aws] allowed_auth_providers ` +
         `setting allows: ${server.allowedAuthProviders.join(', ') || '(none)'}`,
     });
   }
   if (authType === 'keys') {
     if (ownValue(secureFieldsSet, r.accessKeyField) !== true) {
-      problems.push({ field: r.accessKeyField, message: `${r.accessKeyField} is required with authType "keys"` });
+      problems.push({ field: r.accessKeyField, message: `${fieldLabel(r.accessKeyField)} is required with access & secret key authentication (authType "keys")` });
     }
     if (ownValue(secureFieldsSet, r.secretKeyField) !== true) {
-      problems.push({ field: r.secretKeyField, message: `${r.secretKeyField} is required with authType "keys"` });
+      problems.push({ field: r.secretKeyField, message: `${fieldLabel(r.secretKeyField)} is required with access & secret key authentication (authType "keys")` });
     }
   }
   if (r.profile !== undefined && !PROFILE_RE.test(r.profile)) {
-    problems.push({ field: r.origin.profile, message: `${r.origin.profile} "${r.profile}" is not a valid profile name (letters, digits, . _ - + @ : /)` });
+    problems.push({ field: r.origin.profile, message: `${fieldLabel(r.origin.profile)} "${r.profile}" is not a valid profile name (letters, digits, . _ - + @ : /)` });
   }
   if (r.region !== undefined && r.region !== 'default' && !isRegion(r.region)) {
-    problems.push({ field: r.origin.region, message: `${r.origin.region} "${r.region}" is not an AWS region; use a code such as us-east-1 or eu-west-2` });
+    problems.push({ field: r.origin.region, message: `${fieldLabel(r.origin.region)} "${r.region}" is not an AWS region; use a code such as us-east-1 or eu-west-2` });
   }
   if (r.assumeRoleArn !== undefined) {
     if (!ROLE_ARN_RE.test(r.assumeRoleArn)) {
       problems.push({
         field: r.origin.assumeRoleArn,
-        message: `${r.origin.assumeRoleArn} "${r.assumeRoleArn}" is not an IAM role ARN; expected arn:aws:iam::<12-digit account>:role/<name>`,
+        message: `${fieldLabel(r.origin.assumeRoleArn)} "${r.assumeRoleArn}" is not an IAM role ARN; expected arn:aws:iam::<12-digit account>:role/<name>`,
       });
     }
     if (server && !server.assumeRoleEnabled) {
       problems.push({
         field: r.origin.assumeRoleArn,
-        message: `${r.origin.assumeRoleArn} is set but this Grafana server disables AssumeRole ([aws] assume_role_enabled = false)`,
+        message: `${fieldLabel(r.origin.assumeRoleArn)} is set but this Grafana server disables AssumeRole ([aws] assume_role_enabled = false)`,
       });
     }
   }
   if (r.externalId !== undefined) {
     if (r.assumeRoleArn === undefined) {
-      problems.push({ field: r.origin.externalId, message: `${r.origin.externalId} is only used with an Assume Role ARN; set assumeRoleArn or clear ${r.origin.externalId}` });
+      problems.push({ field: r.origin.externalId, message: `${fieldLabel(r.origin.externalId)} is only used with an Assume Role ARN; set the role or clear the External ID` });
     } else if (!EXTERNAL_ID_RE.test(r.externalId)) {
-      problems.push({ field: r.origin.externalId, message: `${r.origin.externalId} must be 2 to 1224 characters of letters, digits and + = , . @ : / - _` });
+      problems.push({ field: r.origin.externalId, message: `${fieldLabel(r.origin.externalId)} must be 2 to 1224 characters of letters, digits and + = , . @ : / - _` });
     }
   }
   const endpoint = str(data.endpoint);
   if (endpoint !== undefined) {
     const p = checkHttpUrl(endpoint);
-    if (p) problems.push({ field: 'endpoint', message: `endpoint ${p}` });
+    if (p) problems.push({ field: 'endpoint', message: `${fieldLabel('endpoint')} ${p}` });
   }
   const service = str(data.service);
   if (service !== undefined && !SERVICE_RE.test(service)) {
-    problems.push({ field: 'service', message: `service "${service}" is not a SigV4 signing name; use lower-case letters, digits and -, e.g. monitoring, aps, execute-api` });
+    problems.push({ field: 'service', message: `${fieldLabel('service')} "${service}" is not a SigV4 signing name; use lower-case letters, digits and -, e.g. monitoring, aps, execute-api` });
   }
   if (data.allowedUrls !== undefined && data.allowedUrls !== null) {
     if (!Array.isArray(data.allowedUrls)) {
-      problems.push({ field: 'allowedUrls', message: 'allowedUrls must be a list of URL prefixes' });
+      problems.push({ field: 'allowedUrls', message: `${fieldLabel('allowedUrls')} must be a list of URL prefixes` });
     } else {
       data.allowedUrls.forEach((u, i) => {
         const field = `allowedUrls[${i}]`;
         if (typeof u !== 'string' || u.trim() === '') {
-          problems.push({ field, message: `${field} must be a non-empty URL such as https://monitoring.us-east-1.amazonaws.com/` });
+          problems.push({ field, message: `${fieldLabel(field)} must be a non-empty URL such as https://monitoring.us-east-1.amazonaws.com/` });
           return;
         }
         const p = checkHttpUrl(u.trim());
-        if (p) problems.push({ field, message: `${field} ${p}` });
+        if (p) problems.push({ field, message: `${fieldLabel(field)} ${p}` });
       });
     }
   }
   const testUrl = str(data.testUrl);
   if (testUrl !== undefined) {
     const p = checkHttpUrl(testUrl.replace(/\?.*$/, ''));
-    if (p) problems.push({ field: 'testUrl', message: `testUrl ${p}` });
+    if (p) problems.push({ field: 'testUrl', message: `${fieldLabel('testUrl')} ${p}` });
   }
-  const timeout = numberProblem(data.timeoutSeconds, 'timeoutSeconds', LIMITS.timeoutSeconds.min, LIMITS.timeoutSeconds.max, false);
+  const { timeoutSeconds: t, maxResponseBytes: m } = LIMITS;
+  const timeout = numberProblem(data.timeoutSeconds, 'timeoutSeconds', `a number of seconds from ${t.min} to ${t.max}`, t.min, t.max, false);
   if (timeout) problems.push(timeout);
-  const maxBytes = numberProblem(data.maxResponseBytes, 'maxResponseBytes', LIMITS.maxResponseBytes.min, LIMITS.maxResponseBytes.max, true);
+  // Stored in bytes (maxResponseBytes), shown in MiB by the editor: say both.
+  const maxBytes = numberProblem(data.maxResponseBytes, 'maxResponseBytes', `from 1 KiB to 1024 MiB (maxResponseBytes: a whole number of bytes from ${m.min} to ${m.max})`, m.min, m.max, true);
   if (maxBytes) problems.push(maxBytes);
   return problems;
 }
 
-/** The config editor's label of each setting, so that a settings error names the field as the admin sees it. */
-export const SETTING_LABELS: Readonly<Record<string, string>> = {
-  authType: 'Authentication provider',
-  sigV4AuthType: 'Authentication provider',
-  defaultRegion: 'Default region',
-  region: 'Default region',
-  sigV4Region: 'Default region',
-  profile: 'Credentials profile name',
-  sigV4Profile: 'Credentials profile name',
-  assumeRoleArn: 'Assume Role ARN',
-  sigV4AssumeRoleArn: 'Assume Role ARN',
-  externalId: 'External ID',
-  sigV4ExternalId: 'External ID',
-  endpoint: 'Custom endpoint',
-  service: 'Service name',
-  allowedUrls: 'Allowed URLs',
-  testUrl: 'Health check URL',
-  timeoutSeconds: 'Timeout (seconds)',
-  maxResponseBytes: 'Largest answer (MiB)',
-  accessKey: 'Access key ID',
-  sigV4AccessKey: 'Access key ID',
-  secretKey: 'Secret access key',
-  sigV4SecretKey: 'Secret access key',
-  sessionToken: 'Session token',
-};
-
-/** `Label: message` for a problem (the message itself names the stored key). */
-export function labelledProblem(problem: FieldProblem): string {
-  const label = ownValue(SETTING_LABELS, problem.field.replace(/\[\d+\]$/, ''));
-  return typeof label === 'string' ? `${label}: ${problem.message}` : problem.message;
-}

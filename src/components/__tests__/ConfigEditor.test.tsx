@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom';
 import { useState } from 'react';
-import { render, screen, within } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { config } from '@grafana/runtime';
 import { ConfigEditor } from '../ConfigEditor';
@@ -15,11 +15,27 @@ function settings(jsonData: SigilJsonData, extra: Partial<SigilSettings> = {}): 
   return editorSettings({ jsonData, ...extra });
 }
 
+// No delay between keystrokes: typing stays a sequence of real events, without a timer per character (which
+// took these tests past Jest's 5 s limit on a loaded 2-core machine).
+let user: ReturnType<typeof userEvent.setup>;
+beforeEach(() => {
+  user = userEvent.setup({ delay: null });
+});
+
+/** Puts long text in a field as one input event (a paste), instead of one re-render per character. */
+async function pasteInto(field: HTMLElement, text: string) {
+  await user.click(field);
+  await user.paste(text);
+}
+
 /** Keeps the editor controlled, like Grafana's settings page, and records every change. */
 function renderEditor(initial: SigilSettings) {
   const changes: SigilSettings[] = [];
+  let save = () => {};
   function Harness() {
     const [options, setOptions] = useState(initial);
+    // Grafana's Save bumps the stored version and hands the saved settings back.
+    save = () => setOptions((o) => ({ ...o, version: (o.version ?? 1) + 1 }));
     return (
       <ConfigEditor
         options={options}
@@ -30,14 +46,20 @@ function renderEditor(initial: SigilSettings) {
       />
     );
   }
-  render(<Harness />);
-  return { changes, last: () => changes[changes.length - 1] };
+  const { unmount } = render(<Harness />);
+  return { changes, last: () => changes[changes.length - 1], save: () => act(() => save()), unmount };
 }
 
 async function openProviderList() {
-  await userEvent.click(screen.getByLabelText(/^Authentication provider/));
+  await user.click(screen.getByLabelText(/^Authentication provider/));
   return screen.getAllByRole('option').map((o) => o.textContent);
 }
+
+// The first render of @grafana/ui's inputs and selects pays for their module set-up; do it once here, with a
+// limit of its own, so no test's 5 s budget includes it.
+beforeAll(() => {
+  renderEditor(settings({ authType: 'keys', allowedUrls: ['https://a.example/'] })).unmount();
+}, 60_000);
 
 const originalProviders = config.awsAllowedAuthProviders;
 const originalAssume = config.awsAssumeRoleEnabled;
@@ -74,11 +96,12 @@ describe('ConfigEditor: server options', () => {
     expect(screen.getByLabelText(/Secret access key/)).toBeInTheDocument();
   });
 
-  it('warns when the saved provider is no longer allowed', () => {
+  it('reports a saved provider the server no longer allows, once', () => {
     config.awsAllowedAuthProviders = ['default'];
     renderEditor(settings({ authType: 'keys' }));
-    expect(screen.getByText('Authentication provider not allowed')).toBeInTheDocument();
-    expect(screen.getByText(/not allowed by this Grafana server/)).toBeInTheDocument();
+    expect(screen.getAllByText(/not allowed/)).toHaveLength(2); // the chosen value "(not allowed)" and one message
+    expect(screen.getByText(/^Authentication provider "keys" is not allowed by this Grafana server/)).toBeInTheDocument();
+    expect(document.querySelectorAll('[role="alert"]')).toHaveLength(1);
   });
 
   it('hides Assume Role when the server disables it', () => {
@@ -100,19 +123,26 @@ describe('ConfigEditor: fields by provider', () => {
     config.awsAssumeRoleEnabled = true;
   });
 
-  it('shows keys only for "keys" and the profile only for "credentials"', async () => {
-    const { last } = renderEditor(settings({ authType: 'default' }));
+  it('shows neither keys nor a profile for the default chain', () => {
+    renderEditor(settings({ authType: 'default' }));
     expect(screen.queryByLabelText(/Access key ID/)).not.toBeInTheDocument();
     expect(screen.queryByLabelText(/^Credentials profile name/)).not.toBeInTheDocument();
+  });
 
+  it('shows the profile only for "credentials"', async () => {
+    const { last } = renderEditor(settings({ authType: 'default' }));
     await openProviderList();
-    await userEvent.click(screen.getByRole('option', { name: 'Credentials file' }));
+    await user.click(screen.getByRole('option', { name: 'Credentials file' }));
     expect(last().jsonData.authType).toBe('credentials');
     expect(screen.getByLabelText(/^Credentials profile name/)).toBeInTheDocument();
     expect(screen.queryByLabelText(/Access key ID/)).not.toBeInTheDocument();
+  });
 
+  it('shows keys only for "keys"', async () => {
+    const { last } = renderEditor(settings({ authType: 'credentials' }));
+    expect(screen.getByLabelText(/^Credentials profile name/)).toBeInTheDocument();
     await openProviderList();
-    await userEvent.click(screen.getByRole('option', { name: 'Access & secret key' }));
+    await user.click(screen.getByRole('option', { name: 'Access & secret key' }));
     expect(last().jsonData.authType).toBe('keys');
     expect(screen.getByLabelText(/Access key ID/)).toBeInTheDocument();
     expect(screen.queryByLabelText(/^Credentials profile name/)).not.toBeInTheDocument();
@@ -120,8 +150,8 @@ describe('ConfigEditor: fields by provider', () => {
 
   it('writes typed secrets to secureJsonData only', async () => {
     const { last } = renderEditor(settings({ authType: 'keys' }));
-    await userEvent.type(screen.getByLabelText(/Access key ID/), 'AKIDEXAMPLE');
-    await userEvent.type(screen.getByLabelText(/Secret access key/), 's3cr3t');
+    await pasteInto(screen.getByLabelText(/Access key ID/), 'AKIDEXAMPLE');
+    await user.type(screen.getByLabelText(/Secret access key/), 's3cr3t');
     expect(last().secureJsonData).toEqual({ accessKey: 'AKIDEXAMPLE', secretKey: 's3cr3t' });
     expect(JSON.stringify(last().jsonData)).not.toContain('s3cr3t');
   });
@@ -133,21 +163,21 @@ describe('ConfigEditor: fields by provider', () => {
     expect(secret).toBeDisabled();
     const resets = screen.getAllByRole('button', { name: 'Reset' });
     expect(resets).toHaveLength(2);
-    await userEvent.click(resets[1]);
+    await user.click(resets[1]);
     expect(last().secureJsonFields).toEqual({ accessKey: true, secretKey: false });
     expect(last().secureJsonData).toEqual({ secretKey: '' });
     expect((screen.getByLabelText(/Secret access key/) as HTMLInputElement).value).toBe('');
-    // With the secret gone, the editor says it is required, in the backend's words.
-    expect(screen.getByText('secretKey is required with authType "keys"')).toBeInTheDocument();
+    // With the secret gone, the editor says it is required, in the backend's words, naming the field's label.
+    expect(screen.getByText('Secret access key is required with access & secret key authentication (authType "keys")')).toBeInTheDocument();
   });
 
   it('shows External ID only while an Assume Role ARN is set, and drops it with the ARN', async () => {
     const { last } = renderEditor(settings({ authType: 'default' }));
     expect(screen.queryByLabelText(/External ID/)).not.toBeInTheDocument();
-    await userEvent.type(screen.getByLabelText(/Assume Role ARN/), 'arn:aws:iam::123456789012:role/Reader');
-    await userEvent.type(screen.getByLabelText(/External ID/), 'ext-1');
+    await pasteInto(screen.getByLabelText(/Assume Role ARN/), 'arn:aws:iam::123456789012:role/Reader');
+    await user.type(screen.getByLabelText(/External ID/), 'ext-1');
     expect(last().jsonData).toMatchObject({ assumeRoleArn: 'arn:aws:iam::123456789012:role/Reader', externalId: 'ext-1' });
-    await userEvent.clear(screen.getByLabelText(/Assume Role ARN/));
+    await user.clear(screen.getByLabelText(/Assume Role ARN/));
     expect(screen.queryByLabelText(/External ID/)).not.toBeInTheDocument();
     expect(last().jsonData.externalId).toBeUndefined();
   });
@@ -173,19 +203,21 @@ describe('ConfigEditor: validation (the backend rules)', () => {
     expect(screen.getByText(/"Frankfurt" is not an AWS region/)).toBeInTheDocument();
     expect(screen.getByText(/is not a SigV4 signing name/)).toBeInTheDocument();
     expect(screen.getByText(/only http:\/\/ and https:\/\/ are allowed/)).toBeInTheDocument();
-    expect(screen.getByText('timeoutSeconds must be a number from 1 to 300')).toBeInTheDocument();
+    expect(screen.getByText('Timeout must be a number of seconds from 1 to 300')).toBeInTheDocument();
+    expect(screen.getByText(/^Assume Role ARN "arn:aws:iam:123:role\/x" is not an IAM role ARN/)).toBeInTheDocument();
+    expect(document.querySelectorAll('[role="alert"]')).toHaveLength(5);
   });
 
   it('stores the largest answer in bytes from MiB, and reports one out of range', async () => {
     const { last } = renderEditor(settings({}));
     const input = screen.getByLabelText(/^Largest answer \(MiB\)/);
-    await userEvent.type(input, '8');
+    await user.type(input, '8');
     expect(last().jsonData.maxResponseBytes).toBe(8 * 1024 * 1024);
-    await userEvent.clear(input);
+    await user.clear(input);
     expect(last().jsonData.maxResponseBytes).toBeUndefined();
-    await userEvent.type(input, '4096');
+    await user.type(input, '4096');
     expect(last().jsonData.maxResponseBytes).toBe(4096 * 1024 * 1024);
-    expect(screen.getByText(/^maxResponseBytes must be a whole number from 1024 to 1073741824/)).toBeInTheDocument();
+    expect(screen.getByText(/^Largest answer must be from 1 KiB to 1024 MiB/)).toBeInTheDocument();
   });
 
   it('says nothing for valid settings', () => {
@@ -201,28 +233,53 @@ describe('ConfigEditor: validation (the backend rules)', () => {
     expect(document.querySelectorAll('[role="alert"]')).toHaveLength(0);
   });
 
+  it('waits with "required" until a field is left or the settings are saved', async () => {
+    const { save } = renderEditor(settings({ authType: 'keys' }));
+    expect(screen.queryByText(/is required/)).not.toBeInTheDocument();
+    await user.click(screen.getByLabelText(/^Access key ID/));
+    await user.tab();
+    expect(screen.getByText(/^Access key ID is required/)).toBeInTheDocument();
+    expect(screen.queryByText(/^Secret access key is required/)).not.toBeInTheDocument();
+    save();
+    expect(screen.getByText(/^Secret access key is required/)).toBeInTheDocument();
+  });
+
+  it('shows an empty region as empty, with a placeholder that is not a region', () => {
+    renderEditor(settings({}));
+    const region = screen.getByLabelText(/^Default region/) as HTMLInputElement;
+    expect(region.value).toBe('');
+    const field = region.closest('[class*="input-wrapper"], [class*="grafana-select"]') ?? document.body;
+    expect(within(field as HTMLElement).getByText('Choose or type a region')).toBeInTheDocument();
+    expect(within(field as HTMLElement).queryByText('us-east-1')).not.toBeInTheDocument();
+  });
+
+  it('links to the docs with an absolute URL', () => {
+    renderEditor(settings({}));
+    expect(screen.getByRole('link', { name: /Read the documentation/ }).getAttribute('href')).toMatch(/^https:\/\//);
+  });
+
   it('accepts a region typed in that is not in the list', async () => {
     const { last } = renderEditor(settings({}));
-    await userEvent.type(screen.getByLabelText(/^Default region/), 'xx-future-1{enter}');
+    await user.type(screen.getByLabelText(/^Default region/), 'xx-future-1{enter}');
     expect(last().jsonData.defaultRegion).toBe('xx-future-1');
   });
 
   it('edits the allowed URL list, validates each entry and warns on a host for another service or region', async () => {
     const { last } = renderEditor(settings({ defaultRegion: 'us-east-1', service: 'aps' }));
-    await userEvent.click(screen.getByRole('button', { name: 'Add allowed URL' }));
-    await userEvent.type(screen.getByLabelText('Allowed URL 1'), 'https://monitoring.us-east-1.amazonaws.com/');
+    await user.click(screen.getByRole('button', { name: 'Add allowed URL' }));
+    await pasteInto(screen.getByLabelText('Allowed URL 1'), 'https://monitoring.us-east-1.amazonaws.com/');
     expect(screen.getByText(/does not look like an endpoint of service "aps"/)).toBeInTheDocument();
 
-    await userEvent.click(screen.getByRole('button', { name: 'Add allowed URL' }));
-    await userEvent.type(screen.getByLabelText('Allowed URL 2'), 'https://aps-workspaces.eu-west-1.amazonaws.com/');
+    await user.click(screen.getByRole('button', { name: 'Add allowed URL' }));
+    await pasteInto(screen.getByLabelText('Allowed URL 2'), 'https://aps-workspaces.eu-west-1.amazonaws.com/');
     expect(screen.getByText(/is in region eu-west-1, but the default region is us-east-1/)).toBeInTheDocument();
 
-    await userEvent.click(screen.getByRole('button', { name: 'Add allowed URL' }));
-    await userEvent.type(screen.getByLabelText('Allowed URL 3'), 'https://user:pw@example.com/');
+    await user.click(screen.getByRole('button', { name: 'Add allowed URL' }));
+    await pasteInto(screen.getByLabelText('Allowed URL 3'), 'https://user:pw@example.com/');
     expect(screen.getByText(/must not contain a user name or password/)).toBeInTheDocument();
     expect(last().jsonData.allowedUrls).toHaveLength(3);
 
-    await userEvent.click(screen.getByRole('button', { name: 'Remove allowed URL 1' }));
+    await user.click(screen.getByRole('button', { name: 'Remove allowed URL 1' }));
     expect(last().jsonData.allowedUrls).toEqual([
       'https://aps-workspaces.eu-west-1.amazonaws.com/',
       'https://user:pw@example.com/',
@@ -238,6 +295,8 @@ describe('ConfigEditor: validation (the backend rules)', () => {
       const labelled = input.getAttribute('aria-label') || (input.id && document.querySelector(`label[for="${input.id}"]`));
       expect({ id: input.id, labelled: Boolean(labelled) }).toEqual({ id: input.id, labelled: true });
     }
-    expect(within(document.body).getByRole('heading', { name: 'Authentication' })).toBeInTheDocument();
+    for (const name of ['Authentication', 'Assume role', 'Connection', 'Allowed URLs', 'Additional settings']) {
+      expect(within(document.body).getByRole('heading', { name })).toBeInTheDocument();
+    }
   });
 });

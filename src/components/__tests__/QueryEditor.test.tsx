@@ -9,6 +9,19 @@ import { DEFAULT_QUERY, type SigilQuery } from '../../shared/query';
 // @grafana/ui icons fetch their SVGs asynchronously; jsdom has nothing to show, so render them as nothing.
 jest.mock('react-inlinesvg', () => ({ __esModule: true, default: () => null }));
 
+// No delay between keystrokes: the events stay real, without a timer per character (which took a test past
+// Jest's 5 s limit on a loaded 2-core machine).
+let user: ReturnType<typeof userEvent.setup>;
+beforeEach(() => {
+  user = userEvent.setup({ delay: null });
+});
+
+/** Long text as one input event (a paste) instead of one re-render of the whole editor per character. */
+async function pasteInto(field: HTMLElement, text: string) {
+  await user.click(field);
+  await user.paste(text);
+}
+
 interface FakeSource {
   postResource: jest.Mock;
   applyTemplateVariables: jest.Mock;
@@ -62,14 +75,14 @@ describe('QueryEditor', () => {
     const { last, onRunQuery } = renderEditor(stsQuery);
     expect(screen.queryByLabelText('UQL')).not.toBeInTheDocument();
     expect(screen.getByLabelText('Root selector')).toBeInTheDocument();
-    await userEvent.click(screen.getByLabelText('Format'));
-    await userEvent.click(screen.getByRole('option', { name: 'UQL' }));
+    await user.click(screen.getByLabelText('Format'));
+    await user.click(screen.getByRole('option', { name: 'UQL' }));
     expect(last().format).toBe('uql');
     expect(onRunQuery).toHaveBeenCalled();
     expect(screen.queryByLabelText('Root selector')).not.toBeInTheDocument();
     // Empty UQL is flagged with the query rule's message.
     expect(screen.getByText(/enter a UQL query/)).toBeInTheDocument();
-    await userEvent.type(screen.getByLabelText('UQL'), 'parse-json');
+    await pasteInto(screen.getByLabelText('UQL'), 'parse-json');
     expect(last().uql).toBe('parse-json');
     expect(screen.queryByText(/enter a UQL query/)).not.toBeInTheDocument();
   });
@@ -77,42 +90,52 @@ describe('QueryEditor', () => {
   it('switches the body editor with the body type', async () => {
     const { last } = renderEditor(stsQuery);
     const bodyTypes = within(screen.getByRole('radiogroup', { name: /^Body/ }));
-    await userEvent.click(bodyTypes.getByRole('radio', { name: 'JSON' }));
+    await user.click(bodyTypes.getByRole('radio', { name: 'JSON' }));
     expect(last().bodyType).toBe('json');
     expect(screen.queryByLabelText('Form field 1 name')).not.toBeInTheDocument();
-    await userEvent.click(screen.getByLabelText('Body text'));
-    await userEvent.paste('{"Namespace": "AWS/EC2"}');
+    await user.click(screen.getByLabelText('Body text'));
+    await user.paste('{"Namespace": "AWS/EC2"}');
     expect(last().body).toBe('{"Namespace": "AWS/EC2"}');
-    await userEvent.click(bodyTypes.getByRole('radio', { name: 'None' }));
+    await user.click(bodyTypes.getByRole('radio', { name: 'None' }));
     expect(screen.queryByLabelText('Body text')).not.toBeInTheDocument();
   });
 
-  it('edits params, headers and columns, and flags a signer-owned header', async () => {
-    const { last } = renderEditor({ ...stsQuery, method: 'GET', bodyType: 'none', form: [] });
-    await userEvent.click(screen.getByRole('button', { name: 'Add parameter' }));
-    await userEvent.type(screen.getByLabelText('Parameter 1 name'), 'MaxResults');
-    await userEvent.type(screen.getByLabelText('Parameter 1 value'), '10');
-    expect(last().params).toEqual([{ key: 'MaxResults', value: '10' }]);
+  // Params, headers and columns in three tests, each with an editor of its own: one long test of all three
+  // came close to Jest's 5 s limit on a loaded machine.
+  const getQuery: SigilQuery = { ...stsQuery, method: 'GET', bodyType: 'none', form: [] };
 
-    await userEvent.click(screen.getByRole('button', { name: 'Add header' }));
-    await userEvent.type(screen.getByLabelText('Header 1 name'), 'Authorization');
+  it('edits params', async () => {
+    const { last } = renderEditor(getQuery);
+    await user.click(screen.getByRole('button', { name: 'Add parameter' }));
+    await pasteInto(screen.getByLabelText('Parameter 1 name'), 'MaxResults');
+    await user.type(screen.getByLabelText('Parameter 1 value'), '10');
+    expect(last().params).toEqual([{ key: 'MaxResults', value: '10' }]);
+  });
+
+  it('edits headers, and flags a signer-owned header', async () => {
+    renderEditor(getQuery);
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await pasteInto(screen.getByLabelText('Header 1 name'), 'Authorization');
     expect(screen.getByText(/is set by the SigV4 signer; remove it/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: /Run\/preview/ })).toBeDisabled();
+  });
 
-    await userEvent.click(screen.getByRole('button', { name: 'Add column' }));
-    await userEvent.type(screen.getByLabelText('Column 1 selector'), 'Arn');
+  it('edits columns', async () => {
+    const { last } = renderEditor(getQuery);
+    await user.click(screen.getByRole('button', { name: 'Add column' }));
+    await user.type(screen.getByLabelText('Column 1 selector'), 'Arn');
     expect(last().columns).toEqual([{ selector: 'Arn', type: 'string' }]);
   });
 
   it('sets time series and pagination options', async () => {
     const { last } = renderEditor(stsQuery);
-    await userEvent.click(screen.getByLabelText('Time series'));
+    await user.click(screen.getByLabelText('Time series'));
     expect(last().timeSeries).toEqual({ enabled: true });
-    await userEvent.click(screen.getByRole('radio', { name: 'Next token' }));
+    await user.click(screen.getByRole('radio', { name: 'Next token' }));
     expect(last().pagination?.mode).toBe('next_token');
     expect(screen.getByText(/enter where the next token is in the answer/)).toBeInTheDocument();
-    await userEvent.type(screen.getByLabelText('Token path'), 'NextToken');
-    await userEvent.type(screen.getByLabelText('Token field'), 'NextToken');
+    await pasteInto(screen.getByLabelText('Token path'), 'NextToken');
+    await pasteInto(screen.getByLabelText('Token field'), 'NextToken');
     expect(last().pagination).toMatchObject({ mode: 'next_token', tokenPath: 'NextToken', tokenField: 'NextToken' });
   });
 
@@ -124,7 +147,7 @@ describe('QueryEditor', () => {
       body: '<GetCallerIdentityResponse><Arn>arn:aws:iam::123456789012:user/alice</Arn></GetCallerIdentityResponse>',
     }));
     renderEditor({ ...stsQuery, url: 'https://sts.$region.amazonaws.com/' }, ds);
-    await userEvent.click(screen.getByRole('button', { name: /Run\/preview/ }));
+    await user.click(screen.getByRole('button', { name: /Run\/preview/ }));
     expect(ds.postResource).toHaveBeenCalledTimes(1);
     const [path, body] = ds.postResource.mock.calls[0];
     expect(path).toBe('request');
@@ -144,7 +167,7 @@ describe('QueryEditor', () => {
       throw { status: 400, data: { error: 'URL https://evil.example/ is not in the allowed URLs', errorSource: 'plugin' } };
     });
     renderEditor(stsQuery, ds);
-    await userEvent.click(screen.getByRole('button', { name: /Run\/preview/ }));
+    await user.click(screen.getByRole('button', { name: /Run\/preview/ }));
     expect(await screen.findByText('Preview failed')).toBeInTheDocument();
     expect(screen.getByText('URL https://evil.example/ is not in the allowed URLs')).toBeInTheDocument();
   });

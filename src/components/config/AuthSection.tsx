@@ -5,29 +5,27 @@ import type { SelectableValue } from '@grafana/data';
 import type { AuthType } from '../../shared/settings';
 import { AUTH_TYPE_LABELS, type AwsServerOptions } from './serverOptions';
 import { withJsonData, withSecret, withSecretReset, type SecureKey, type SigilSettings } from './optionsUpdate';
-import type { FieldErrors } from './fieldErrors';
+import type { SectionProps } from './sectionProps';
+import { ConfigSubSection } from './ConfigSection';
 import { TextSetting } from './TextSetting';
 
-interface Props {
-  options: SigilSettings;
-  onOptionsChange: (options: SigilSettings) => void;
+interface Props extends SectionProps {
   server: AwsServerOptions;
-  errors: FieldErrors;
 }
 
 export function effectiveAuthType(options: SigilSettings, server: AwsServerOptions): AuthType {
   return options.jsonData.authType ?? (server.allowedAuthProviders.includes('default') ? 'default' : server.allowedAuthProviders[0]);
 }
 
-export function AuthSection({ options, onOptionsChange, server, errors }: Props) {
+export function AuthSection({ options, onOptionsChange, server, errors, touch }: Props) {
   const { jsonData } = options;
   const authType = effectiveAuthType(options, server);
-  const notAllowed = !server.allowedAuthProviders.includes(authType);
   const providerOptions: Array<SelectableValue<AuthType>> = server.allowedAuthProviders.map((p) => ({
     value: p,
     label: AUTH_TYPE_LABELS[p],
   }));
-  if (notAllowed) {
+  if (!server.allowedAuthProviders.includes(authType)) {
+    // Shown as chosen, so the field's one message (not allowed by the server) sits next to it.
     providerOptions.push({ value: authType, label: `${AUTH_TYPE_LABELS[authType] ?? authType} (not allowed)` });
   }
 
@@ -35,12 +33,12 @@ export function AuthSection({ options, onOptionsChange, server, errors }: Props)
     <Field label={label} htmlFor={id} required={required} invalid={Boolean(errors[key])} error={errors[key]}>
       <SecretInput
         id={id}
-        width={40}
         placeholder={placeholder}
         isConfigured={Boolean(options.secureJsonFields?.[key])}
         value={options.secureJsonData?.[key] ?? ''}
         onChange={(e) => onOptionsChange(withSecret(options, key, e.currentTarget.value))}
         onReset={() => onOptionsChange(withSecretReset(options, key))}
+        onBlur={() => touch(key)}
       />
     </Field>
   );
@@ -50,23 +48,18 @@ export function AuthSection({ options, onOptionsChange, server, errors }: Props)
       <Field
         label="Authentication provider"
         htmlFor="sigil-auth-type"
-        description="Which AWS credentials the backend uses. The list is limited by the server's [aws] allowed_auth_providers."
+        description="AWS SDK Default reads the Grafana server's environment, shared files, web identity (EKS IRSA), ECS or EC2 role."
         invalid={Boolean(errors.authType)}
         error={errors.authType}
       >
         <Select<AuthType>
           inputId="sigil-auth-type"
-          width={40}
           options={providerOptions}
           value={authType}
           onChange={(v) => onOptionsChange(withJsonData(options, { authType: v.value }))}
+          onBlur={() => touch('authType')}
         />
       </Field>
-      {notAllowed && (
-        <Alert severity="warning" title="Authentication provider not allowed">
-          This Grafana server does not allow &quot;{authType}&quot; ([aws] allowed_auth_providers). Choose another provider.
-        </Alert>
-      )}
 
       {authType === 'keys' && (
         <>
@@ -82,21 +75,24 @@ export function AuthSection({ options, onOptionsChange, server, errors }: Props)
           label="Credentials profile name"
           description="Profile in the shared credentials file of the Grafana server; empty means the default profile."
           error={errors.profile}
-          width={40}
           placeholder="default"
           value={jsonData.profile}
           onChange={(profile) => onOptionsChange(withJsonData(options, { profile }))}
+          onBlur={() => touch('profile')}
         />
       )}
 
       {server.assumeRoleEnabled ? (
-        <>
+        <ConfigSubSection
+          id="sigil-assume-role"
+          title="Assume role"
+          description="Optional. The credentials above assume this role through STS; its temporary credentials sign the requests."
+        >
           <TextSetting
             id="sigil-assume-role-arn"
             label="Assume Role ARN"
-            description="Optional. The credentials above assume this role through STS; its temporary credentials sign the requests."
+            description="The role to assume, in any account whose trust policy allows the identity above."
             error={errors.assumeRoleArn}
-            width={60}
             placeholder="arn:aws:iam::123456789012:role/GrafanaReader"
             value={jsonData.assumeRoleArn}
             onChange={(assumeRoleArn) => {
@@ -104,6 +100,7 @@ export function AuthSection({ options, onOptionsChange, server, errors }: Props)
               const patch = assumeRoleArn.trim() ? { assumeRoleArn } : { assumeRoleArn, externalId: undefined };
               onOptionsChange(withJsonData(options, patch));
             }}
+            onBlur={() => touch('assumeRoleArn')}
           />
           {Boolean(jsonData.assumeRoleArn?.trim()) && (
             <TextSetting
@@ -111,12 +108,12 @@ export function AuthSection({ options, onOptionsChange, server, errors }: Props)
               label="External ID"
               description="Optional. Required by the role's trust policy when it was set up for a third party."
               error={errors.externalId}
-              width={40}
               value={jsonData.externalId}
               onChange={(externalId) => onOptionsChange(withJsonData(options, { externalId }))}
+              onBlur={() => touch('externalId')}
             />
           )}
-        </>
+        </ConfigSubSection>
       ) : (
         jsonData.assumeRoleArn && (
           <Alert severity="warning" title="Assume role disabled">

@@ -1,0 +1,124 @@
+// The engine's side of query isolation: a shared pool of query workers, the query budgets, and the mapping of
+// a worker's failure to the query's error. See docs/query-isolation.md.
+import { cpus } from 'node:os';
+import { BudgetExceeded, TaskError, WorkerPool, type Lease } from '../../isolation/pool';
+import { SigilError, pluginError, type ErrorSource } from '../../errors';
+import type { PageAnswer, PageOutcome, QueryJob } from '../process';
+import type { QueryTask } from './protocol';
+import { queryWorkerSource } from './source';
+
+function envNumber(name: string, fallback: number, min: number, max: number): number {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v >= min && v <= max ? v : fallback;
+}
+
+/**
+ * Budgets of one query's processing (not its network time, which timeoutSeconds bounds):
+ * - time: 10 s of processing in total across its pages. The default answer cap (50 MB) is processed in
+ *   about 1-3 s on a small machine, so legitimate queries have several times that; a runaway one ends well
+ *   before Grafana's 30 s query deadline, with its own error instead of a cancelled request.
+ * - memory: 1024 MiB of JavaScript heap per query worker. Parsing and selecting take a few times the answer's
+ *   size in heap (a 50 MB JSON answer peaks near 600 MB), and V8 ends a heap that grows past 1 GiB anyway.
+ * Overridable from the environment (SIGIL_QUERY_TIME_BUDGET_S, SIGIL_QUERY_MEMORY_MB, SIGIL_QUERY_WORKERS).
+ */
+export const QUERY_BUDGET = {
+  timeMs: envNumber('SIGIL_QUERY_TIME_BUDGET_S', 10, 1, 300) * 1000,
+  memoryMb: envNumber('SIGIL_QUERY_MEMORY_MB', 1024, 64, 4096),
+  maxWorkers: envNumber('SIGIL_QUERY_WORKERS', Math.max(4, 2 * cpus().length), 1, 64),
+  idleMs: 30_000,
+};
+
+let shared: WorkerPool | undefined;
+
+/** The process's query worker pool; workers start at the first query. */
+export function queryPool(): WorkerPool {
+  shared ??= new WorkerPool({ source: queryWorkerSource, maxWorkers: QUERY_BUDGET.maxWorkers, idleMs: QUERY_BUDGET.idleMs, memoryMb: QUERY_BUDGET.memoryMb });
+  return shared;
+}
+
+const ADVICE = 'narrow the root selector or UQL query, lower pagination.maxRows or maxPages, or ask the API for less data (a shorter time range, fewer items per page)';
+
+/** The query's error for a failed task. */
+function queryError(e: unknown, budgetMs: number): Error {
+  if (e instanceof BudgetExceeded) {
+    if (e.kind === 'time') return pluginError(`the query's processing exceeded its time budget (${budgetMs / 1000} s) and was stopped; ${ADVICE}`, 422);
+    if (e.kind === 'memory') return pluginError(`the query's processing exceeded its memory budget (${e.limit} MiB) and was stopped; ${ADVICE}`, 422);
+    return new SigilError(`the query's processing failed: ${e.message}`, { source: 'plugin', status: 500 });
+  }
+  if (e instanceof TaskError) {
+    const { source, status } = e.data;
+    if (source === 'plugin' || source === 'downstream') {
+      return new SigilError(e.message, { source: source as ErrorSource, status: typeof status === 'number' ? status : undefined });
+    }
+    return new Error(e.message);
+  }
+  return e as Error;
+}
+
+/** The answer's bytes for the worker: its own ArrayBuffer moves (no copy); a slice of a shared one is copied. */
+function transferable(body: Uint8Array): { bytes: Uint8Array; transfer: ArrayBuffer[] } {
+  const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+  const bytes = whole ? body : new Uint8Array(body);
+  return { bytes, transfer: [bytes.buffer as ArrayBuffer] };
+}
+
+/**
+ * One query's processing, page by page, in one worker of the pool. The worker is taken when the first answer
+ * is there (not during the request) and kept while a paginated query fetches its next pages, since the rows
+ * so far live in it. Always `close()` it.
+ */
+export class QuerySession {
+  private lease: Lease | undefined;
+  private spentMs = 0;
+  private started = false;
+  private done = false;
+
+  constructor(private readonly job: QueryJob, private readonly pool: WorkerPool = queryPool(), private readonly budgetMs = QUERY_BUDGET.timeMs) {}
+
+  /** Checks a UQL query's syntax in a worker (a short task) before the request is sent. */
+  static async checkUql(uql: string, pool: WorkerPool = queryPool()): Promise<void> {
+    const lease = await pool.lease();
+    try {
+      await lease.run<null>({ kind: 'check-uql', uql } satisfies QueryTask, QUERY_BUDGET.timeMs);
+    } catch (e) {
+      throw queryError(e, QUERY_BUDGET.timeMs);
+    } finally {
+      lease.release();
+    }
+  }
+
+  async page(answer: PageAnswer): Promise<PageOutcome> {
+    this.lease ??= await this.pool.lease();
+    const { bytes, transfer } = transferable(answer.body);
+    const task: QueryTask = { kind: 'page', job: this.started ? undefined : this.job, answer: { ...answer, body: bytes } };
+    this.started = true;
+    const t0 = performance.now();
+    try {
+      const outcome = await this.lease.run<PageOutcome>(task, Math.max(1, this.budgetMs - this.spentMs), transfer);
+      if (outcome.frames) {
+        this.done = true;
+        this.close();
+      }
+      return outcome;
+    } catch (e) {
+      this.done = true;
+      this.close();
+      throw queryError(e, this.budgetMs);
+    } finally {
+      this.spentMs += performance.now() - t0;
+    }
+  }
+
+  /** Gives the worker back; a query left between pages (its request failed) first drops its rows there. */
+  close(): void {
+    const lease = this.lease;
+    this.lease = undefined;
+    if (!lease) return;
+    if (this.done) {
+      lease.release();
+      return;
+    }
+    this.done = true;
+    void lease.run({ kind: 'reset' } satisfies QueryTask, QUERY_BUDGET.timeMs).catch(() => undefined).finally(() => lease.release());
+  }
+}

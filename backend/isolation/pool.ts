@@ -62,16 +62,22 @@ type Reply = { seq: number; ok: true; value: unknown } | { seq: number; ok: fals
 
 class PooledWorker {
   readonly worker: Worker;
+  /** Settles when the thread runs, or when it died before that. */
   readonly online: Promise<void>;
+  private wentOnline: () => void = () => undefined;
   pending: Pending | undefined;
   dead = false;
+  private deathCause: BudgetExceeded | undefined;
   idleTimer: NodeJS.Timeout | undefined;
   private seq = 0;
 
   constructor(source: string, limits: ResourceLimits, private readonly onDeath: (w: PooledWorker) => void) {
     // (Its stdout and stderr are silenced inside by serveTasks: `stdout: true` here would keep the process alive.)
     this.worker = new Worker(source, { eval: true, resourceLimits: limits, execArgv: [], env: {} });
-    this.online = new Promise((resolve) => this.worker.once('online', resolve));
+    this.online = new Promise((resolve) => {
+      this.wentOnline = resolve;
+      this.worker.once('online', resolve);
+    });
     this.worker.on('message', (reply: Reply) => {
       const p = this.pending;
       if (!p || reply.seq !== p.seq) return;
@@ -98,6 +104,8 @@ class PooledWorker {
     p?.reject(err);
     if (this.dead) return;
     this.dead = true;
+    this.deathCause = err;
+    this.wentOnline();
     if (this.idleTimer) clearTimeout(this.idleTimer);
     void this.worker.terminate();
     this.onDeath(this);
@@ -105,7 +113,7 @@ class PooledWorker {
 
   async run(payload: unknown, transfer: ArrayBuffer[], budgetMs: number): Promise<unknown> {
     await this.online;
-    if (this.dead) throw new BudgetExceeded('crash', 0, 'the worker ended before the task started');
+    if (this.dead) throw this.deathCause ?? new BudgetExceeded('crash', 0, 'the worker ended before the task started');
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
       this.pending = { seq, resolve, reject };

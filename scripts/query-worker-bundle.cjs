@@ -1,3 +1,5 @@
+/* global require, module */
+/* eslint-disable @typescript-eslint/no-require-imports */
 // The query worker (backend/query/worker/entry.ts) as one JavaScript text. A single executable cannot load
 // a worker from a file, so the build embeds this text in the main bundle (esbuild `define`) and the pool
 // starts it with `new Worker(text, { eval: true })`; unbundled runs (jest, tsx) build it at first use.

@@ -1,7 +1,23 @@
 // The worker side of the pool's protocol: one task at a time, `{ seq, payload }` in, `{ seq, ok, value }` or
 // `{ seq, ok: false, error }` out. An error crosses as its name, message and own plain properties
 // (e.g. a SigilError's status and source), since class instances do not survive the structured clone.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
+
+/**
+ * Work in workers yields the CPU to the main thread (network, gRPC, health checks) when cores are short:
+ * Linux keeps a nice value per thread, and /proc/thread-self names this thread's id. Elsewhere, or when not
+ * allowed, the thread keeps the normal priority.
+ */
+function lowerThreadPriority(nice: number): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch {
+    // not Linux: the budgets still bound the work
+  }
+}
 
 function plainError(e: unknown): Record<string, unknown> {
   if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
@@ -12,9 +28,10 @@ function plainError(e: unknown): Record<string, unknown> {
   return out;
 }
 
-export function serveTasks(handle: (payload: unknown) => unknown): void {
+export function serveTasks(handle: (payload: unknown) => unknown, opts: { nice?: number } = {}): void {
   const port = parentPort;
   if (!port) throw new Error('serveTasks runs inside a worker thread');
+  if (opts.nice) lowerThreadPriority(opts.nice);
   // Nothing a task prints may reach the plugin's stdout (the host's handshake channel) or its log.
   const silent = (() => true) as typeof process.stdout.write;
   process.stdout.write = silent;

@@ -76,7 +76,7 @@ describe('query isolation', () => {
   it('keeps a paginated query\'s rows in one worker across its pages', async () => {
     const pages = new FakeProxy((_req, i) => ({ headers: JSON_HEADERS, body: JSON.stringify({ Items: [{ n: i * 2 }, { n: i * 2 + 1 }], Next: i < 2 ? `t${i}` : null }) }));
     const [frame] = await runQuery(
-      { refId: 'A', url: 'https://x.amazonaws.com/', rootSelector: 'Items', pagination: { mode: 'next_token', tokenPath: 'Next', tokenTarget: 'query', tokenField: 'next' } },
+      { refId: 'A', url: 'https://x.amazonaws.com/', rootSelector: 'Items', pagination: { mode: 'next_token', tokenPath: 'Next', tokenTarget: 'param', tokenField: 'next' } },
       { proxy: pages, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 },
     );
     expect(frame.fields).toEqual([{ name: 'n', type: 'number', values: [0, 1, 2, 3, 4, 5] }]);

@@ -49,6 +49,8 @@ export interface HostCall {
   pauseMs?: number;
   /** Start the call and go on with the next at once (calls in flight together); the script waits for all. */
   async?: boolean;
+  /** Wait for every async call started before this one. */
+  waitAsync?: boolean;
 }
 
 export interface HostScript {

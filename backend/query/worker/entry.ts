@@ -28,4 +28,4 @@ serveTasks(async (payload) => {
     current = undefined;
     throw e;
   }
-});
+}, { nice: 10 });

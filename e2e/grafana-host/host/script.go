@@ -70,6 +70,8 @@ type Call struct {
 	// Async starts the call and goes on with the next one at once (calls in flight together, as Grafana
 	// makes them); the script waits for every call before it ends.
 	Async bool `json:"async"`
+	// WaitAsync waits for every async call started before this one (e.g. to check the plugin after them).
+	WaitAsync bool `json:"waitAsync"`
 }
 
 // Field is a decoded data.Field.
@@ -183,6 +185,9 @@ func Run(s Script, logOutput io.Writer) ([]Result, error) {
 		return nil
 	}
 	for i, c := range s.Calls {
+		if c.WaitAsync {
+			wg.Wait()
+		}
 		if c.PauseMS > 0 {
 			time.Sleep(time.Duration(c.PauseMS) * time.Millisecond)
 		}

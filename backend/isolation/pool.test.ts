@@ -19,6 +19,9 @@ parentPort.on('message', ({ seq, payload }) => {
 });
 `;
 
+// Some tests wait for a budget to run out: a generous limit for slow, busy machines.
+jest.setTimeout(30_000);
+
 const pools: WorkerPool[] = [];
 function pool(opts: Partial<ConstructorParameters<typeof WorkerPool>[0]> = {}): WorkerPool {
   const p = new WorkerPool({ source: () => WORKER, maxWorkers: 4, idleMs: 60_000, memoryMb: 64, ...opts });

@@ -121,9 +121,9 @@ class PooledWorker {
       this.pending.timer = setTimeout(() => this.die(new BudgetExceeded('time', budgetMs, `the task ran longer than ${budgetMs} ms`)), budgetMs);
       try {
         this.worker.postMessage({ seq, payload }, transfer);
-      } catch {
-        // An ArrayBuffer that cannot be transferred (e.g. part of Node's shared pool) is copied.
-        this.worker.postMessage({ seq, payload });
+      } catch (e) {
+        this.settle();
+        reject(e as Error); // e.g. a value that cannot be cloned; the worker stays usable
       }
     });
   }

@@ -11,6 +11,7 @@ import { buildRequest, describeRequest } from './request';
 import type { MacroContext } from './macros';
 import { downstreamHttpError } from '../http/awsError';
 import { QuerySession } from './worker/client';
+import { parseUql } from './uql';
 export { answerText } from './process';
 
 export interface EngineContext {
@@ -56,7 +57,8 @@ export async function send(ctx: EngineContext, request: OutgoingRequest): Promis
 export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<Frame[]> {
   const q = checkQuery(query);
   if (q.format === 'uql') {
-    await QuerySession.checkUql(q.uql);
+    // Syntax only (linear in the query's text, runs nothing) and before anything is sent; the worker runs it.
+    parseUql(q.uql);
   }
   const macros: MacroContext = { fromMs: ctx.timeRange.fromMs, toMs: ctx.timeRange.toMs, intervalMs: ctx.intervalMs };
   const first = buildRequest(q, { endpoint: ctx.settings.endpoint, macros });

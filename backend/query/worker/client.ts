@@ -57,6 +57,7 @@ function queryError(e: unknown, budgetMs: number): Error {
 
 /** The answer's bytes for the worker: its own ArrayBuffer moves (no copy); a slice of a shared one is copied. */
 function transferable(body: Uint8Array): { bytes: Uint8Array; transfer: ArrayBuffer[] } {
+  if (body.byteLength === 0) return { bytes: new Uint8Array(0), transfer: [] };
   const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
   const bytes = whole ? body : new Uint8Array(body);
   return { bytes, transfer: [bytes.buffer as ArrayBuffer] };
@@ -74,18 +75,6 @@ export class QuerySession {
   private done = false;
 
   constructor(private readonly job: QueryJob, private readonly pool: WorkerPool = queryPool(), private readonly budgetMs = QUERY_BUDGET.timeMs) {}
-
-  /** Checks a UQL query's syntax in a worker (a short task) before the request is sent. */
-  static async checkUql(uql: string, pool: WorkerPool = queryPool()): Promise<void> {
-    const lease = await pool.lease();
-    try {
-      await lease.run<null>({ kind: 'check-uql', uql } satisfies QueryTask, QUERY_BUDGET.timeMs);
-    } catch (e) {
-      throw queryError(e, QUERY_BUDGET.timeMs);
-    } finally {
-      lease.release();
-    }
-  }
 
   async page(answer: PageAnswer): Promise<PageOutcome> {
     this.lease ??= await this.pool.lease();

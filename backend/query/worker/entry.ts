@@ -2,7 +2,6 @@
 // One query at a time: a `page` task with a `job` starts a query, later pages of a paginated query continue
 // it; the state ends with the frames.
 import { serveTasks } from '../../isolation/serve';
-import { parseUql } from '../uql';
 import { QueryProcessor } from '../process';
 import type { QueryTask } from './protocol';
 
@@ -10,10 +9,6 @@ let current: QueryProcessor | undefined;
 
 serveTasks(async (payload) => {
   const task = payload as QueryTask;
-  if (task.kind === 'check-uql') {
-    parseUql(task.uql);
-    return null;
-  }
   if (task.kind === 'reset') {
     current = undefined;
     return null;

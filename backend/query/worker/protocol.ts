@@ -2,8 +2,6 @@
 import type { PageAnswer, QueryJob } from '../process';
 
 export type QueryTask =
-  /** Checks a UQL query's syntax before anything is sent. */
-  | { kind: 'check-uql'; uql: string }
   /** Processes one page; `job` starts a new query (the first page). */
   | { kind: 'page'; job?: QueryJob; answer: PageAnswer }
   /** Drops a query left between pages (its next request failed). */

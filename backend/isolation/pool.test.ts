@@ -132,6 +132,31 @@ describe('worker pool', () => {
     first.release();
   });
 
+  it('lets one key hold at most its share of workers, so other keys are not kept waiting', async () => {
+    const p = pool({ maxWorkers: 4, maxPerKey: 2 });
+    const victim = {};
+    const events: string[] = [];
+    const a1 = await p.lease(victim);
+    const a2 = await p.lease(victim);
+    const spins = [a1, a2].map((l) => l.run({ op: 'spin' }, 60_000).catch(() => undefined));
+    const a3 = p.lease(victim).then((l) => {
+      events.push('victim third leased');
+      return l;
+    });
+    const other = await p.lease({});
+    events.push('other leased');
+    expect(p.stats().waitingForKey).toBe(1);
+    await expect(other.run({ op: 'echo', value: 'served' }, 30_000)).resolves.toBe('served');
+    other.release();
+    a1.release(); // mid-task: the worker is ended, the key's share frees up
+    const third = await a3;
+    expect(events).toEqual(['other leased', 'victim third leased']);
+    await expect(third.run({ op: 'echo', value: 'then the victim' }, 30_000)).resolves.toBe('then the victim');
+    third.release();
+    a2.release();
+    await Promise.all(spins);
+  });
+
   it('keeps a lease\'s state in its worker between tasks', async () => {
     const p = pool();
     const lease = await p.lease();

@@ -28,6 +28,11 @@ export interface PoolOptions {
   stackMb?: number;
   /** Warm one more worker while every worker is busy (default true). */
   spare?: boolean;
+  /**
+   * Most workers one key (a data source) holds at once (default: half the cap, at least 1): its further
+   * callers wait behind its own, so a data source whose queries all run away leaves workers for the others.
+   */
+  maxPerKey?: number;
 }
 
 /** A task ended from outside: over its time budget, over its memory budget, or its worker died. */
@@ -133,7 +138,7 @@ class PooledWorker {
 export class Lease {
   private released = false;
 
-  constructor(private readonly pool: WorkerPool, private readonly w: PooledWorker) {}
+  constructor(private readonly pool: WorkerPool, private readonly w: PooledWorker, private readonly key: unknown) {}
 
   /** Runs one task; rejects with BudgetExceeded when it overruns `budgetMs` or the worker's heap. */
   run<T>(payload: unknown, budgetMs: number, transfer: ArrayBuffer[] = []): Promise<T> {
@@ -144,7 +149,7 @@ export class Lease {
   release(): void {
     if (this.released) return;
     this.released = true;
-    this.pool.giveBack(this.w);
+    this.pool.giveBack(this.w, this.key);
   }
 }
 
@@ -152,6 +157,9 @@ export class WorkerPool {
   private readonly all = new Set<PooledWorker>();
   private readonly idle: PooledWorker[] = [];
   private readonly waiting: ((w: PooledWorker) => void)[] = [];
+  /** Leases held and callers waiting, per key. */
+  private readonly held = new Map<unknown, number>();
+  private readonly keyWaiting = new Map<unknown, (() => void)[]>();
   private code: string | undefined;
   private readonly limits: ResourceLimits;
   private closed = false;
@@ -169,13 +177,32 @@ export class WorkerPool {
   }
 
   /** Counts for tests and logs. */
-  stats(): { workers: number; idle: number; waiting: number } {
-    return { workers: this.all.size, idle: this.idle.length, waiting: this.waiting.length };
+  stats(): { workers: number; idle: number; waiting: number; waitingForKey: number } {
+    let waitingForKey = 0;
+    for (const q of this.keyWaiting.values()) waitingForKey += q.length;
+    return { workers: this.all.size, idle: this.idle.length, waiting: this.waiting.length, waitingForKey };
   }
 
-  /** A worker for the caller's tasks: an idle one, a new one, or the next one free when at the cap. */
-  async lease(): Promise<Lease> {
+  private get maxPerKey(): number {
+    return this.opts.maxPerKey ?? Math.max(1, Math.floor(this.opts.maxWorkers / 2));
+  }
+
+  /**
+   * A worker for the caller's tasks: an idle one, a new one, or the next one free when at the cap. With a
+   * `key`, the caller first waits until its key holds fewer than maxPerKey workers.
+   */
+  async lease(key?: unknown): Promise<Lease> {
     if (this.closed) throw new Error('the worker pool is closed');
+    if (key !== undefined) {
+      if ((this.held.get(key) ?? 0) >= this.maxPerKey) {
+        await new Promise<void>((resolve) => {
+          const queue = this.keyWaiting.get(key) ?? [];
+          queue.push(resolve);
+          this.keyWaiting.set(key, queue);
+        });
+      }
+      this.held.set(key, (this.held.get(key) ?? 0) + 1);
+    }
     let w = this.takeIdle();
     if (!w && this.all.size < this.opts.maxWorkers) w = this.spawn();
     if (!w) w = await new Promise<PooledWorker>((resolve) => this.waiting.push(resolve));
@@ -183,7 +210,7 @@ export class WorkerPool {
     if (this.opts.spare !== false && this.idle.length === 0 && this.all.size < this.opts.maxWorkers && this.waiting.length === 0) {
       this.makeIdle(this.spawn());
     }
-    return new Lease(this, w);
+    return new Lease(this, w, key);
   }
 
   /** Ends every worker; leases in use fail their tasks. */
@@ -195,7 +222,23 @@ export class WorkerPool {
   }
 
   /** @internal A lease's worker comes back: to a waiting caller, else idle. */
-  giveBack(w: PooledWorker): void {
+  giveBack(w: PooledWorker, key: unknown): void {
+    if (key !== undefined) this.releaseKey(key);
+    this.returnWorker(w);
+  }
+
+  /** The key holds one worker less: its next waiting caller (if any) may go on. */
+  private releaseKey(key: unknown): void {
+    const queue = this.keyWaiting.get(key);
+    const next = queue?.shift();
+    if (queue && queue.length === 0) this.keyWaiting.delete(key);
+    const count = (this.held.get(key) ?? 1) - 1;
+    if (count === 0) this.held.delete(key);
+    else this.held.set(key, count);
+    next?.(); // counts itself in again
+  }
+
+  private returnWorker(w: PooledWorker): void {
     if (w.dead) return; // replaced lazily: the next lease starts a new one
     if (w.pending) {
       // Released mid-task (the caller gave up): the task's state is the caller's; end it rather than reuse.

@@ -10,14 +10,14 @@ import { pluginError } from '../errors';
 import { buildRequest, describeRequest } from './request';
 import type { MacroContext } from './macros';
 import { downstreamHttpError } from '../http/awsError';
-import { QuerySession } from './worker/client';
+import { QuerySession, timeBudgetMs } from './worker/client';
 import { parseUql } from './uql';
 export { answerText } from './process';
 
 export interface EngineContext {
   proxy: SigningProxy;
   /** The data source's endpoint (paths are joined to it) and the secrets to keep out of frames. */
-  settings: { endpoint?: string; secretKey?: string; sessionToken?: string };
+  settings: { endpoint?: string; secretKey?: string; sessionToken?: string; timeoutMs?: number };
   timeRange: { fromMs: number; toMs: number };
   intervalMs: number;
   signal?: AbortSignal;
@@ -63,7 +63,8 @@ export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<F
   const macros: MacroContext = { fromMs: ctx.timeRange.fromMs, toMs: ctx.timeRange.toMs, intervalMs: ctx.intervalMs };
   const first = buildRequest(q, { endpoint: ctx.settings.endpoint, macros });
   // Parsing, selecting and frame building run in a query worker, within the query's time and memory budget.
-  const session = new QuerySession({ query: q, executed: describeRequest(first), secrets: [ctx.settings.secretKey, ctx.settings.sessionToken] });
+  // The signing proxy is one per data source instance: it keys the pool's fair share per data source.
+  const session = new QuerySession({ query: q, executed: describeRequest(first), secrets: [ctx.settings.secretKey, ctx.settings.sessionToken] }, ctx.proxy, timeBudgetMs(ctx.settings.timeoutMs));
   try {
     let request = first;
     for (;;) {

@@ -4,7 +4,7 @@ import type { SigilQuery } from '../../src/shared/query';
 import { SigilError } from '../errors';
 import { runQuery } from './engine';
 import { FakeProxy, JSON_HEADERS } from './testing';
-import { QUERY_BUDGET, queryPool } from './worker/client';
+import { QUERY_BUDGET, queryPool, timeBudgetMs } from './worker/client';
 
 // These tests wait for budgets to run out: a generous limit for slow, busy machines.
 jest.setTimeout(60_000);
@@ -30,6 +30,16 @@ afterAll(async () => {
 });
 
 describe('query isolation', () => {
+  it('gives a query its data source\'s timeout as processing time, at least 10 s, unless fixed', () => {
+    const fixed = QUERY_BUDGET.timeMs;
+    try {
+      QUERY_BUDGET.timeMs = undefined;
+      expect([timeBudgetMs(5_000), timeBudgetMs(45_000), timeBudgetMs()]).toEqual([10_000, 45_000, 30_000]);
+    } finally {
+      QUERY_BUDGET.timeMs = fixed;
+    }
+  });
+
   it('stops a query over its time budget with a per-query error that says what to do', async () => {
     const err = await failure(run({ rootSelector: ENDLESS }));
     expect(err.status).toBe(422);

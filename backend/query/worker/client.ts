@@ -13,20 +13,29 @@ function envNumber(name: string, fallback: number, min: number, max: number): nu
 }
 
 /**
- * Budgets of one query's processing (not its network time, which timeoutSeconds bounds):
- * - time: 10 s of processing in total across its pages. The default answer cap (50 MB) is processed in
- *   about 1-3 s on a small machine, so legitimate queries have several times that; a runaway one ends well
- *   before Grafana's 30 s query deadline, with its own error instead of a cancelled request.
+ * Budgets of one query's processing (parsing, selecting, UQL, frames; not its network time):
+ * - time: the data source's timeoutSeconds (default 30 s), at least 10 s. The data source's timeout is
+ *   already the administrator's word for how long a query of that data source may take; answers up to the
+ *   default 50 MB cap are processed in 1-7 s on a small machine (docs/query-isolation.md), so legitimate
+ *   queries have room, and a runaway one holds at most its data source's share of the workers meanwhile.
  * - memory: 1024 MiB of JavaScript heap per query worker. Parsing and selecting take a few times the answer's
- *   size in heap (a 50 MB JSON answer peaks near 600 MB), and V8 ends a heap that grows past 1 GiB anyway.
- * Overridable from the environment (SIGIL_QUERY_TIME_BUDGET_S, SIGIL_QUERY_MEMORY_MB, SIGIL_QUERY_WORKERS).
+ *   size in heap (a 50 MB CSV answer peaks near 650 MB), and V8 ends a heap past about 1 GiB anyway.
+ * SIGIL_QUERY_TIME_BUDGET_S (a fixed time budget), SIGIL_QUERY_MEMORY_MB and SIGIL_QUERY_WORKERS override them.
  */
 export const QUERY_BUDGET = {
-  timeMs: envNumber('SIGIL_QUERY_TIME_BUDGET_S', 10, 1, 300) * 1000,
+  /** A fixed time budget instead of the data source's timeout; undefined: follow the data source. */
+  timeMs: process.env.SIGIL_QUERY_TIME_BUDGET_S ? envNumber('SIGIL_QUERY_TIME_BUDGET_S', 30, 1, 600) * 1000 : (undefined as number | undefined),
+  minTimeMs: 10_000,
+  defaultTimeMs: 30_000,
   memoryMb: envNumber('SIGIL_QUERY_MEMORY_MB', 1024, 64, 4096),
   maxWorkers: envNumber('SIGIL_QUERY_WORKERS', Math.max(4, 2 * cpus().length), 1, 64),
   idleMs: 30_000,
 };
+
+/** The processing time budget of a query of a data source with this timeout. */
+export function timeBudgetMs(dataSourceTimeoutMs?: number): number {
+  return QUERY_BUDGET.timeMs ?? Math.max(QUERY_BUDGET.minTimeMs, dataSourceTimeoutMs ?? QUERY_BUDGET.defaultTimeMs);
+}
 
 let shared: WorkerPool | undefined;
 
@@ -74,10 +83,16 @@ export class QuerySession {
   private started = false;
   private done = false;
 
-  constructor(private readonly job: QueryJob, private readonly pool: WorkerPool = queryPool(), private readonly budgetMs = QUERY_BUDGET.timeMs) {}
+  /** `fairnessKey` identifies the data source: one data source holds at most half the pool's workers. */
+  constructor(
+    private readonly job: QueryJob,
+    private readonly fairnessKey?: object,
+    private readonly budgetMs = timeBudgetMs(),
+    private readonly pool: WorkerPool = queryPool(),
+  ) {}
 
   async page(answer: PageAnswer): Promise<PageOutcome> {
-    this.lease ??= await this.pool.lease();
+    this.lease ??= await this.pool.lease(this.fairnessKey);
     const { bytes, transfer } = transferable(answer.body);
     const task: QueryTask = { kind: 'page', job: this.started ? undefined : this.job, answer: { ...answer, body: bytes } };
     this.started = true;
@@ -108,6 +123,6 @@ export class QuerySession {
       return;
     }
     this.done = true;
-    void lease.run({ kind: 'reset' } satisfies QueryTask, QUERY_BUDGET.timeMs).catch(() => undefined).finally(() => lease.release());
+    void lease.run({ kind: 'reset' } satisfies QueryTask, QUERY_BUDGET.minTimeMs).catch(() => undefined).finally(() => lease.release());
   }
 }

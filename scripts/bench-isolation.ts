@@ -18,6 +18,8 @@ const RUNAWAYS: [string, Record<string, unknown>][] = [
 ];
 const BYSTANDERS = 60;
 const IDLE_WAIT_MS = 32_000; // the pool's idle timeout is 30 s
+/** Extra plugin environment as JSON, e.g. BENCH_PLUGIN_ENV='{"SIGIL_QUERY_WORKER_NICE":"10"}'. */
+const EXTRA_ENV = process.env.BENCH_PLUGIN_ENV ? (JSON.parse(process.env.BENCH_PLUGIN_ENV) as Record<string, string>) : {};
 
 function stats(values: number[]): string {
   const s = [...values].sort((a, b) => a - b);
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
       { kind: 'collectMetrics', dataSource: ds('bystander'), waitAsync: true },
       { kind: 'collectMetrics', dataSource: ds('bystander'), pauseMs: IDLE_WAIT_MS },
     ];
-    const run = await runGrafanaHostDetailed({ env: { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' }, calls });
+    const run = await runGrafanaHostDetailed({ env: { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true', ...EXTRA_ENV }, calls });
     if (run.exitCode !== 0) throw new Error(`the host failed: ${run.error}\n${run.stderr.slice(-3000)}`);
     const r = run.results;
     const first = 1;

@@ -23,7 +23,7 @@ export interface PoolOptions {
   idleMs: number;
   /** Heap budget of each worker (V8 old generation), MiB. */
   memoryMb: number;
-  /** Young generation and stack, MiB. */
+  /** Young generation (default 48, V8's default for a main thread, so JSONata's garbage is collected as often as before) and stack (4), MiB. */
   youngMb?: number;
   stackMb?: number;
   /** Warm one more worker while every worker is busy (default true). */
@@ -33,6 +33,8 @@ export interface PoolOptions {
    * callers wait behind its own, so a data source whose queries all run away leaves workers for the others.
    */
   maxPerKey?: number;
+  /** Linux nice value of the worker threads (0: the main thread's priority). */
+  nice?: number;
 }
 
 /** A task ended from outside: over its time budget, over its memory budget, or its worker died. */
@@ -76,9 +78,9 @@ class PooledWorker {
   idleTimer: NodeJS.Timeout | undefined;
   private seq = 0;
 
-  constructor(source: string, limits: ResourceLimits, private readonly onDeath: (w: PooledWorker) => void) {
+  constructor(source: string, limits: ResourceLimits, nice: number, private readonly onDeath: (w: PooledWorker) => void) {
     // (Its stdout and stderr are silenced inside by serveTasks: `stdout: true` here would keep the process alive.)
-    this.worker = new Worker(source, { eval: true, resourceLimits: limits, execArgv: [], env: {} });
+    this.worker = new Worker(source, { eval: true, resourceLimits: limits, execArgv: [], env: {}, workerData: { nice } });
     this.online = new Promise((resolve) => {
       this.wentOnline = resolve;
       this.worker.once('online', resolve);
@@ -167,7 +169,7 @@ export class WorkerPool {
   constructor(private readonly opts: PoolOptions) {
     this.limits = {
       maxOldGenerationSizeMb: opts.memoryMb,
-      maxYoungGenerationSizeMb: opts.youngMb ?? 16,
+      maxYoungGenerationSizeMb: opts.youngMb ?? 48,
       stackSizeMb: opts.stackMb ?? 4,
     };
   }
@@ -275,7 +277,7 @@ export class WorkerPool {
 
   private spawn(): PooledWorker {
     this.code ??= this.opts.source();
-    const w = new PooledWorker(this.code, this.limits, (dead) => this.onDeath(dead));
+    const w = new PooledWorker(this.code, this.limits, this.opts.nice ?? 0, (dead) => this.onDeath(dead));
     this.all.add(w);
     return w;
   }

@@ -3,12 +3,12 @@
 // (e.g. a SigilError's status and source), since class instances do not survive the structured clone.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 
 /**
- * Work in workers yields the CPU to the main thread (network, gRPC, health checks) when cores are short:
- * Linux keeps a nice value per thread, and /proc/thread-self names this thread's id. Elsewhere, or when not
- * allowed, the thread keeps the normal priority.
+ * Optionally (the pool's `nice`), work in workers yields the CPU to the main thread (network, gRPC, health
+ * checks) when cores are short: Linux keeps a nice value per thread, and /proc/thread-self names this
+ * thread's id. Elsewhere, or when not allowed, the thread keeps the normal priority.
  */
 function lowerThreadPriority(nice: number): void {
   try {
@@ -28,10 +28,11 @@ function plainError(e: unknown): Record<string, unknown> {
   return out;
 }
 
-export function serveTasks(handle: (payload: unknown) => unknown, opts: { nice?: number } = {}): void {
+export function serveTasks(handle: (payload: unknown) => unknown): void {
   const port = parentPort;
   if (!port) throw new Error('serveTasks runs inside a worker thread');
-  if (opts.nice) lowerThreadPriority(opts.nice);
+  const nice = (workerData as { nice?: unknown } | null)?.nice;
+  if (typeof nice === 'number' && nice > 0) lowerThreadPriority(nice);
   // Nothing a task prints may reach the plugin's stdout (the host's handshake channel) or its log.
   const silent = (() => true) as typeof process.stdout.write;
   process.stdout.write = silent;

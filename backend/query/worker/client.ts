@@ -30,6 +30,7 @@ export const QUERY_BUDGET = {
   memoryMb: envNumber('SIGIL_QUERY_MEMORY_MB', 1024, 64, 4096),
   maxWorkers: envNumber('SIGIL_QUERY_WORKERS', Math.max(4, 2 * cpus().length), 1, 64),
   idleMs: 30_000,
+  nice: envNumber('SIGIL_QUERY_WORKER_NICE', 0, 0, 19),
 };
 
 /** The processing time budget of a query of a data source with this timeout. */
@@ -41,7 +42,7 @@ let shared: WorkerPool | undefined;
 
 /** The process's query worker pool; workers start at the first query. */
 export function queryPool(): WorkerPool {
-  shared ??= new WorkerPool({ source: queryWorkerSource, maxWorkers: QUERY_BUDGET.maxWorkers, idleMs: QUERY_BUDGET.idleMs, memoryMb: QUERY_BUDGET.memoryMb });
+  shared ??= new WorkerPool({ source: queryWorkerSource, maxWorkers: QUERY_BUDGET.maxWorkers, idleMs: QUERY_BUDGET.idleMs, memoryMb: QUERY_BUDGET.memoryMb, nice: QUERY_BUDGET.nice });
   return shared;
 }
 

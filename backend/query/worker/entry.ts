@@ -23,4 +23,4 @@ serveTasks(async (payload) => {
     current = undefined;
     throw e;
   }
-}, { nice: 10 });
+});

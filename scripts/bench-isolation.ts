@@ -69,6 +69,9 @@ async function main(): Promise<void> {
     console.log(`RSS at start (no query yet): ${rss(r[0])}`);
     console.log(`bystander alone (first is cold: ${r[first].elapsedMs.toFixed(1)} ms): ${stats(r.slice(first + 1, runawayAt).map((x) => x.elapsedMs))}`);
     console.log(`bystander while runaways ran: ${stats(during.map((x) => x.elapsedMs))}`);
+    const start = runaways[0].startedMs;
+    const slowest = [...during].sort((a, b) => b.elapsedMs - a.elapsedMs).slice(0, 3);
+    console.log(`  slowest: ${slowest.map((x) => `${x.elapsedMs.toFixed(0)} ms at +${(x.startedMs - start).toFixed(0)} ms`).join(', ')} (after the runaways started)`);
     runaways.forEach((x, i) => {
       const resp = x.responses?.A;
       const outcome = resp?.error ? `${resp.status}: ${resp.error.slice(0, 90)}` : `${resp?.status} ok (${resp?.frames[0]?.rows ?? 0} rows)`;

@@ -9,7 +9,7 @@
 // ms per start and needs a copy of each answer, while a worker takes answers by transfer and starts faster.
 //
 // The pool is elastic: an idle worker is reused; when none is idle a new one starts (up to a cap), so a
-// runaway task never makes another caller wait for it; one spare is warmed while every worker is busy; a
+// runaway task never makes another caller wait for it; two spares are kept warm while the pool is in use; a
 // worker that was ended is replaced lazily; idle workers exit after a while, so an idle plugin holds none.
 // A lease holds one worker for a sequence of tasks that share state inside it (a query's pages).
 import { Worker, type ResourceLimits } from 'node:worker_threads';
@@ -26,8 +26,9 @@ export interface PoolOptions {
   /** Young generation (default 48, V8's default for a main thread, so JSONata's garbage is collected as often as before) and stack (4), MiB. */
   youngMb?: number;
   stackMb?: number;
-  /** Warm one more worker while every worker is busy (default true). */
-  spare?: boolean;
+  /** Idle workers kept warm while the pool is in use (default 2), so that callers arriving during a burst of
+   * runaway tasks find a started worker; 0 disables. */
+  spares?: number;
   /**
    * Most workers one key (a data source) holds at once (default: half the cap, at least 1): its further
    * callers wait behind its own, so a data source whose queries all run away leaves workers for the others.
@@ -74,6 +75,7 @@ class PooledWorker {
   private wentOnline: () => void = () => undefined;
   pending: Pending | undefined;
   dead = false;
+  isOnline = false;
   private deathCause: BudgetExceeded | undefined;
   idleTimer: NodeJS.Timeout | undefined;
   private seq = 0;
@@ -83,7 +85,10 @@ class PooledWorker {
     this.worker = new Worker(source, { eval: true, resourceLimits: limits, execArgv: [], env: {}, workerData: { nice } });
     this.online = new Promise((resolve) => {
       this.wentOnline = resolve;
-      this.worker.once('online', resolve);
+      this.worker.once('online', () => {
+        this.isOnline = true;
+        resolve();
+      });
     });
     this.worker.on('message', (reply: Reply) => {
       const p = this.pending;
@@ -209,7 +214,8 @@ export class WorkerPool {
     if (!w && this.all.size < this.opts.maxWorkers) w = this.spawn();
     if (!w) w = await new Promise<PooledWorker>((resolve) => this.waiting.push(resolve));
     w.worker.ref();
-    if (this.opts.spare !== false && this.idle.length === 0 && this.all.size < this.opts.maxWorkers && this.waiting.length === 0) {
+    const spares = this.opts.spares ?? 2;
+    while (this.idle.length < spares && this.all.size < this.opts.maxWorkers && this.waiting.length === 0) {
       this.makeIdle(this.spawn());
     }
     return new Lease(this, w, key);
@@ -255,8 +261,11 @@ export class WorkerPool {
     this.makeIdle(w);
   }
 
+  /** The most recently used idle worker that has started, else one still starting. */
   private takeIdle(): PooledWorker | undefined {
-    const w = this.idle.pop();
+    let i = this.idle.length - 1;
+    while (i >= 0 && !this.idle[i].isOnline) i--;
+    const [w] = this.idle.splice(i >= 0 ? i : this.idle.length - 1, 1);
     if (w?.idleTimer) {
       clearTimeout(w.idleTimer);
       w.idleTimer = undefined;

@@ -32,6 +32,7 @@ export function createPlugin(env: NodeJS.ProcessEnv = process.env): Plugin {
   const instances = new CachingInstanceProvider({
     env,
     redactor,
+    ambient,
     ...lifecycleFromEnv(env),
     onDisposeError: (err) => log.warn('disposing a data source instance failed', { error: err }),
   });

@@ -14,6 +14,8 @@ export interface SecretScope {
   add(value: string | undefined): void;
   /** Forgets every secret of this scope (instance disposed). */
   drop(): void;
+  /** The raw secrets of this scope, for a query worker that masks the answer with its own redactor. */
+  values(): string[];
 }
 
 export interface Redactor {
@@ -376,6 +378,7 @@ export function createRedactor(): Redactor {
           for (const value of own) unregister(value);
           own.clear();
         },
+        values: () => [...own],
       };
     },
     get size() {

@@ -1,4 +1,6 @@
 // Query engine benchmark. Run: npx tsx scripts/bench-query.ts
+// The engine processes answers in its worker pool (docs/query-isolation.md), so the times include the hand-over
+// of each answer to a worker and of the frames back; the peak RSS is the process's, workers included.
 // Prints, for a ~50 MB answer in JSON, XML and CSV: rows/s turning it into a frame (parse + root selector +
 // columns; and with Arrow encoding), and peak RSS of a fresh process doing it. Then the engine's added
 // latency per query with no network (a fake proxy answering at once): p50/p99 for small answers.
@@ -138,7 +140,9 @@ async function main(): Promise<void> {
   console.log(`Node ${process.version}; each case in a fresh process`);
   const dir = mkdtempSync(join(tmpdir(), 'sigil-bench-'));
   try {
-    for (const c of ['json', 'json-typed', 'xml', 'csv', 'latency']) {
+    // BENCH_CASES=json,latency runs only those cases.
+    const cases = process.env.BENCH_CASES?.split(',') ?? ['json', 'json-typed', 'xml', 'csv', 'latency'];
+    for (const c of cases) {
       const file = join(dir, c);
       if (c !== 'latency') {
         const { body, contentType, query } = buildAnswer(c);

@@ -15,6 +15,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { queryWorkerDefine } from './query-worker-bundle.cjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE_VERSION = '20.20.2';
@@ -97,6 +98,8 @@ async function bundle() {
     sourcemap: false,
     legalComments: 'eof',
     loader: { '.proto': 'text' },
+    // The query worker's bundle, embedded as text (a single executable cannot start a worker from a file).
+    define: queryWorkerDefine(root, `node${NODE_VERSION.split('.')[0]}`),
     tsconfig: join(root, 'backend', 'tsconfig.json'),
     logLevel: 'warning',
   });

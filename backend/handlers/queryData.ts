@@ -35,7 +35,7 @@ async function runOne(
             timeRange: query.timeRange,
             intervalMs: query.intervalMs,
             signal,
-            redactor: deps.redactor,
+            secretValues: () => instance.secretValues?.() ?? [],
           },
         );
         return { frames, status: 200 };

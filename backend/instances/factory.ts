@@ -23,6 +23,8 @@ export interface AwsDataSourceInstance extends DataSourceInstance {
 
 export interface InstanceFactoryOptions {
   redactor: Redactor;
+  /** The process scope (ambient credentials), masked in every instance's answers too. */
+  ambient?: SecretScope;
   env?: NodeJS.ProcessEnv;
   credentials?: CredentialOptions;
   proxy?: ProxyOptions;
@@ -85,6 +87,7 @@ export function createInstance(
     server,
     credentials,
     proxy,
+    secretValues: () => [...secrets.values(), ...(options.ambient?.values() ?? [])],
     dispose() {
       disposed ??= proxy.whenIdle().then(() => {
         proxy.dispose();

@@ -8,6 +8,8 @@ import type { SigningProxy } from '../http/types';
 export interface DataSourceInstance {
   settings: Settings;
   proxy: SigningProxy;
+  /** Every secret this instance knows (configured, resolved, and the process's ambient ones), for masking in a query worker. */
+  secretValues?(): string[];
 }
 
 export interface InstanceProvider {

@@ -19,15 +19,6 @@ describe('root selectors that never end', () => {
     await expect(selectRoot({}, '($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))')).rejects.toThrow(/Stack overflow/);
   });
 
-  it('lets other work run while an expression evaluates', async () => {
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 10);
-    await selectRoot({}, '($f := function($x){ $f($x) }; $f(1))').catch(() => undefined);
-    clearInterval(timer);
-    // Without yielding, JSONata's promise chain starves timers for the whole budget: 0 ticks.
-    expect(ticks).toBeGreaterThan(5);
-  });
-
   it('still evaluates ordinary expressions', async () => {
     await expect(selectRoot({ a: [{ v: 1 }, { v: 2 }] }, '$sum(a.v)')).resolves.toBe(3);
   });

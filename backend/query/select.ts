@@ -8,6 +8,7 @@
 // JSONata without its evaluation cost on large answers.
 import jsonata from 'jsonata';
 import { pluginError } from '../errors';
+import { LinearRegExp } from './regex';
 
 const SIMPLE_PATH = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
 const NOT_SIMPLE = Symbol('not simple');
@@ -27,22 +28,11 @@ function walkSimple(doc: unknown, path: string): unknown {
 }
 
 /**
- * JSONata's own guardrails stop a runaway expression (a recursive function without an end, a huge loop):
- * an evaluation time budget and a stack depth. Its evaluation runs on promises, which would starve the event
- * loop meanwhile and stall every other query and health check; `yieldNow` lets other work run between steps.
+ * JSONata's own guardrails give a clear message for the common runaway expressions (a recursive function
+ * without an end, a huge loop): an evaluation time limit and a stack depth. The query's processing budget
+ * (backend/isolation: a worker that is terminated) is what bounds everything else, regexes run on RE2.
  */
-export const JSONATA_LIMITS = { timeoutMs: 5_000, stack: 500, yieldEveryMs: 20 };
-
-function yieldToEventLoop(compiled: ReturnType<typeof jsonata>): void {
-  let lastYield = Date.now();
-  // Synchronous on most steps: a promise only when it is time to let the event loop run.
-  const hook = (): Promise<void> | undefined => {
-    if (Date.now() - lastYield < JSONATA_LIMITS.yieldEveryMs) return undefined;
-    lastYield = Date.now();
-    return new Promise<void>((resolve) => setImmediate(resolve));
-  };
-  (compiled.assign as unknown as (name: symbol, hook: () => Promise<void> | undefined) => void)(Symbol.for('jsonata.__evaluate_entry'), hook);
-}
+export const JSONATA_LIMITS = { timeoutMs: 5_000, stack: 500 };
 
 interface JsonataError {
   message?: string;
@@ -64,12 +54,11 @@ export async function selectRoot(doc: unknown, selector: string, what = 'root se
   }
   let compiled: ReturnType<typeof jsonata>;
   try {
-    compiled = jsonata(expr, { timeout: JSONATA_LIMITS.timeoutMs, stack: JSONATA_LIMITS.stack });
+    compiled = jsonata(expr, { timeout: JSONATA_LIMITS.timeoutMs, stack: JSONATA_LIMITS.stack, RegexEngine: LinearRegExp as unknown as RegExpConstructor });
   } catch (e) {
     const err = e as JsonataError;
     throw pluginError(`${what} "${expr}" is not a valid JSONata expression: ${err.message ?? String(e)}${err.position !== undefined ? ` (at character ${err.position})` : ''}`);
   }
-  yieldToEventLoop(compiled);
   try {
     // JSONata sequences carry a `sequence` flag; a plain array is what the rest of the engine expects.
     const result: unknown = await compiled.evaluate(doc);

@@ -14,7 +14,8 @@ export class FakeProxy implements SigningProxy {
     return {
       status: a.status ?? 200,
       headers: a.headers ?? {},
-      body: Buffer.isBuffer(a.body) ? a.body : Buffer.from(a.body),
+      // A fresh copy per answer, as from the network: the engine hands each answer's bytes to a worker.
+      body: Buffer.from(a.body),
       url: request.url,
     };
   }

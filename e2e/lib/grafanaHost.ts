@@ -47,6 +47,10 @@ export interface HostCall {
   timeoutMs?: number;
   /** Wait this long before the call (spreads a script over time). */
   pauseMs?: number;
+  /** Start the call and go on with the next at once (calls in flight together); the script waits for all. */
+  async?: boolean;
+  /** Wait for every async call started before this one. */
+  waitAsync?: boolean;
 }
 
 export interface HostScript {
@@ -95,6 +99,9 @@ export interface HostResult {
   grpcError?: string;
   grpcCode?: string;
   elapsedMs: number;
+  /** When the call started and its answer arrived, ms since the script started. */
+  startedMs: number;
+  endedMs: number;
   status?: string;
   message?: string;
   jsonDetails?: Record<string, unknown>;

@@ -10,6 +10,7 @@ import { parseXml } from '../../aws/xml';
 import { parseDelimited } from '../parse/csv';
 import { detectFormat } from '../parse/detect';
 import { SigilError } from '../../errors';
+import { cachedLinear } from '../regex';
 
 function comparable(v: Value): Value {
   return v instanceof Date ? v.getTime() : v;
@@ -132,7 +133,7 @@ export function evalExpr(e: Expr, row: Row): Value {
         case 'endswith':
           return (toText(a) ?? '').toLowerCase().endsWith((toText(b) ?? '').toLowerCase());
         case 'matches':
-          return new RegExp(toText(b) ?? '').test(toText(a) ?? '');
+          return cachedLinear(toText(b) ?? '', 'matches pattern').test(toText(a) ?? '');
         default:
           return arith(e.op, a, b);
       }

@@ -2,6 +2,7 @@
 // Names and behaviour follow Infinity's UQL (itself after Kusto).
 import moment from 'moment';
 import { toNumber, toText, toTime } from '../table';
+import { cachedLinear } from '../regex';
 
 export type Value = unknown;
 
@@ -43,8 +44,9 @@ export const FUNCTIONS: Record<string, FunctionSpec> = {
   split: { min: 2, max: 2, fn: (v, sep) => (v === null || v === undefined ? null : text(v).split(text(sep))) },
   extract: {
     min: 3, max: 3, fn: (re, group, v) => {
-      const m = new RegExp(text(re)).exec(text(v));
-      return m ? m[num(group) ?? 0] ?? null : null;
+      const m = cachedLinear(text(re), 'extract pattern').matcher(text(v));
+      const g = num(group) ?? 0;
+      return m.find() && Number.isInteger(g) && g >= 0 && g <= m.groupCount() ? m.group(g) ?? null : null;
     },
   },
   tostring: { min: 1, max: 1, fn: (v) => toText(v) },

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/data"
@@ -66,6 +67,11 @@ type Call struct {
 	TimeoutMS     int64               `json:"timeoutMs"`
 	// PauseMS waits before the call, to spread a script over time (e.g. across credential expiries).
 	PauseMS int64 `json:"pauseMs"`
+	// Async starts the call and goes on with the next one at once (calls in flight together, as Grafana
+	// makes them); the script waits for every call before it ends.
+	Async bool `json:"async"`
+	// WaitAsync waits for every async call started before this one (e.g. to check the plugin after them).
+	WaitAsync bool `json:"waitAsync"`
 }
 
 // Field is a decoded data.Field.
@@ -105,6 +111,9 @@ type Result struct {
 	GRPCError string  `json:"grpcError,omitempty"`
 	GRPCCode  string  `json:"grpcCode,omitempty"`
 	ElapsedMS float64 `json:"elapsedMs"`
+	// StartedMS and EndedMS: when the call started and its answer arrived, ms since the script started.
+	StartedMS float64 `json:"startedMs"`
+	EndedMS   float64 `json:"endedMs"`
 	// checkHealth
 	Status      string          `json:"status,omitempty"`
 	Message     string          `json:"message,omitempty"`
@@ -159,18 +168,48 @@ func Run(s Script, logOutput io.Writer) ([]Result, error) {
 		return nil, err
 	}
 	defer h.Stop()
-	results := make([]Result, 0, len(s.Calls))
+	results := make([]Result, len(s.Calls))
+	scriptStart := time.Now()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var asyncErr error
+	do := func(i int, c Call) error {
+		started := float64(time.Since(scriptStart).Microseconds()) / 1000
+		r, err := h.Do(c, s.ValuesLimit)
+		r.StartedMS = started
+		r.EndedMS = float64(time.Since(scriptStart).Microseconds()) / 1000
+		results[i] = r
+		if err != nil {
+			return fmt.Errorf("call %d (%s): %w", i, c.Kind, err)
+		}
+		return nil
+	}
 	for i, c := range s.Calls {
+		if c.WaitAsync {
+			wg.Wait()
+		}
 		if c.PauseMS > 0 {
 			time.Sleep(time.Duration(c.PauseMS) * time.Millisecond)
 		}
-		r, err := h.Do(c, s.ValuesLimit)
-		if err != nil {
-			return results, fmt.Errorf("call %d (%s): %w", i, c.Kind, err)
+		if c.Async {
+			wg.Add(1)
+			go func(i int, c Call) {
+				defer wg.Done()
+				if err := do(i, c); err != nil {
+					mu.Lock()
+					asyncErr = errors.Join(asyncErr, err)
+					mu.Unlock()
+				}
+			}(i, c)
+			continue
 		}
-		results = append(results, r)
+		if err := do(i, c); err != nil {
+			wg.Wait()
+			return results[:i+1], err
+		}
 	}
-	return results, nil
+	wg.Wait()
+	return results, asyncErr
 }
 
 // Do performs one call. Protocol failures are reported in the Result; a bad call description is an error.

@@ -1,0 +1,302 @@
+// An elastic pool of worker threads that runs untrusted work (a query's parsing, JSONata, UQL, frame
+// building) under a time and a memory budget enforced from outside the work:
+// - memory: each worker is a V8 isolate with its own heap limit (resourceLimits); a worker that reaches it
+//   is ended by Node (ERR_WORKER_OUT_OF_MEMORY) and only its task fails, the process lives on;
+// - time: the main thread holds a timer per task and ends an overrunning worker with worker.terminate(),
+//   which stops any JavaScript (a loop, a regex, a recursion) without its cooperation.
+// Why threads and not child processes or in-thread guards: a guard inside the work (JSONata's timeout,
+// yields) needs the work to cooperate and cannot bound its heap; a child process costs tens of MB and tens of
+// ms per start and needs a copy of each answer, while a worker takes answers by transfer and starts faster.
+//
+// The pool is elastic: an idle worker is reused; when none is idle a new one starts (up to a cap), so a
+// runaway task never makes another caller wait for it; two spares are kept warm while the pool is in use; a
+// worker that was ended is replaced lazily; idle workers exit after a while, so an idle plugin holds none.
+// A lease holds one worker for a sequence of tasks that share state inside it (a query's pages).
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+
+export interface PoolOptions {
+  /** The worker's JavaScript (CommonJS, run with `eval`: a single executable has no files to load). */
+  source: () => string;
+  /** Most workers alive at once; more callers wait for one. */
+  maxWorkers: number;
+  /** An idle worker exits after this long. */
+  idleMs: number;
+  /** Heap budget of each worker (V8 old generation), MiB. */
+  memoryMb: number;
+  /** Young generation (default 48, V8's default for a main thread, so JSONata's garbage is collected as often as before) and stack (4), MiB. */
+  youngMb?: number;
+  stackMb?: number;
+  /** Idle workers kept warm while the pool is in use (default 2), so that callers arriving during a burst of
+   * runaway tasks find a started worker; 0 disables. */
+  spares?: number;
+  /**
+   * Most workers one key (a data source) holds at once (default: half the cap, at least 1): its further
+   * callers wait behind its own, so a data source whose queries all run away leaves workers for the others.
+   */
+  maxPerKey?: number;
+  /** Linux nice value of the worker threads (0: the main thread's priority). */
+  nice?: number;
+}
+
+/** A task ended from outside: over its time budget, over its memory budget, or its worker died. */
+export class BudgetExceeded extends Error {
+  constructor(
+    readonly kind: 'time' | 'memory' | 'crash',
+    /** Milliseconds for `time`, MiB for `memory`. */
+    readonly limit: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'BudgetExceeded';
+  }
+}
+
+/** An error the task itself threw inside the worker, with its serialisable own properties. */
+export class TaskError extends Error {
+  constructor(readonly data: Record<string, unknown>) {
+    super(typeof data.message === 'string' ? data.message : 'task failed');
+    this.name = typeof data.name === 'string' ? data.name : 'TaskError';
+  }
+}
+
+interface Pending {
+  seq: number;
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  timer?: NodeJS.Timeout;
+}
+
+type Reply = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: Record<string, unknown> };
+
+class PooledWorker {
+  readonly worker: Worker;
+  /** Settles when the thread runs, or when it died before that. */
+  readonly online: Promise<void>;
+  private wentOnline: () => void = () => undefined;
+  pending: Pending | undefined;
+  dead = false;
+  isOnline = false;
+  private deathCause: BudgetExceeded | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
+  private seq = 0;
+
+  constructor(source: string, limits: ResourceLimits, nice: number, private readonly onDeath: (w: PooledWorker) => void) {
+    // (Its stdout and stderr are silenced inside by serveTasks: `stdout: true` here would keep the process alive.)
+    this.worker = new Worker(source, { eval: true, resourceLimits: limits, execArgv: [], env: {}, workerData: { nice } });
+    this.online = new Promise((resolve) => {
+      this.wentOnline = resolve;
+      this.worker.once('online', () => {
+        this.isOnline = true;
+        resolve();
+      });
+    });
+    this.worker.on('message', (reply: Reply) => {
+      const p = this.pending;
+      if (!p || reply.seq !== p.seq) return;
+      this.settle();
+      if (reply.ok) p.resolve(reply.value);
+      else p.reject(new TaskError(reply.error));
+    });
+    this.worker.on('error', (err: Error & { code?: string }) => {
+      const memory = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
+      this.die(memory ? new BudgetExceeded('memory', limits.maxOldGenerationSizeMb ?? 0, 'the worker ran out of its memory budget') : new BudgetExceeded('crash', 0, `the worker failed: ${err.message}`));
+    });
+    this.worker.on('exit', (code) => this.die(new BudgetExceeded('crash', 0, `the worker exited (code ${code})`)));
+  }
+
+  private settle(): void {
+    if (this.pending?.timer) clearTimeout(this.pending.timer);
+    this.pending = undefined;
+  }
+
+  /** Marks the worker unusable, fails its task with `err`, and ends the thread. */
+  die(err: BudgetExceeded): void {
+    const p = this.pending;
+    this.settle();
+    p?.reject(err);
+    if (this.dead) return;
+    this.dead = true;
+    this.deathCause = err;
+    this.wentOnline();
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    void this.worker.terminate();
+    this.onDeath(this);
+  }
+
+  async run(payload: unknown, transfer: ArrayBuffer[], budgetMs: number): Promise<unknown> {
+    await this.online;
+    if (this.dead) throw this.deathCause ?? new BudgetExceeded('crash', 0, 'the worker ended before the task started');
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending = { seq, resolve, reject };
+      // The budget runs on the main thread, which no task can block.
+      this.pending.timer = setTimeout(() => this.die(new BudgetExceeded('time', budgetMs, `the task ran longer than ${budgetMs} ms`)), budgetMs);
+      try {
+        this.worker.postMessage({ seq, payload }, transfer);
+      } catch (e) {
+        this.settle();
+        reject(e as Error); // e.g. a value that cannot be cloned; the worker stays usable
+      }
+    });
+  }
+}
+
+/** One worker, held by one caller for a sequence of tasks; release it when done. */
+export class Lease {
+  private released = false;
+
+  constructor(private readonly pool: WorkerPool, private readonly w: PooledWorker, private readonly key: unknown) {}
+
+  /** Runs one task; rejects with BudgetExceeded when it overruns `budgetMs` or the worker's heap. */
+  run<T>(payload: unknown, budgetMs: number, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.released) return Promise.reject(new Error('the lease was released'));
+    return this.w.run(payload, transfer, budgetMs) as Promise<T>;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.pool.giveBack(this.w, this.key);
+  }
+}
+
+export class WorkerPool {
+  private readonly all = new Set<PooledWorker>();
+  private readonly idle: PooledWorker[] = [];
+  private readonly waiting: ((w: PooledWorker) => void)[] = [];
+  /** Leases held and callers waiting, per key. */
+  private readonly held = new Map<unknown, number>();
+  private readonly keyWaiting = new Map<unknown, (() => void)[]>();
+  private code: string | undefined;
+  private readonly limits: ResourceLimits;
+  private closed = false;
+
+  constructor(private readonly opts: PoolOptions) {
+    this.limits = {
+      maxOldGenerationSizeMb: opts.memoryMb,
+      maxYoungGenerationSizeMb: opts.youngMb ?? 48,
+      stackSizeMb: opts.stackMb ?? 4,
+    };
+  }
+
+  get options(): Readonly<PoolOptions> {
+    return this.opts;
+  }
+
+  /** Counts for tests and logs. */
+  stats(): { workers: number; idle: number; waiting: number; waitingForKey: number } {
+    let waitingForKey = 0;
+    for (const q of this.keyWaiting.values()) waitingForKey += q.length;
+    return { workers: this.all.size, idle: this.idle.length, waiting: this.waiting.length, waitingForKey };
+  }
+
+  private get maxPerKey(): number {
+    return this.opts.maxPerKey ?? Math.max(1, Math.floor(this.opts.maxWorkers / 2));
+  }
+
+  /**
+   * A worker for the caller's tasks: an idle one, a new one, or the next one free when at the cap. With a
+   * `key`, the caller first waits until its key holds fewer than maxPerKey workers.
+   */
+  async lease(key?: unknown): Promise<Lease> {
+    if (this.closed) throw new Error('the worker pool is closed');
+    if (key !== undefined) {
+      if ((this.held.get(key) ?? 0) >= this.maxPerKey) {
+        await new Promise<void>((resolve) => {
+          const queue = this.keyWaiting.get(key) ?? [];
+          queue.push(resolve);
+          this.keyWaiting.set(key, queue);
+        });
+      }
+      this.held.set(key, (this.held.get(key) ?? 0) + 1);
+    }
+    let w = this.takeIdle();
+    if (!w && this.all.size < this.opts.maxWorkers) w = this.spawn();
+    if (!w) w = await new Promise<PooledWorker>((resolve) => this.waiting.push(resolve));
+    w.worker.ref();
+    const spares = this.opts.spares ?? 2;
+    while (this.idle.length < spares && this.all.size < this.opts.maxWorkers && this.waiting.length === 0) {
+      this.makeIdle(this.spawn());
+    }
+    return new Lease(this, w, key);
+  }
+
+  /** Ends every worker; leases in use fail their tasks. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const workers = [...this.all];
+    this.idle.length = 0;
+    await Promise.all(workers.map((w) => w.worker.terminate()));
+  }
+
+  /** @internal A lease's worker comes back: to a waiting caller, else idle. */
+  giveBack(w: PooledWorker, key: unknown): void {
+    if (key !== undefined) this.releaseKey(key);
+    this.returnWorker(w);
+  }
+
+  /** The key holds one worker less: its next waiting caller (if any) may go on. */
+  private releaseKey(key: unknown): void {
+    const queue = this.keyWaiting.get(key);
+    const next = queue?.shift();
+    if (queue && queue.length === 0) this.keyWaiting.delete(key);
+    const count = (this.held.get(key) ?? 1) - 1;
+    if (count === 0) this.held.delete(key);
+    else this.held.set(key, count);
+    next?.(); // counts itself in again
+  }
+
+  private returnWorker(w: PooledWorker): void {
+    if (w.dead) return; // replaced lazily: the next lease starts a new one
+    if (w.pending) {
+      // Released mid-task (the caller gave up): the task's state is the caller's; end it rather than reuse.
+      w.die(new BudgetExceeded('crash', 0, 'the lease was released during a task'));
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) {
+      next(w);
+      return;
+    }
+    this.makeIdle(w);
+  }
+
+  /** The most recently used idle worker that has started, else one still starting. */
+  private takeIdle(): PooledWorker | undefined {
+    let i = this.idle.length - 1;
+    while (i >= 0 && !this.idle[i].isOnline) i--;
+    const [w] = this.idle.splice(i >= 0 ? i : this.idle.length - 1, 1);
+    if (w?.idleTimer) {
+      clearTimeout(w.idleTimer);
+      w.idleTimer = undefined;
+    }
+    return w;
+  }
+
+  private makeIdle(w: PooledWorker): void {
+    w.worker.unref();
+    this.idle.push(w);
+    w.idleTimer = setTimeout(() => {
+      const i = this.idle.indexOf(w);
+      if (i >= 0) this.idle.splice(i, 1);
+      w.die(new BudgetExceeded('crash', 0, 'idle'));
+    }, this.opts.idleMs);
+    w.idleTimer.unref();
+  }
+
+  private spawn(): PooledWorker {
+    this.code ??= this.opts.source();
+    const w = new PooledWorker(this.code, this.limits, this.opts.nice ?? 0, (dead) => this.onDeath(dead));
+    this.all.add(w);
+    return w;
+  }
+
+  private onDeath(w: PooledWorker): void {
+    this.all.delete(w);
+    const i = this.idle.indexOf(w);
+    if (i >= 0) this.idle.splice(i, 1);
+    // A caller waiting at the cap gets a fresh worker in the freed slot.
+    const next = !this.closed && this.waiting.length > 0 ? this.waiting.shift() : undefined;
+    if (next) next(this.spawn());
+  }
+}

@@ -1,0 +1,49 @@
+// The worker side of the pool's protocol: one task at a time, `{ seq, payload }` in, `{ seq, ok, value }` or
+// `{ seq, ok: false, error }` out. An error crosses as its name, message and own plain properties
+// (e.g. a SigilError's status and source), since class instances do not survive the structured clone.
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+
+/**
+ * Optionally (the pool's `nice`), work in workers yields the CPU to the main thread (network, gRPC, health
+ * checks) when cores are short: Linux keeps a nice value per thread, and /proc/thread-self names this
+ * thread's id. Elsewhere, or when not allowed, the thread keeps the normal priority.
+ */
+function lowerThreadPriority(nice: number): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, nice);
+  } catch {
+    // not Linux: the budgets still bound the work
+  }
+}
+
+function plainError(e: unknown): Record<string, unknown> {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  const out: Record<string, unknown> = { name: e.name, message: e.message };
+  for (const [k, v] of Object.entries(e)) {
+    if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) out[k] = v;
+  }
+  return out;
+}
+
+export function serveTasks(handle: (payload: unknown) => unknown): void {
+  const port = parentPort;
+  if (!port) throw new Error('serveTasks runs inside a worker thread');
+  const nice = (workerData as { nice?: unknown } | null)?.nice;
+  if (typeof nice === 'number' && nice > 0) lowerThreadPriority(nice);
+  // Nothing a task prints may reach the plugin's stdout (the host's handshake channel) or its log.
+  const silent = (() => true) as typeof process.stdout.write;
+  process.stdout.write = silent;
+  process.stderr.write = silent;
+  port.on('message', (msg: { seq: number; payload: unknown }) => {
+    Promise.resolve()
+      .then(() => handle(msg.payload))
+      .then(
+        (value) => port.postMessage({ seq: msg.seq, ok: true, value }),
+        (e: unknown) => port.postMessage({ seq: msg.seq, ok: false, error: plainError(e) }),
+      )
+      .catch((e: unknown) => port.postMessage({ seq: msg.seq, ok: false, error: plainError(e) })); // e.g. a value that cannot be cloned
+  });
+}

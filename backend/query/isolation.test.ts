@@ -1,0 +1,101 @@
+// Query isolation through the engine: each query's processing runs in a pooled worker (the real worker
+// bundle), within a time and a memory budget; a runaway query fails alone while others go on.
+import type { SigilQuery } from '../../src/shared/query';
+import { SigilError } from '../errors';
+import { runQuery } from './engine';
+import { FakeProxy, JSON_HEADERS } from './testing';
+import { QUERY_BUDGET, queryPool, timeBudgetMs } from './worker/client';
+
+// These tests wait for budgets to run out: a generous limit for slow, busy machines.
+jest.setTimeout(60_000);
+// Small budgets so the runaway cases end quickly (the pool is created at the first query, with these).
+QUERY_BUDGET.timeMs = 1_500;
+QUERY_BUDGET.memoryMb = 64;
+
+const items = JSON.stringify({ items: Array.from({ length: 400 }, (_, i) => ({ id: i, name: `n${i}` })) });
+const proxy = new FakeProxy(() => ({ headers: JSON_HEADERS, body: items }));
+const run = (q: Partial<SigilQuery>) => runQuery({ refId: 'A', url: 'https://x.amazonaws.com/', ...q }, { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 });
+
+const ENDLESS = '($f := function($x){ $f($x) }; $f(1))';
+const BIG_UQL = 'parse-json | scope "items" | extend "all"=1 | mv-expand "x"="all"';
+
+async function failure(p: Promise<unknown>): Promise<SigilError> {
+  const e = await p.then(() => undefined, (err: unknown) => err);
+  expect(e).toBeInstanceOf(SigilError);
+  return e as SigilError;
+}
+
+afterAll(async () => {
+  await queryPool().close();
+});
+
+describe('query isolation', () => {
+  it('gives a query its data source\'s timeout as processing time, at least 10 s, unless fixed', () => {
+    const fixed = QUERY_BUDGET.timeMs;
+    try {
+      QUERY_BUDGET.timeMs = undefined;
+      expect([timeBudgetMs(5_000), timeBudgetMs(45_000), timeBudgetMs()]).toEqual([10_000, 45_000, 30_000]);
+    } finally {
+      QUERY_BUDGET.timeMs = fixed;
+    }
+  });
+
+  it('stops a query over its time budget with a per-query error that says what to do', async () => {
+    const err = await failure(run({ rootSelector: ENDLESS }));
+    expect(err.status).toBe(422);
+    expect(err.source).toBe('plugin');
+    expect(err.message).toMatch(/^the query's processing exceeded its time budget \(1\.5 s\) and was stopped; narrow the root selector/);
+  });
+
+  it('stops a query over its memory budget with a per-query error; the process goes on', async () => {
+    // Each extend makes every row's text 4 times longer: 4^13 x 4 characters per row, far past a 64 MiB heap.
+    const uql = `parse-json | scope "items" | project "s"="name"${' | extend "s"=strcat("s", "s", "s", "s")'.repeat(13)}`;
+    QUERY_BUDGET.timeMs = 60_000; // the heap, not the clock, must stop this one
+    const err = await failure(runQuery({ refId: 'A', url: 'https://x.amazonaws.com/', format: 'uql', uql }, { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 })).finally(() => {
+      QUERY_BUDGET.timeMs = 1_500;
+    });
+    expect(err.status).toBe(422);
+    expect(err.message).toMatch(/^the query's processing exceeded its memory budget \(64 MiB\) and was stopped; /);
+    await expect(run({ rootSelector: 'items[id < 2].name' })).resolves.toEqual([expect.objectContaining({ fields: [{ name: 'value', type: 'string', values: ['n0', 'n1'] }] })]);
+  });
+
+  it('answers other queries while a runaway one runs, before its error', async () => {
+    const events: string[] = [];
+    const runaway = failure(run({ rootSelector: ENDLESS })).then((e) => {
+      events.push('runaway failed');
+      return e;
+    });
+    for (let i = 0; i < 3; i++) {
+      const [frame] = await run({ format: 'uql', uql: BIG_UQL.replace('"all"=1', `"all"=${i}`) + ' | count' });
+      expect(frame.fields[0].values).toEqual([400]);
+      events.push(`bystander ${i}`);
+    }
+    expect((await runaway).message).toMatch(/time budget/);
+    expect(events).toEqual(['bystander 0', 'bystander 1', 'bystander 2', 'runaway failed']);
+  });
+
+  it('keeps the main thread free while a query runs away (its timers fire)', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 20);
+    await failure(run({ rootSelector: ENDLESS }));
+    clearInterval(timer);
+    // Processing on the main thread would starve timers for the whole budget: 0 ticks.
+    expect(ticks).toBeGreaterThan(10);
+  });
+
+  it('keeps a paginated query\'s rows in one worker across its pages', async () => {
+    const pages = new FakeProxy((_req, i) => ({ headers: JSON_HEADERS, body: JSON.stringify({ Items: [{ n: i * 2 }, { n: i * 2 + 1 }], Next: i < 2 ? `t${i}` : null }) }));
+    const [frame] = await runQuery(
+      { refId: 'A', url: 'https://x.amazonaws.com/', rootSelector: 'Items', pagination: { mode: 'next_token', tokenPath: 'Next', tokenTarget: 'param', tokenField: 'next' } },
+      { proxy: pages, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 },
+    );
+    expect(frame.fields).toEqual([{ name: 'n', type: 'number', values: [0, 1, 2, 3, 4, 5] }]);
+    expect(frame.meta?.executedQueryString).toMatch(/\(3 page\(s\)\)$/);
+  });
+
+  it('runs regexes from a query on RE2: a catastrophic pattern completes', async () => {
+    const evil = new FakeProxy(() => ({ headers: JSON_HEADERS, body: JSON.stringify({ s: `${'a'.repeat(20000)}!` }) }));
+    const [frame] = await runQuery({ refId: 'A', url: 'https://x.amazonaws.com/', rootSelector: '{"m": $exists($match(s, /^(a+)+$/))}' }, { proxy: evil, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 });
+    expect(frame.fields).toEqual([{ name: 'm', type: 'boolean', values: [false] }]);
+  });
+});

@@ -1,0 +1,166 @@
+// The CPU side of one query: answers in, frames out. Parses each page (JSON, XML, CSV/TSV, Prometheus,
+// UQL), selects rows with the root selector, reads the next page's token, applies the row and page limits,
+// and builds the frames. Everything here runs user expressions or scales with the answer, so it runs inside
+// a query worker (backend/query/worker) under the query's time and memory budget; it does no I/O.
+import type { ResolvedQuery } from '../../src/shared/query';
+import type { Frame, Notice } from '../frames/model';
+import { pluginError } from '../errors';
+import { selectRoot } from './select';
+import { autoFields, definedFields, toRows, type Row } from './table';
+import { parseJson } from './parse/json';
+import { parseXml } from '../aws/xml';
+import { parseDelimited } from './parse/csv';
+import { parsePrometheus } from './parse/prometheus';
+import { detectFormat, type DataFormat } from './parse/detect';
+import { parseUql, evaluateUql } from './uql';
+import type { UqlQuery } from './uql/ast';
+import { shapeTimeSeries } from './timeSeries';
+import { createRedactor } from '../redaction';
+
+/** What the query's processing needs besides the answers; plain data, so it can cross to a worker. */
+export interface QueryJob {
+  query: ResolvedQuery;
+  /** The first page's request, for the frames' executedQueryString. */
+  executed: string;
+  /** The data source's own secrets, masked in answers should an API ever echo them. */
+  secrets: (string | undefined)[];
+}
+
+/** One answer to process. */
+export interface PageAnswer {
+  contentType?: string;
+  body: Uint8Array;
+  /** The host that answered, for error messages. */
+  host: string;
+}
+
+/** After a page: the next page's token, or the frames when the query is done. */
+export type PageOutcome = { next: string; frames?: undefined } | { frames: Frame[]; next?: undefined };
+
+/** The answer as text, with secrets masked should an API ever echo them. */
+export function answerText(body: Uint8Array, mask: (text: string) => string): string {
+  return mask(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+}
+
+/** A masker for the job's secrets, in every form the process's redactor knows (the worker has no access to it). */
+export function jobMasker(secrets: (string | undefined)[]): (text: string) => string {
+  const redactor = createRedactor();
+  const scope = redactor.scope('query');
+  for (const secret of secrets) scope.add(secret);
+  return redactor.mask;
+}
+
+function readDocument(format: DataFormat, text: string): unknown {
+  return format === 'json' ? parseJson(text) : format === 'xml' ? parseXml(text) : undefined;
+}
+
+interface PageResult {
+  rows: Row[];
+  token?: string;
+  format: DataFormat;
+}
+
+async function readPage(q: ResolvedQuery, uql: UqlQuery | undefined, contentType: string | undefined, text: string): Promise<PageResult> {
+  const paging = q.pagination.mode === 'next_token';
+  let format: DataFormat;
+  let rows: Row[];
+  let doc: unknown;
+  if (text.trim() === '') {
+    // An empty answer (204, HEAD, a DELETE) is an empty result, whatever the format.
+    return { rows: [], format: q.format === 'csv' || q.format === 'tsv' ? q.format : 'json' };
+  }
+  if (q.format === 'uql') {
+    rows = await evaluateUql(uql as UqlQuery, { text, contentType });
+    format = paging ? detectFormat(contentType, text) : 'json';
+    doc = paging ? readDocument(format, text) : undefined;
+  } else {
+    format = q.format === 'auto' ? detectFormat(contentType, text) : (q.format as DataFormat);
+    if (format === 'csv' || format === 'tsv') {
+      rows = parseDelimited(text, format === 'csv' ? ',' : '\t');
+    } else {
+      doc = readDocument(format, text);
+      rows = toRows(await selectRoot(doc, q.rootSelector));
+    }
+  }
+  let token: string | undefined;
+  if (paging && doc !== undefined) {
+    const found = await selectRoot(doc, q.pagination.tokenPath, 'pagination token path');
+    if ((typeof found === 'string' && found !== '') || typeof found === 'number') {
+      token = String(found);
+    }
+  }
+  return { rows, token, format };
+}
+
+/** One query's processing state across its pages. */
+export class QueryProcessor {
+  private readonly q: ResolvedQuery;
+  private readonly uql: UqlQuery | undefined;
+  private rows: Row[] = [];
+  private readonly notices: Notice[] = [];
+  private readonly seenTokens = new Set<string>();
+  private format: DataFormat | undefined;
+  private pages = 0;
+
+  private readonly mask: (text: string) => string;
+
+  constructor(private readonly job: QueryJob) {
+    this.mask = jobMasker(job.secrets);
+    this.q = job.query;
+    this.uql = this.q.format === 'uql' ? parseUql(this.q.uql) : undefined;
+  }
+
+  /** Processes the next page's answer: the token to fetch the page after it with, or the frames. */
+  async addPage(answer: PageAnswer): Promise<PageOutcome> {
+    const q = this.q;
+    const page = ++this.pages;
+    const text = answerText(answer.body, this.mask);
+    if (q.format === 'prometheus') {
+      return { frames: parsePrometheus(text).map((f) => ({ ...f, refId: q.refId, meta: { ...f.meta, executedQueryString: this.job.executed } })) };
+    }
+    const result = await readPage(q, this.uql, answer.contentType, text).catch((e: unknown) => {
+      // Recursion limits (deeply nested answers) are a property of the answer, not a plugin bug.
+      throw e instanceof RangeError ? pluginError(`the answer from ${answer.host} is nested too deeply to read`, 422) : e;
+    });
+    this.format = result.format;
+    for (const row of result.rows) {
+      this.rows.push(row);
+    }
+    const token = result.token;
+    const { maxPages, maxRows } = q.pagination;
+    if (this.rows.length > maxRows || (this.rows.length === maxRows && token !== undefined)) {
+      this.rows = this.rows.slice(0, maxRows);
+      this.notices.push({ severity: 'warning', text: `the result was cut at ${maxRows} rows (max rows); raise pagination.maxRows to see more` });
+      return { frames: this.frames() };
+    }
+    if (token === undefined || q.pagination.mode !== 'next_token') {
+      return { frames: this.frames() };
+    }
+    if (this.seenTokens.has(token)) {
+      this.notices.push({ severity: 'warning', text: `page ${page} returned a token already seen; stopped to avoid a loop` });
+      return { frames: this.frames() };
+    }
+    this.seenTokens.add(token);
+    if (page >= maxPages) {
+      this.notices.push({ severity: 'warning', text: `the result was cut after ${maxPages} pages (max pages); more pages remain` });
+      return { frames: this.frames() };
+    }
+    return { next: token };
+  }
+
+  private frames(): Frame[] {
+    const q = this.q;
+    const executed = q.pagination.mode === 'next_token' ? `${this.job.executed} (${this.pages} page(s))` : this.job.executed;
+    const built = q.columns.length > 0
+      ? definedFields(this.rows, q.columns)
+      : { fields: autoFields(this.rows, this.format === 'csv' || this.format === 'tsv'), notices: [] };
+    const notices = [...this.notices, ...built.notices];
+    const frame: Frame = {
+      refId: q.refId,
+      fields: built.fields,
+      meta: { executedQueryString: executed, ...(notices.length ? { notices } : {}) },
+    };
+    this.rows = [];
+    return shapeTimeSeries(frame, q.timeSeries).map((f) => ({ ...f, refId: q.refId }));
+  }
+}

@@ -1,0 +1,34 @@
+/* global require, module */
+/* eslint-disable @typescript-eslint/no-require-imports */
+// The query worker (backend/query/worker/entry.ts) as one JavaScript text. A single executable cannot load
+// a worker from a file, so the build embeds this text in the main bundle (esbuild `define`) and the pool
+// starts it with `new Worker(text, { eval: true })`; unbundled runs (jest, tsx) build it at first use.
+const { buildSync } = require('esbuild');
+const { join } = require('node:path');
+
+/** @param {string} root the repository root; @param {string} target esbuild target, e.g. node20 */
+function buildQueryWorker(root, target = 'node20') {
+  const result = buildSync({
+    entryPoints: [join(root, 'backend', 'query', 'worker', 'entry.ts')],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    target,
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    supported: { 'dynamic-import': false },
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    tsconfig: join(root, 'backend', 'tsconfig.json'),
+    logLevel: 'warning',
+  });
+  return result.outputFiles[0].text;
+}
+
+/** The esbuild `define` that embeds the worker in the main bundle. */
+function queryWorkerDefine(root, target) {
+  return { SIGIL_QUERY_WORKER_SOURCE: JSON.stringify(buildQueryWorker(root, target)) };
+}
+
+module.exports = { buildQueryWorker, queryWorkerDefine };

@@ -10,7 +10,8 @@ import { buildRequest, describeRequest } from './request';
 import type { MacroContext } from './macros';
 import { downstreamHttpError } from '../http/awsError';
 import { selectRoot } from './select';
-import { autoFields, definedFields, toRows, type Row } from './table';
+import { autoFields, definedFields, toRows, unmatchedRootNotice, type Row } from './table';
+import { emptyXmlListsAsLists } from './xmlLists';
 import { parseJson } from './parse/json';
 import { parseXml } from '../aws/xml';
 import { parseDelimited } from './parse/csv';
@@ -19,6 +20,7 @@ import { detectFormat, type DataFormat } from './parse/detect';
 import { parseUql, evaluateUql } from './uql';
 import type { UqlQuery } from './uql/ast';
 import { shapeTimeSeries } from './timeSeries';
+import { readPageToken, tokenKey, type PageToken } from './pagination';
 import { maskSecretValues } from '../secrets';
 
 export interface EngineContext {
@@ -67,21 +69,24 @@ export async function send(ctx: EngineContext, request: OutgoingRequest): Promis
 }
 
 function readDocument(format: DataFormat, text: string): unknown {
-  return format === 'json' ? parseJson(text) : format === 'xml' ? parseXml(text) : undefined;
+  return format === 'json' ? parseJson(text) : format === 'xml' ? emptyXmlListsAsLists(parseXml(text)) : undefined;
 }
 
 interface PageResult {
   rows: Row[];
-  token?: string;
+  token?: PageToken;
   format: DataFormat;
+  /** Set when the root selector matched nothing in this answer. */
+  unmatched?: Notice;
 }
 
 async function readPage(q: ResolvedQuery, uql: UqlQuery | undefined, res: IncomingResponse, text: string): Promise<PageResult> {
   const contentType = header(res, 'content-type');
-  const paging = q.pagination.mode === 'next_token';
+  const paging = q.pagination.mode !== 'none';
   let format: DataFormat;
   let rows: Row[];
   let doc: unknown;
+  let unmatched: Notice | undefined;
   if (text.trim() === '') {
     // An empty answer (204, HEAD, a DELETE) is an empty result, whatever the format.
     return { rows: [], format: q.format === 'csv' || q.format === 'tsv' ? q.format : 'json' };
@@ -96,17 +101,13 @@ async function readPage(q: ResolvedQuery, uql: UqlQuery | undefined, res: Incomi
       rows = parseDelimited(text, format === 'csv' ? ',' : '\t');
     } else {
       doc = readDocument(format, text);
-      rows = toRows(await selectRoot(doc, q.rootSelector));
+      const selected = await selectRoot(doc, q.rootSelector);
+      rows = toRows(selected);
+      unmatched = selected === undefined && q.rootSelector.trim() !== '' ? unmatchedRootNotice(q.rootSelector, doc) : undefined;
     }
   }
-  let token: string | undefined;
-  if (paging && doc !== undefined) {
-    const found = await selectRoot(doc, q.pagination.tokenPath, 'pagination token path');
-    if ((typeof found === 'string' && found !== '') || typeof found === 'number') {
-      token = String(found);
-    }
-  }
-  return { rows, token, format };
+  const token = paging && doc !== undefined ? await readPageToken(doc, q.pagination) : undefined;
+  return { rows, token, format, unmatched };
 }
 
 export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<Frame[]> {
@@ -117,7 +118,7 @@ export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<F
   const { maxPages, maxRows } = q.pagination;
   const notices: Notice[] = [];
   let rows: Row[] = [];
-  let token: string | undefined;
+  let token: PageToken | undefined;
   let format: DataFormat | undefined;
   let executed = '';
   const seenTokens = new Set<string>();
@@ -139,6 +140,9 @@ export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<F
       throw e instanceof RangeError ? pluginError(`the answer from ${hostOf(request.url)} is nested too deeply to read`, 422) : e;
     });
     format = result.format;
+    if (page === 1 && result.unmatched) {
+      notices.push(result.unmatched);
+    }
     for (const row of result.rows) {
       rows.push(row);
     }
@@ -148,26 +152,27 @@ export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<F
       notices.push({ severity: 'warning', text: `the result was cut at ${maxRows} rows (max rows); raise pagination.maxRows to see more` });
       break;
     }
-    if (token === undefined || q.pagination.mode !== 'next_token') {
+    if (token === undefined || q.pagination.mode === 'none') {
       break;
     }
-    if (seenTokens.has(token)) {
+    const key = tokenKey(token);
+    if (seenTokens.has(key)) {
       notices.push({ severity: 'warning', text: `page ${page} returned a token already seen; stopped to avoid a loop` });
       break;
     }
-    seenTokens.add(token);
+    seenTokens.add(key);
     if (page >= maxPages) {
       notices.push({ severity: 'warning', text: `the result was cut after ${maxPages} pages (max pages); more pages remain` });
       break;
     }
   }
-  if (q.pagination.mode === 'next_token') {
+  if (q.pagination.mode !== 'none') {
     executed += ` (${pages} page(s))`;
   }
 
   const built = q.columns.length > 0
     ? definedFields(rows, q.columns)
-    : { fields: autoFields(rows, format === 'csv' || format === 'tsv'), notices: [] };
+    : { fields: autoFields(rows, q.format !== 'uql' && format !== 'json' ? 'text' : 'typed'), notices: [] };
   const frame: Frame = {
     refId: q.refId,
     fields: built.fields,

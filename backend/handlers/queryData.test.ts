@@ -41,7 +41,7 @@ describe('queryData', () => {
     expect(res.responses.C).toMatchObject({ status: 400, errorSource: 'plugin', error: expect.stringContaining('format must be one of') });
     expect(res.responses.D).toMatchObject({ status: 400, errorSource: 'plugin', error: expect.stringContaining('query JSON is malformed') });
     expect(res.responses.E.frames[0].fields[1].values).toEqual([1, 2]);
-    expect(res.responses.F).toMatchObject({ status: 400, error: 'unknown query type "graphql"; use one of: http, echo' });
+    expect(res.responses.F).toMatchObject({ status: 400, error: 'unknown query type "graphql"; use one of: http, variable, annotation, echo' });
   });
 
   it('gives every http query the settings error, and keeps echo working without settings', async () => {

@@ -21,6 +21,7 @@ import { parseUql, evaluateUql } from './uql';
 import type { UqlQuery } from './uql/ast';
 import { shapeTimeSeries } from './timeSeries';
 import { readPageToken, tokenKey, type PageToken } from './pagination';
+import { unresolvedVariablesNotice } from './unresolved';
 import { maskSecretValues } from '../secrets';
 
 export interface EngineContext {
@@ -117,6 +118,10 @@ export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<F
   const secrets = [ctx.settings.secretKey, ctx.settings.sessionToken];
   const { maxPages, maxRows } = q.pagination;
   const notices: Notice[] = [];
+  const leftover = unresolvedVariablesNotice(q);
+  if (leftover) {
+    notices.push(leftover);
+  }
   let rows: Row[] = [];
   let token: PageToken | undefined;
   let format: DataFormat | undefined;

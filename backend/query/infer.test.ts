@@ -113,9 +113,14 @@ describe('answers without columns', () => {
   it('a root selector that matches nothing says so', async () => {
     const [frame] = await engine(JSON_HEADERS['content-type'], '{"Metrics": [], "NextToken": null}')({ rootSelector: 'Metric' });
     expect(frame.fields).toEqual([]);
-    expect(frame.meta?.notices).toEqual([{ severity: 'warning', text: 'root selector "Metric" matched nothing in the answer (the answer\'s top level has "Metrics", "NextToken"); check the path' }]);
+    expect(frame.meta?.notices).toEqual([{ severity: 'warning', text: 'root selector "Metric" matched nothing: the answer has no "Metric" (it has "Metrics", "NextToken"); check the path' }]);
     const [xml] = await engine(XML_HEADERS['content-type'], '<A><B>1</B></A>')({ rootSelector: 'A.C' });
-    expect(xml.meta?.notices?.[0].text).toMatch(/root selector "A\.C" matched nothing/);
+    expect(xml.meta?.notices?.[0].text).toBe('root selector "A.C" matched nothing: "A" has no "C" (it has "B"); check the path');
+    // An empty list on the way, or a filter that keeps nothing, is an empty result, not a wrong path.
+    const [emptyWay] = await engine(XML_HEADERS['content-type'], '<R><reservationSet/></R>')({ rootSelector: 'R.reservationSet.instancesSet' });
+    expect(emptyWay.meta?.notices).toBeUndefined();
+    const [filtered] = await engine(JSON_HEADERS['content-type'], '{"Metrics": [{"N": "a"}]}')({ rootSelector: 'Metrics[N="b"]' });
+    expect(filtered.meta?.notices).toBeUndefined();
     const [empty] = await engine(JSON_HEADERS['content-type'], '{"Metrics": []}')({ rootSelector: 'Metrics' });
     expect(empty.meta?.notices).toBeUndefined();
   });

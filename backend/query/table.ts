@@ -18,11 +18,28 @@ export function toRows(selected: unknown): Row[] {
   return items.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) && !(item instanceof Date) ? (item as Row) : { value: item }));
 }
 
-/** The notice for a root selector that matched nothing, naming what the answer's top level has instead. */
-export function unmatchedRootNotice(selector: string, doc: unknown): Notice {
-  const keys = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? Object.keys(doc).slice(0, 10) : [];
-  const top = Array.isArray(doc) ? 'the answer is a list' : keys.length > 0 ? `the answer's top level has ${keys.map((k) => `"${k}"`).join(', ')}` : 'the answer has no fields';
-  return { severity: 'warning', text: `root selector "${selector.trim()}" matched nothing in the answer (${top}); check the path` };
+/**
+ * When a root selector matched nothing: a notice naming the first part of its leading path that the answer
+ * does not have. None when the path runs into an empty list (an empty result, not a mistake) or when only a
+ * filter or function after the path left nothing.
+ */
+export function unmatchedRootNotice(selector: string, doc: unknown): Notice | undefined {
+  const path = /^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)/.exec(selector)?.[1];
+  if (!path) return undefined;
+  const keys = path.split('.');
+  let nodes: unknown[] = [doc];
+  for (let i = 0; i < keys.length; i++) {
+    const records = (nodes.flat(Infinity) as unknown[]).filter(isPlainObject);
+    if (records.length === 0) return undefined; // an empty list or element on the way
+    const next = records.filter((r) => Object.prototype.hasOwnProperty.call(r, keys[i])).map((r) => r[keys[i]]);
+    if (next.length === 0) {
+      const where = i === 0 ? 'the answer' : `"${keys.slice(0, i).join('.')}"`;
+      const has = Object.keys(records[0]).slice(0, 10).map((k) => `"${k}"`).join(', ');
+      return { severity: 'warning', text: `root selector "${selector.trim()}" matched nothing: ${where} has no "${keys[i]}"${has ? ` (it has ${has})` : ''}; check the path` };
+    }
+    nodes = next;
+  }
+  return undefined;
 }
 
 function isPlainObject(v: unknown): v is Row {

@@ -12,7 +12,7 @@ export function harnessConfig(): webpack.Configuration {
     mode: 'development',
     devtool: false,
     context: HERE,
-    entry: { harness: './harness.tsx', amdHost: './amdHost.tsx' },
+    entry: { harness: './harness.tsx', amdHost: './amdHost.tsx', dashboardHarness: './dashboardHarness.tsx' },
     output: { path: HARNESS_OUT, filename: '[name].js', clean: true },
     module: {
       rules: [
@@ -38,7 +38,7 @@ export function harnessConfig(): webpack.Configuration {
     },
     performance: { hints: false },
     cache: { type: 'filesystem', cacheDirectory: resolve(HERE, '../.work/webpack-cache') },
-    plugins: [new CopyWebpackPlugin({ patterns: [{ from: join(HERE, 'index.html'), to: '.' }, { from: join(HERE, 'amd.html'), to: '.' }] })],
+    plugins: [new CopyWebpackPlugin({ patterns: [{ from: join(HERE, 'index.html'), to: '.' }, { from: join(HERE, 'amd.html'), to: '.' }, { from: join(HERE, 'dashboard.html'), to: '.' }] })],
   };
 }
 

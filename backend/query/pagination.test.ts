@@ -83,6 +83,13 @@ describe('validation names the field', () => {
     expect(problems).toEqual([{ path, message: expect.stringMatching(message) }]);
   });
 
+  it('variable and annotation columns are names', () => {
+    expect(validateQuery({ refId: 'A', url: 'https://x/', queryType: 'annotation', annotation: { tagsFields: 'a,b' as unknown as string[], textField: 3 as unknown as string } })).toEqual([
+      { path: 'annotation.tagsFields', message: 'tag columns are a list of column names' },
+      { path: 'annotation.textField', message: 'annotation.textField is a column name' },
+    ]);
+  });
+
   it('old saved queries (next_token without truncatedPath) stay valid', () => {
     expect(validateQuery({ refId: 'A', url: 'https://x/', pagination: { mode: 'next_token', tokenPath: 'NextToken', tokenField: 'NextToken' } })).toEqual([]);
   });

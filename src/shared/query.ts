@@ -279,6 +279,14 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
     problems.push({ path: 'uql', message: 'enter a UQL query, e.g. parse-json | project "name"' });
   }
   problems.push(...paginationProblems(q));
+  for (const [part, options] of [['variable', q.variable], ['annotation', q.annotation]] as const) {
+    for (const [key, value] of Object.entries(options ?? {})) {
+      const ok = key === 'tagsFields' ? Array.isArray(value) && value.every((v) => typeof v === 'string') : value === undefined || typeof value === 'string';
+      if (!ok) {
+        problems.push({ path: `${part}.${key}`, message: key === 'tagsFields' ? 'tag columns are a list of column names' : `${part}.${key} is a column name` });
+      }
+    }
+  }
   const p = q.pagination;
   if (!Number.isInteger(p.maxPages) || p.maxPages < 1 || p.maxPages > MAX_PAGES_LIMIT) {
     problems.push({ path: 'pagination.maxPages', message: `max pages must be a whole number from 1 to ${MAX_PAGES_LIMIT}` });

@@ -69,6 +69,7 @@ for name in ["api-latency", "web-errors"]:
     cw.put_metric_alarm(AlarmName=name, Namespace="Sigil/Test", MetricName="Latency", Statistic="Average", Period=60,
                         EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanThreshold")
 cw.set_alarm_state(AlarmName="web-errors", StateValue="ALARM", StateReason="errors above 1 for 1 minute")
+cw.set_alarm_state(AlarmName="api-latency", StateValue="OK", StateReason="latency back to normal")
 `);
   await buildHarness();
   site = await serveFiles((path) => (path.startsWith(ICON_PREFIX) ? [ICONS, path.slice(ICON_PREFIX.length)] : [HARNESS_OUT, path || 'dashboard.html']));
@@ -80,11 +81,11 @@ cw.set_alarm_state(AlarmName="web-errors", StateValue="ALARM", StateReason="erro
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${site.origin}/dashboard.html?view=annotation`);
   await page.waitForSelector('#dashboard-editor');
-  await page.getByLabel('Time column').fill('timestamp');
-  await page.getByLabel('Title column').fill('logStreamName');
-  await page.getByLabel('Text column').fill('message');
-  await page.getByLabel('Tag columns').fill('logStreamName');
-  await page.getByLabel('Tag columns').blur();
+  await page.getByLabel('Time column', { exact: true }).fill('timestamp');
+  await page.getByLabel('Title column', { exact: true }).fill('logStreamName');
+  await page.getByLabel('Text column', { exact: true }).fill('message');
+  await page.getByLabel('Tag columns', { exact: true }).fill('logStreamName');
+  await page.getByLabel('Tag columns', { exact: true }).blur();
   const edited = await page.evaluate(() => window.sigilDashboard.query);
   expect(errors).toEqual([]);
   await page.close();
@@ -137,7 +138,7 @@ describe('annotations', () => {
     const frame = ok(result.responses?.alarms);
     const byTitle = new Map(field(frame, 'title').values.map((title, i) => [title, { text: field(frame, 'text').values[i], tags: field(frame, 'tags').values[i], time: field(frame, 'time').values[i] }]));
     expect(byTitle.get('web-errors')).toMatchObject({ text: 'errors above 1 for 1 minute', tags: 'ALARM,Sigil/Test' });
-    expect(byTitle.get('api-latency')).toMatchObject({ tags: 'INSUFFICIENT_DATA,Sigil/Test' });
+    expect(byTitle.get('api-latency')).toMatchObject({ text: 'latency back to normal', tags: 'OK,Sigil/Test' });
     expect(Math.abs((byTitle.get('web-errors')?.time as number) - Date.now())).toBeLessThan(600_000);
   });
 });

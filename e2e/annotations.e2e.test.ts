@@ -4,7 +4,7 @@
 //   (moto has no CloudTrail LookupEvents nor DescribeAlarmHistory): CloudWatch Logs FilterLogEvents marks
 //   deployments, DescribeAlarms marks alarm state changes. The frames carry the fields Grafana's standard
 //   annotation mapping reads by name: time, title, text, tags.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildHarness, HARNESS_OUT } from './browser/harnessBuild';
 import { launchChromium, serveFiles, type Browser, type StaticSite } from './browser/chromium';
@@ -140,5 +140,23 @@ describe('annotations', () => {
     expect(byTitle.get('web-errors')).toMatchObject({ text: 'errors above 1 for 1 minute', tags: 'ALARM,Sigil/Test' });
     expect(byTitle.get('api-latency')).toMatchObject({ text: 'latency back to normal', tags: 'OK,Sigil/Test' });
     expect(Math.abs((byTitle.get('web-errors')?.time as number) - Date.now())).toBeLessThan(600_000);
+  });
+});
+
+describe('screenshots', () => {
+  it.each(['light', 'dark'])('annotation query editor, %s theme', async (theme) => {
+    const dir = join(__dirname, 'screenshots');
+    mkdirSync(dir, { recursive: true });
+    const page = await browser.context.newPage();
+    await page.goto(`${site.origin}/dashboard.html?view=annotation&theme=${theme}`);
+    await page.waitForSelector('#dashboard-editor');
+    await page.getByLabel('Time column', { exact: true }).fill('timestamp');
+    await page.getByLabel('Text column', { exact: true }).fill('message');
+    await page.getByLabel('Tag columns', { exact: true }).fill('logStreamName');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const file = join(dir, `annotation-editor-${theme}.png`);
+    await page.locator('#dashboard-editor').screenshot({ path: file });
+    expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
+    await page.close();
   });
 });

@@ -6,6 +6,8 @@
 //   $instance (EC2), $bucket (S3), $queue (SQS) and $region (EC2 DescribeRegions), equal to what boto3 lists,
 //   the browser-expanded multi-value query returns exactly the chosen instances, and an unknown variable is
 //   named in a notice.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildHarness, HARNESS_OUT } from './browser/harnessBuild';
 import { launchChromium, serveFiles, type Browser, type StaticSite } from './browser/chromium';
@@ -170,5 +172,20 @@ describe('the variable editor and multi-value expansion in chromium, then throug
     expect([...(values(frame, 'instanceId') as string[])].sort()).toEqual([...chosen].sort());
     const notices = ok(result.responses?.unknown).meta?.notices;
     expect(notices).toEqual([{ severity: 'warning', text: 'variable $nosuch is not defined in this dashboard and was sent as typed; define it or remove the reference' }]);
+  });
+});
+
+describe('screenshots', () => {
+  it.each(['light', 'dark'])('variable query editor, %s theme', async (theme) => {
+    const dir = join(__dirname, 'screenshots');
+    mkdirSync(dir, { recursive: true });
+    const page = await openDashboardHarness(`variable&theme=${theme}`, []);
+    await page.getByLabel('Value column').fill('InstanceId');
+    await page.getByLabel('Text column').fill('Name');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    const file = join(dir, `variable-editor-${theme}.png`);
+    await page.locator('#dashboard-editor').screenshot({ path: file });
+    expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
+    await page.close();
   });
 });

@@ -28,8 +28,10 @@ const BOOLEAN = /^(true|false)$/i;
 const EPOCH_S = [946_684_800, 4_102_444_800];
 const EPOCH_MS = [946_684_800_000, 4_102_444_800_000];
 
+// The pattern bounds every part (month 01-12, day 01-31, hour 00-23), so no date parse is needed here; an
+// impossible day such as 02-30 becomes a missing value when converted.
 function isIsoTime(s: string): boolean {
-  return ISO_TIME.test(s) && !Number.isNaN(Date.parse(s.replace(' ', 'T')));
+  return ISO_TIME.test(s);
 }
 
 function lastSegment(name: string): string {
@@ -76,12 +78,13 @@ function numericTexts(texts: string[]): number[] | undefined {
     if (!STRICT_NUMBER.test(s)) return undefined;
     const n = Number(s);
     const dot = s.indexOf('.');
-    const exp = s.search(/[eE]/);
+    let exp = s.indexOf('e');
+    if (exp === -1) exp = s.indexOf('E');
     if (dot === -1 && exp === -1 && !Number.isSafeInteger(n)) return undefined; // an id too long for a float64
     if (dot !== -1) {
-      const fraction = s.slice(dot + 1, exp === -1 ? undefined : exp);
-      (fractionLengths ??= new Set()).add(fraction.length);
-      if (fraction.endsWith('0')) trailingZero = true;
+      const end = exp === -1 ? s.length : exp;
+      (fractionLengths ??= new Set()).add(end - dot - 1);
+      if (s.charCodeAt(end - 1) === 48) trailingZero = true; // '0'
     }
     numbers[i] = n;
   }

@@ -36,6 +36,7 @@ describe('inferColumnType on text values (XML, CSV)', () => {
     ['flags', ['true', '1'], 'string', undefined],
     ['times', ['2024-05-01T10:00:00Z', 'soon'], 'string', undefined],
     ['Year', ['2024-13-01'], 'string', undefined],
+    ['Leap', ['2024-02-29', '2023-02-29'], 'string', undefined], // 2023 has no 29 February
     ['none', ['', ''], 'string', undefined],
   ] as const)('%s %j -> %s %s', (name, values, type, timeFormat) => {
     expect(inferColumnType(name, values, 'text')).toEqual(timeFormat ? { type, timeFormat } : { type });

@@ -28,10 +28,12 @@ const BOOLEAN = /^(true|false)$/i;
 const EPOCH_S = [946_684_800, 4_102_444_800];
 const EPOCH_MS = [946_684_800_000, 4_102_444_800_000];
 
-// The pattern bounds every part (month 01-12, day 01-31, hour 00-23), so no date parse is needed here; an
-// impossible day such as 02-30 becomes a missing value when converted.
+// The pattern bounds every part (month 01-12, day 01-31, hour 00-23); only days past the 28th need a date
+// check (Date.parse would roll 02-30 over into March).
 function isIsoTime(s: string): boolean {
-  return ISO_TIME.test(s);
+  if (!ISO_TIME.test(s)) return false;
+  const day = Number(s.slice(8, 10));
+  return day <= 28 || new Date(Date.parse(s.slice(0, 10))).getUTCDate() === day;
 }
 
 function lastSegment(name: string): string {

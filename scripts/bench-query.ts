@@ -131,8 +131,56 @@ async function latencyCase(): Promise<void> {
   }
 }
 
+/**
+ * CloudWatch GetMetricData with 10 series x 1,440 points (a day at one minute), read without typed columns,
+ * so column type inference runs on every value: in JSON (epoch-second Timestamps) and in XML (ISO text).
+ */
+async function getMetricDataCase(): Promise<void> {
+  const SERIES = 10;
+  const POINTS = 1440;
+  const start = 1_714_557_600;
+  const results = Array.from({ length: SERIES }, (_, s) => ({
+    Id: `m${s}`,
+    Label: `series ${s}`,
+    Timestamps: Array.from({ length: POINTS }, (_, i) => start + (POINTS - 1 - i) * 60),
+    Values: Array.from({ length: POINTS }, (_, i) => ((i * 7 + s) % 1000) / 10),
+    StatusCode: 'Complete',
+  }));
+  const json = JSON.stringify({ MetricDataResults: results, Messages: [] });
+  const xml = `<GetMetricDataResponse><GetMetricDataResult><MetricDataResults>${results
+    .map((r) => `<member><Id>${r.Id}</Id><Label>${r.Label}</Label><Timestamps>${r.Timestamps.map((t) => `<member>${new Date(t * 1000).toISOString()}</member>`).join('')}</Timestamps><Values>${r.Values.map((v) => `<member>${v}</member>`).join('')}</Values><StatusCode>Complete</StatusCode></member>`)
+    .join('')}</MetricDataResults></GetMetricDataResult></GetMetricDataResponse>`;
+  const zip = '($r := $; $zip(Timestamps, Values).{"time": $[0], "value": $[1], "series": $r.Id})';
+  const timeSeries = { enabled: true, labelColumns: ['series'] };
+  const cases: [string, Partial<SigilQuery>, string, string][] = [
+    ['GetMetricData JSON 10x1440', { method: 'POST', url: 'https://monitoring.us-east-1.amazonaws.com/', bodyType: 'json', body: '{}', rootSelector: `MetricDataResults.${zip}`, timeSeries }, 'application/x-amz-json-1.0', json],
+    ['GetMetricData XML 10x1440', { method: 'POST', url: 'https://monitoring.us-east-1.amazonaws.com/', bodyType: 'form', form: [{ key: 'Action', value: 'GetMetricData' }], format: 'xml', rootSelector: `GetMetricDataResponse.GetMetricDataResult.MetricDataResults.${zip}`, timeSeries }, 'text/xml', xml],
+  ];
+  for (const [label, query, contentType, body] of cases) {
+    const bytes = Buffer.from(body);
+    const proxy = new FakeProxy(() => ({ headers: { 'content-type': contentType }, body: bytes }));
+    const ctx = { proxy, settings: {}, timeRange: { fromMs: start * 1000, toMs: (start + 86_400) * 1000 }, intervalMs: 60_000 };
+    const run = () => runQuery({ refId: 'A', ...query }, ctx);
+    const frames = await run();
+    for (let i = 0; i < 10; i++) await run();
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const t = process.hrtime.bigint();
+      await run();
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    const shape = `${frames.length} frame(s), types ${frames[0].fields.map((f) => f.type).join('/')}`;
+    console.log(`latency ${label.padEnd(28)} (${(bytes.length / 1024).toFixed(0)} KiB answer, ${shape}): p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  (n=60, no network)`);
+  }
+}
+
 async function main(): Promise<void> {
   const [which, file] = process.argv.slice(2);
+  if (which === 'getmetricdata') {
+    await getMetricDataCase();
+    return;
+  }
   if (which) {
     await (which === 'latency' ? latencyCase() : sizeCase(which, file));
     return;
@@ -141,10 +189,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sigil-bench-'));
   try {
     // BENCH_CASES=json,latency runs only those cases.
-    const cases = process.env.BENCH_CASES?.split(',') ?? ['json', 'json-typed', 'xml', 'csv', 'latency'];
+    const cases = process.env.BENCH_CASES?.split(',') ?? ['json', 'json-typed', 'xml', 'csv', 'latency', 'getmetricdata'];
     for (const c of cases) {
       const file = join(dir, c);
-      if (c !== 'latency') {
+      if (c !== 'latency' && c !== 'getmetricdata') {
         const { body, contentType, query } = buildAnswer(c);
         writeFileSync(file, body);
         writeFileSync(`${file}.json`, JSON.stringify({ contentType, query }));

@@ -1,11 +1,51 @@
 // The frontend side of the data source: queries go to the backend (DataSourceWithBackend), with dashboard
-// variables expanded here first, since only the browser knows their current values.
-import type { ScopedVars } from '@grafana/data';
+// variables expanded here first, since only the browser knows their current values. Dashboard variables
+// and annotations use the same request model, answered by the backend's `variable` and `annotation` query
+// types in the shapes Grafana reads (text/value fields; time, timeEnd, title, text, tags fields).
+import type { AnnotationQuery, AnnotationSupport, DataQueryRequest, DataQueryResponse, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import { CustomVariableSupport } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
+import type { Observable } from 'rxjs';
 import type { SigilJsonData } from './shared/settings';
-import { DEFAULT_QUERY, type KeyValue, type SigilQuery } from './shared/query';
+import { DEFAULT_QUERY, type SigilQuery } from './shared/query';
+import { interpolateQuery } from './interpolate';
+import { asVariableQuery } from './variableQuery';
+
+export { asVariableQuery };
+import { VariableQueryEditor } from './components/VariableQueryEditor';
+import { AnnotationsQueryEditor } from './components/AnnotationsQueryEditor';
+
+
+export class SigilVariableSupport extends CustomVariableSupport<SigilDataSource, SigilQuery> {
+  editor = VariableQueryEditor;
+
+  constructor(private readonly datasource: SigilDataSource) {
+    super();
+  }
+
+  override getDefaultQuery(): Partial<SigilQuery> {
+    return { ...DEFAULT_QUERY, queryType: 'variable' };
+  }
+
+  query(request: DataQueryRequest<SigilQuery>): Observable<DataQueryResponse> {
+    const targets = request.targets.map((t) => asVariableQuery(t, t.refId || 'variable'));
+    return this.datasource.query({ ...request, targets });
+  }
+}
 
 export class SigilDataSource extends DataSourceWithBackend<SigilQuery, SigilJsonData> {
+  constructor(settings: DataSourceInstanceSettings<SigilJsonData>) {
+    super(settings);
+    this.variables = new SigilVariableSupport(this);
+  }
+
+  override annotations: AnnotationSupport<SigilQuery> = {
+    QueryEditor: AnnotationsQueryEditor,
+    getDefaultQuery: () => ({ ...DEFAULT_QUERY, queryType: 'annotation' }),
+    // Grafana's standard processing then maps the backend's time/timeEnd/title/text/tags fields by name.
+    prepareQuery: (anno: AnnotationQuery<SigilQuery>) => (anno.target ? { ...anno.target, queryType: 'annotation' } : undefined),
+  };
+
   /** A new query asks STS who the data source is, which works with any credentials and no extra setup. */
   override getDefaultQuery(): Partial<SigilQuery> {
     return DEFAULT_QUERY;
@@ -20,19 +60,6 @@ export class SigilDataSource extends DataSourceWithBackend<SigilQuery, SigilJson
   }
 
   override applyTemplateVariables(query: SigilQuery, scopedVars: ScopedVars): SigilQuery {
-    const templateSrv = getTemplateSrv();
-    const expand = (value: string | undefined) => (value === undefined ? undefined : templateSrv.replace(value, scopedVars));
-    const expandPairs = (pairs: KeyValue[] | undefined) =>
-      pairs?.map((p) => ({ key: templateSrv.replace(p.key, scopedVars), value: templateSrv.replace(p.value, scopedVars) }));
-    return {
-      ...query,
-      url: expand(query.url),
-      params: expandPairs(query.params),
-      headers: expandPairs(query.headers),
-      body: expand(query.body),
-      form: expandPairs(query.form),
-      rootSelector: expand(query.rootSelector),
-      uql: expand(query.uql),
-    };
+    return interpolateQuery(query, getTemplateSrv(), scopedVars);
   }
 }

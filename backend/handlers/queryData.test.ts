@@ -83,7 +83,7 @@ describe('queryData', () => {
     expect(res.responses.E.frames[0].fields[1].values).toEqual([1, 2]);
     expect(res.responses.F).toMatchObject({
       status: 400,
-      error: 'unknown query type "graphql"; use one of: http, echo',
+      error: 'unknown query type "graphql"; use one of: http, variable, annotation, echo',
     });
   });
 

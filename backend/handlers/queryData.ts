@@ -3,6 +3,8 @@ import type { DataQuery, DataResponse, QueryDataRequest, QueryDataResponse } fro
 import type { SigilQuery } from '../../src/shared/query';
 import { sigilError } from '../errors';
 import { runQuery } from '../query/engine';
+import { variableFrame } from '../query/variableFrame';
+import { annotationFrame } from '../query/annotationFrame';
 import type { HandlerDeps } from './deps';
 import { echoFrame } from './echo';
 import { dataErrorResponse } from './answers';
@@ -26,22 +28,29 @@ async function runOne(
     case 'echo':
       return { frames: [echoFrame(query, body)], status: 200 };
     case 'http':
+    case 'variable':
+    case 'annotation':
       return deps.instances.use(req.pluginContext, async (instance) => {
-        const frames = await runQuery(
-          { ...(body as unknown as SigilQuery), refId: query.refId },
-          {
-            proxy: instance.proxy,
-            settings: instance.settings,
-            timeRange: query.timeRange,
-            intervalMs: query.intervalMs,
-            signal,
-            secretValues: () => instance.secretValues?.() ?? [],
-          },
-        );
+        const model = { ...(body as unknown as SigilQuery), refId: query.refId };
+        // Variables and annotations read the query's table; time series shaping would split it.
+        const shaped = queryType === 'http' ? model : { ...model, timeSeries: { enabled: false } };
+        const frames = await runQuery(shaped, {
+          proxy: instance.proxy,
+          settings: instance.settings,
+          timeRange: query.timeRange,
+          intervalMs: query.intervalMs,
+          signal,
+          secretValues: () => instance.secretValues?.() ?? [],
+        });
+        if (queryType === 'variable')
+          return { frames: [variableFrame(frames, model.variable, query.refId)], status: 200 };
+        if (queryType === 'annotation') {
+          return { frames: [annotationFrame(frames, model.annotation, query.refId)], status: 200 };
+        }
         return { frames, status: 200 };
       });
     default:
-      throw sigilError('query', `unknown query type "${queryType}"; use one of: http, echo`);
+      throw sigilError('query', `unknown query type "${queryType}"; use one of: http, variable, annotation, echo`);
   }
 }
 

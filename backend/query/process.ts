@@ -6,7 +6,10 @@ import type { ResolvedQuery } from '../../src/shared/query';
 import type { Frame, Notice } from '../frames/model';
 import { pluginError } from '../errors';
 import { selectRoot } from './select';
-import { autoFields, definedFields, toRows, type Row } from './table';
+import { autoFields, definedFields, toRows, unmatchedRootNotice, type Row } from './table';
+import { emptyXmlListsAsLists } from './xmlLists';
+import { readPageToken, tokenKey, type PageToken } from './pagination';
+import { unresolvedVariablesNotice } from './unresolved';
 import { parseJson } from './parse/json';
 import { parseXml } from '../aws/xml';
 import { parseDelimited } from './parse/csv';
@@ -35,7 +38,7 @@ export interface PageAnswer {
 }
 
 /** After a page: the next page's token, or the frames when the query is done. */
-export type PageOutcome = { next: string; frames?: undefined } | { frames: Frame[]; next?: undefined };
+export type PageOutcome = { next: PageToken; frames?: undefined } | { frames: Frame[]; next?: undefined };
 
 /** The answer as text, with secrets masked should an API ever echo them. */
 export function answerText(body: Uint8Array, mask: (text: string) => string): string {
@@ -51,20 +54,23 @@ export function jobMasker(secrets: (string | undefined)[]): (text: string) => st
 }
 
 function readDocument(format: DataFormat, text: string): unknown {
-  return format === 'json' ? parseJson(text) : format === 'xml' ? parseXml(text) : undefined;
+  return format === 'json' ? parseJson(text) : format === 'xml' ? emptyXmlListsAsLists(parseXml(text)) : undefined;
 }
 
 interface PageResult {
   rows: Row[];
-  token?: string;
+  token?: PageToken;
   format: DataFormat;
+  /** Set when the root selector matched nothing in this answer. */
+  unmatched?: Notice;
 }
 
 async function readPage(q: ResolvedQuery, uql: UqlQuery | undefined, contentType: string | undefined, text: string): Promise<PageResult> {
-  const paging = q.pagination.mode === 'next_token';
+  const paging = q.pagination.mode !== 'none';
   let format: DataFormat;
   let rows: Row[];
   let doc: unknown;
+  let unmatched: Notice | undefined;
   if (text.trim() === '') {
     // An empty answer (204, HEAD, a DELETE) is an empty result, whatever the format.
     return { rows: [], format: q.format === 'csv' || q.format === 'tsv' ? q.format : 'json' };
@@ -79,17 +85,13 @@ async function readPage(q: ResolvedQuery, uql: UqlQuery | undefined, contentType
       rows = parseDelimited(text, format === 'csv' ? ',' : '\t');
     } else {
       doc = readDocument(format, text);
-      rows = toRows(await selectRoot(doc, q.rootSelector));
+      const selected = await selectRoot(doc, q.rootSelector);
+      rows = toRows(selected);
+      unmatched = selected === undefined && q.rootSelector.trim() !== '' ? unmatchedRootNotice(q.rootSelector, doc) : undefined;
     }
   }
-  let token: string | undefined;
-  if (paging && doc !== undefined) {
-    const found = await selectRoot(doc, q.pagination.tokenPath, 'pagination token path');
-    if ((typeof found === 'string' && found !== '') || typeof found === 'number') {
-      token = String(found);
-    }
-  }
-  return { rows, token, format };
+  const token = paging && doc !== undefined ? await readPageToken(doc, q.pagination) : undefined;
+  return { rows, token, format, unmatched };
 }
 
 /** One query's processing state across its pages. */
@@ -108,6 +110,10 @@ export class QueryProcessor {
     this.mask = jobMasker(job.secrets);
     this.q = job.query;
     this.uql = this.q.format === 'uql' ? parseUql(this.q.uql) : undefined;
+    const leftover = unresolvedVariablesNotice(this.q);
+    if (leftover) {
+      this.notices.push(leftover);
+    }
   }
 
   /** Processes the next page's answer: the token to fetch the page after it with, or the frames. */
@@ -123,6 +129,9 @@ export class QueryProcessor {
       throw e instanceof RangeError ? pluginError(`the answer from ${answer.host} is nested too deeply to read`, 422) : e;
     });
     this.format = result.format;
+    if (page === 1 && result.unmatched) {
+      this.notices.push(result.unmatched);
+    }
     for (const row of result.rows) {
       this.rows.push(row);
     }
@@ -133,14 +142,15 @@ export class QueryProcessor {
       this.notices.push({ severity: 'warning', text: `the result was cut at ${maxRows} rows (max rows); raise pagination.maxRows to see more` });
       return { frames: this.frames() };
     }
-    if (token === undefined || q.pagination.mode !== 'next_token') {
+    if (token === undefined || q.pagination.mode === 'none') {
       return { frames: this.frames() };
     }
-    if (this.seenTokens.has(token)) {
+    const key = tokenKey(token);
+    if (this.seenTokens.has(key)) {
       this.notices.push({ severity: 'warning', text: `page ${page} returned a token already seen; stopped to avoid a loop` });
       return { frames: this.frames() };
     }
-    this.seenTokens.add(token);
+    this.seenTokens.add(key);
     if (page >= maxPages) {
       this.notices.push({ severity: 'warning', text: `the result was cut after ${maxPages} pages (max pages); more pages remain` });
       return { frames: this.frames() };
@@ -150,10 +160,10 @@ export class QueryProcessor {
 
   private frames(): Frame[] {
     const q = this.q;
-    const executed = q.pagination.mode === 'next_token' ? `${this.job.executed} (${this.pages} page(s))` : this.job.executed;
+    const executed = q.pagination.mode !== 'none' ? `${this.job.executed} (${this.pages} page(s))` : this.job.executed;
     const built = q.columns.length > 0
       ? definedFields(this.rows, q.columns)
-      : { fields: autoFields(this.rows, this.format === 'csv' || this.format === 'tsv'), notices: [] };
+      : { fields: autoFields(this.rows, q.format !== 'uql' && this.format !== 'json' ? 'text' : 'typed'), notices: [] };
     const notices = [...this.notices, ...built.notices];
     const frame: Frame = {
       refId: q.refId,

@@ -1,9 +1,10 @@
 import { resolveQuery, type SigilQuery } from '../../src/shared/query';
 import { buildRequest } from './request';
+import type { PageToken } from './pagination';
 import { strictEncode } from '../aws/sign';
 
 const macros = { fromMs: 1_714_557_600_000, toMs: 1_714_561_200_000, intervalMs: 60_000 };
-const build = (q: Partial<SigilQuery>, opts: { endpoint?: string; pageToken?: string } = {}) =>
+const build = (q: Partial<SigilQuery>, opts: { endpoint?: string; pageToken?: PageToken } = {}) =>
   buildRequest(resolveQuery({ refId: 'A', ...q }), { macros, ...opts });
 
 describe('buildRequest', () => {
@@ -29,7 +30,7 @@ describe('buildRequest', () => {
   it('builds a form body for AWS Query APIs and puts the page token in it', () => {
     const r = build(
       { url: 'https://sts.amazonaws.com/', bodyType: 'form', form: [{ key: 'Action', value: 'ListMetrics' }, { key: 'Version', value: '2010-08-01' }], pagination: { mode: 'next_token', tokenPath: 'x', tokenTarget: 'body', tokenField: 'NextToken' } },
-      { pageToken: 'tok/=1' },
+      { pageToken: { kind: 'text', value: 'tok/=1' } },
     );
     expect(r.method).toBe('POST');
     expect(r.body).toBe('Action=ListMetrics&Version=2010-08-01&NextToken=tok%2F%3D1');
@@ -39,7 +40,7 @@ describe('buildRequest', () => {
   it('checks a JSON body after macros and sets a dotted token field', () => {
     const r = build(
       { url: 'https://x.amazonaws.com/', method: 'POST', bodyType: 'json', body: '{"StartTime": ${__from:date:seconds}, "Page": {}}', headers: [{ key: 'Content-Type', value: 'application/x-amz-json-1.0' }], pagination: { mode: 'next_token', tokenPath: 'n', tokenTarget: 'body', tokenField: 'Page.Token' } },
-      { pageToken: 'T2' },
+      { pageToken: { kind: 'text', value: 'T2' } },
     );
     expect(JSON.parse(r.body as string)).toEqual({ StartTime: 1714557600, Page: { Token: 'T2' } });
     expect(r.headers).toEqual({ 'Content-Type': 'application/x-amz-json-1.0' });
@@ -47,7 +48,7 @@ describe('buildRequest', () => {
   });
 
   it('replaces the token param rather than repeating it', () => {
-    const r = build({ url: 'https://s3.amazonaws.com/b', params: [{ key: 'list-type', value: '2' }], pagination: { mode: 'next_token', tokenPath: 'x', tokenField: 'continuation-token' } }, { pageToken: 'abc' });
+    const r = build({ url: 'https://s3.amazonaws.com/b', params: [{ key: 'list-type', value: '2' }], pagination: { mode: 'next_token', tokenPath: 'x', tokenField: 'continuation-token' } }, { pageToken: { kind: 'text', value: 'abc' } });
     expect(r.url).toBe('https://s3.amazonaws.com/b?list-type=2&continuation-token=abc');
   });
 

@@ -6,6 +6,7 @@ import type { OutgoingRequest } from '../http/types';
 import { pluginError } from '../errors';
 import { strictEncode } from '../aws/sign';
 import { resolveMacros, type MacroContext } from './macros';
+import { withTokenFormField, withTokenInJson, withTokenParam, type PageToken } from './pagination';
 
 // Encoded the way SigV4 canonicalises (RFC 3986), so the bytes sent are the bytes signed.
 export function encodePairs(pairs: KeyValue[]): string {
@@ -27,24 +28,11 @@ export function resolveUrl(url: string, endpoint: string | undefined): string {
   return joinUrl(endpoint, trimmed);
 }
 
-function setDotted(target: Record<string, unknown>, dotted: string, value: string): void {
-  const keys = dotted.split('.');
-  let node = target;
-  for (const key of keys.slice(0, -1)) {
-    const next = node[key];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-      node[key] = {};
-    }
-    node = node[key] as Record<string, unknown>;
-  }
-  node[keys[keys.length - 1]] = value;
-}
-
 export interface BuildOptions {
   endpoint?: string;
   macros: MacroContext;
   /** The pagination token for pages after the first. */
-  pageToken?: string;
+  pageToken?: PageToken;
 }
 
 /** Builds one request. Throws a plugin error naming the part of the query to fix. */
@@ -59,12 +47,8 @@ export function buildRequest(q: ResolvedQuery, opts: BuildOptions): OutgoingRequ
   }
   const params = usable(q.params).map((p) => ({ key: m(p.key), value: m(p.value) }));
   const pag = q.pagination;
-  const tokenInParam = opts.pageToken !== undefined && pag.tokenTarget === 'param';
-  const kept = tokenInParam ? params.filter((p) => p.key !== pag.tokenField) : params;
-  if (tokenInParam) {
-    kept.push({ key: pag.tokenField, value: opts.pageToken as string });
-  }
-  const extra = encodePairs(kept);
+  const token = opts.pageToken;
+  const extra = encodePairs(token !== undefined && pag.tokenTarget === 'param' ? withTokenParam(params, pag.tokenField, token) : params);
   const query = [parsed.search.replace(/^\?/, ''), extra].filter((s) => s !== '').join('&');
   const url = `${parsed.origin}${parsed.pathname}${query ? `?${query}` : ''}`;
 
@@ -73,14 +57,14 @@ export function buildRequest(q: ResolvedQuery, opts: BuildOptions): OutgoingRequ
     headers[h.key.trim()] = m(h.value);
   }
   const hasHeader = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
-  const tokenInBody = opts.pageToken !== undefined && pag.tokenTarget === 'body';
+  const bodyToken = pag.tokenTarget === 'body' ? token : undefined;
 
   let body: string | undefined;
   switch (q.bodyType) {
     case 'none':
       break;
     case 'raw':
-      if (tokenInBody) {
+      if (bodyToken) {
         throw pluginError('a pagination token sent in the body needs a JSON or form body');
       }
       body = m(q.body);
@@ -93,13 +77,7 @@ export function buildRequest(q: ResolvedQuery, opts: BuildOptions): OutgoingRequ
       } catch (e) {
         throw pluginError(`the JSON body is not valid JSON after time macros were resolved (${(e as Error).message}); fix the body`);
       }
-      if (tokenInBody) {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          throw pluginError('a pagination token sent in the body needs the JSON body to be an object');
-        }
-        setDotted(value as Record<string, unknown>, pag.tokenField, opts.pageToken as string);
-      }
-      body = JSON.stringify(value);
+      body = JSON.stringify(bodyToken ? withTokenInJson(value, pag.tokenField, bodyToken) : value);
       if (!hasHeader('content-type')) {
         headers['Content-Type'] = 'application/json';
       }
@@ -107,11 +85,7 @@ export function buildRequest(q: ResolvedQuery, opts: BuildOptions): OutgoingRequ
     }
     case 'form': {
       const pairs = usable(q.form).map((p) => ({ key: m(p.key), value: m(p.value) }));
-      const fields = tokenInBody ? pairs.filter((p) => p.key !== pag.tokenField) : pairs;
-      if (tokenInBody) {
-        fields.push({ key: pag.tokenField, value: opts.pageToken as string });
-      }
-      body = encodePairs(fields);
+      body = encodePairs(bodyToken ? withTokenFormField(pairs, pag.tokenField, bodyToken) : pairs);
       if (!hasHeader('content-type')) {
         headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=utf-8';
       }

@@ -35,7 +35,7 @@ describe('rows and columns', () => {
 
   it('mixed types become text; CSV text is read as numbers only when plainly decimal', () => {
     expect(autoFields([{ a: 1 }, { a: 'x' }])[0]).toEqual({ name: 'a', type: 'string', values: ['1', 'x'] });
-    const csv = autoFields([{ n: '1.5', id: '007', e: '' }, { n: '-2', id: '008', e: '3' }], true);
+    const csv = autoFields([{ n: '1.5', id: '007', e: '' }, { n: '-2', id: '008', e: '3' }], 'text');
     expect(csv.map((f) => [f.name, f.type, f.values])).toEqual([
       ['n', 'number', [1.5, -2]], ['id', 'string', ['007', '008']], ['e', 'number', [null, 3]],
     ]);

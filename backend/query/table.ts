@@ -5,6 +5,7 @@ import moment from 'moment';
 import type { ColumnDefinition, ColumnType } from '../../src/shared/query';
 import type { Field, FieldValue, Notice } from '../frames/model';
 import { getPath } from './select';
+import { inferColumnType, type ValueSource } from './infer';
 
 export type Row = Record<string, unknown>;
 
@@ -15,6 +16,30 @@ export function toRows(selected: unknown): Row[] {
   }
   const items = Array.isArray(selected) ? selected : [selected];
   return items.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) && !(item instanceof Date) ? (item as Row) : { value: item }));
+}
+
+/**
+ * When a root selector matched nothing: a notice naming the first part of its leading path that the answer
+ * does not have. None when the path runs into an empty list (an empty result, not a mistake) or when only a
+ * filter or function after the path left nothing.
+ */
+export function unmatchedRootNotice(selector: string, doc: unknown): Notice | undefined {
+  const path = /^\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)/.exec(selector)?.[1];
+  if (!path) return undefined;
+  const keys = path.split('.');
+  let nodes: unknown[] = [doc];
+  for (let i = 0; i < keys.length; i++) {
+    const records = (nodes.flat(Infinity) as unknown[]).filter(isPlainObject);
+    if (records.length === 0) return undefined; // an empty list or element on the way
+    const next = records.filter((r) => Object.prototype.hasOwnProperty.call(r, keys[i])).map((r) => r[keys[i]]);
+    if (next.length === 0) {
+      const where = i === 0 ? 'the answer' : `"${keys.slice(0, i).join('.')}"`;
+      const has = Object.keys(records[0]).slice(0, 10).map((k) => `"${k}"`).join(', ');
+      return { severity: 'warning', text: `root selector "${selector.trim()}" matched nothing: ${where} has no "${keys[i]}"${has ? ` (it has ${has})` : ''}; check the path` };
+    }
+    nodes = next;
+  }
+  return undefined;
 }
 
 function isPlainObject(v: unknown): v is Row {
@@ -33,9 +58,6 @@ function isEmptyObject(v: Row): boolean {
 /** Flattening stops at this depth; deeper objects stay one JSON value. */
 const MAX_FLATTEN_DEPTH = 32;
 
-
-// A plain decimal without leading zeros (so account ids like 000123 stay strings).
-const STRICT_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** Tracks values a column could not convert, for one warning notice per column. */
 class Problems {
@@ -200,39 +222,11 @@ export function definedFields(rows: Row[], columns: ColumnDefinition[]): FieldsR
   return { fields, notices: problems.notices() };
 }
 
-function inferType(values: unknown[], inferFromText: boolean): ColumnType {
-  let type: ColumnType | undefined;
-  for (const v of values) {
-    if (v === null || v === undefined) {
-      continue;
-    }
-    let t: ColumnType;
-    if (typeof v === 'number') {
-      t = 'number';
-    } else if (typeof v === 'boolean') {
-      t = 'boolean';
-    } else if (v instanceof Date) {
-      t = 'time';
-    } else if (inferFromText && typeof v === 'string' && STRICT_NUMBER.test(v)) {
-      t = 'number';
-    } else if (inferFromText && v === '') {
-      continue;
-    } else {
-      return 'string';
-    }
-    if (type !== undefined && type !== t) {
-      return 'string';
-    }
-    type = t;
-  }
-  return type ?? 'string';
-}
-
 /**
- * Every field found, in first-seen order. `inferFromText` (CSV) also reads plain decimal text as numbers;
- * for JSON and XML text stays text (XML has no types, and ids such as account numbers must keep their digits).
+ * Every field found, in first-seen order, each typed when all its values agree (see infer.ts): `source`
+ * says whether the answer carried types (JSON) or only text (XML, CSV, TSV).
  */
-export function autoFields(rows: Row[], inferFromText = false): Field[] {
+export function autoFields(rows: Row[], source: ValueSource = 'typed'): Field[] {
   // Values go straight into their columns (no flattened copy of each row), which keeps memory near the
   // size of the parsed answer on large results.
   const columns = new Map<string, unknown[]>();
@@ -266,9 +260,9 @@ export function autoFields(rows: Row[], inferFromText = false): Field[] {
     visit(rows[i], '', i, 0);
   }
   return [...columns.entries()].map(([name, values]) => {
-    const type = inferType(values, inferFromText);
+    const { type, timeFormat } = inferColumnType(name, values, source);
     for (let i = 0; i < values.length; i++) {
-      values[i] = convert(values[i], type) ?? null;
+      values[i] = convert(values[i], type, timeFormat) ?? null;
     }
     return { name, type, values: values as FieldValue[] };
   });

@@ -100,7 +100,7 @@ export function harnessConfig(): webpack.Configuration {
     mode: 'development',
     devtool: false,
     context: HERE,
-    entry: { harness: './harness.tsx', amdHost: './amdHost.tsx' },
+    entry: { harness: './harness.tsx', amdHost: './amdHost.tsx', dashboardHarness: './dashboardHarness.tsx' },
     output: { path: HARNESS_OUT, filename: '[name].js', clean: true },
     module: {
       rules: [
@@ -134,7 +134,7 @@ export function harnessConfig(): webpack.Configuration {
           sharesJsxRuntime: CURRENT_GRAFANA.sharesJsxRuntime,
         }),
       }),
-      new CopyWebpackPlugin({ patterns: [{ from: join(HERE, 'index.html'), to: '.' }, { from: join(HERE, 'amd.html'), to: '.' }] }),
+      new CopyWebpackPlugin({ patterns: [{ from: join(HERE, 'index.html'), to: '.' }, { from: join(HERE, 'amd.html'), to: '.' }, { from: join(HERE, 'dashboard.html'), to: '.' }] }),
     ],
   };
 }

@@ -3,7 +3,7 @@
 import { useEffect } from 'react';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { Alert, InlineField, InlineFieldRow, InlineSwitch, Input, RadioButtonGroup, Select, Stack, TextArea } from '@grafana/ui';
-import type { SigilDataSource } from '../datasource';
+import type { EditorDataSource } from './editorDataSource';
 import type { SigilJsonData } from '../shared/settings';
 import {
   BODY_TYPES,
@@ -21,7 +21,7 @@ import { ColumnsEditor } from './query/ColumnsEditor';
 import { PaginationEditor } from './query/PaginationEditor';
 import { PreviewPanel } from './query/PreviewPanel';
 
-export type SigilQueryEditorProps = QueryEditorProps<SigilDataSource, SigilQuery, SigilJsonData>;
+export type SigilQueryEditorProps = QueryEditorProps<EditorDataSource, SigilQuery, SigilJsonData>;
 
 const METHOD_OPTIONS: Array<SelectableValue<HttpMethod>> = HTTP_METHODS.map((m) => ({ value: m, label: m }));
 const FORMAT_LABELS: Record<QueryFormat, string> = {

@@ -4,7 +4,14 @@
 import type { DataQuery } from '@grafana/schema';
 import { isRegion, SIGNER_HEADERS } from './aws';
 
-export type QueryType = 'http' | 'echo';
+/**
+ * - `http`: a panel or alert query (frames as the answer gives them).
+ * - `variable`: a dashboard variable query: the same request, answered as a frame of `text` and `value`.
+ * - `annotation`: a dashboard annotation query: rows become `time`, `timeEnd`, `title`, `text`, `tags`.
+ * - `echo`: a diagnostic that returns its own input.
+ */
+export const QUERY_TYPES = ['http', 'variable', 'annotation', 'echo'] as const;
+export type QueryType = (typeof QUERY_TYPES)[number];
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -48,18 +55,54 @@ export interface ColumnDefinition {
   timeFormat?: string;
 }
 
+/**
+ * How further pages are asked for:
+ * - `next_token`: a string token (`NextToken`, S3's `NextContinuationToken`), sent back as a param or body field.
+ * - `object_token`: a JSON value copied as is into a JSON body field (DynamoDB `LastEvaluatedKey` ->
+ *   `ExclusiveStartKey`, composite keys included).
+ * - `marker`: a marker string (`Marker`/`NextMarker`), usually with a truncation flag (`IsTruncated`).
+ */
+export const PAGINATION_MODES = ['none', 'next_token', 'object_token', 'marker'] as const;
+export type PaginationMode = (typeof PAGINATION_MODES)[number];
+
 export interface PaginationOptions {
-  mode: 'none' | 'next_token';
+  mode: PaginationMode;
   /** Where the next token is read from in the parsed answer (root selector syntax), e.g. `ListMetricsResponse.ListMetricsResult.NextToken`. */
   tokenPath?: string;
   /** Where it is sent back: a query param, or a field of the JSON or form body. */
   tokenTarget?: 'param' | 'body';
   /** Name of that param or body field, e.g. `NextToken`. Dotted names set nested JSON fields. */
   tokenField?: string;
+  /**
+   * Optional: where the answer says whether more pages remain (`IsTruncated`, `true`/`false`). When set, a
+   * `false` stops even if a token is present, and a `true` without a token is an error.
+   */
+  truncatedPath?: string;
   /** At most this many requests per query (default 10, at most 1000). */
   maxPages?: number;
   /** At most this many rows per query (default 100000); also applies without pagination. */
   maxRows?: number;
+}
+
+/** Dashboard variable query: which columns give each option's value and its display text. */
+export interface VariableOptions {
+  /** Column with the value (`$var`); empty = the first column. */
+  valueField?: string;
+  /** Column with the text shown in the picker; empty = the value. */
+  textField?: string;
+}
+
+/** Dashboard annotation query: which columns give each annotation's parts. */
+export interface AnnotationOptions {
+  /** Column with the start time; empty = the first time column. */
+  timeField?: string;
+  /** Column with the end time (the annotation becomes a region); optional. */
+  timeEndField?: string;
+  titleField?: string;
+  /** Column with the text; empty = the first string column. */
+  textField?: string;
+  /** Columns whose values become tags (a list column gives one tag per item). */
+  tagsFields?: string[];
 }
 
 export interface TimeSeriesOptions {
@@ -91,6 +134,10 @@ export interface SigilQuery extends DataQuery {
   columns?: ColumnDefinition[];
   timeSeries?: TimeSeriesOptions;
   pagination?: PaginationOptions;
+  /** With queryType `variable`. */
+  variable?: VariableOptions;
+  /** With queryType `annotation`. */
+  annotation?: AnnotationOptions;
   /** With format `uql`. */
   uql?: string;
   /** SigV4 service for this query, e.g. `sqs` (default: the data source's service, else inferred from the host). */
@@ -123,7 +170,8 @@ export const DEFAULT_QUERY: Omit<SigilQuery, 'refId'> = {
 };
 
 /** The query with every optional part filled in, as the backend runs it. */
-export type ResolvedQuery = Required<Omit<SigilQuery, keyof DataQuery | 'queryType'>> &
+export type ResolvedQuery = Required<Omit<SigilQuery, keyof DataQuery | 'queryType' | 'variable' | 'annotation'>> &
+  Pick<SigilQuery, 'variable' | 'annotation'> &
   Pick<SigilQuery, 'refId'> & { queryType: QueryType; pagination: Required<PaginationOptions> };
 
 export function resolveQuery(input: SigilQuery): ResolvedQuery {
@@ -149,12 +197,15 @@ export function resolveQuery(input: SigilQuery): ResolvedQuery {
       tokenPath: p.tokenPath ?? '',
       tokenTarget: p.tokenTarget ?? 'param',
       tokenField: p.tokenField ?? '',
+      truncatedPath: p.truncatedPath ?? '',
       maxPages: p.maxPages ?? DEFAULT_MAX_PAGES,
       maxRows: p.maxRows ?? DEFAULT_MAX_ROWS,
     },
     uql: q.uql ?? '',
     service: q.service?.trim() ?? '',
     region: q.region?.trim() ?? '',
+    variable: q.variable,
+    annotation: q.annotation,
   };
 }
 
@@ -196,11 +247,15 @@ const QUERY_FIELD_TYPES: ReadonlyArray<readonly [string, FieldType]> = [
   ['uql', 'string'],
   ['service', 'string'],
   ['region', 'string'],
+  ['variable', 'object'],
+  ['annotation', 'object'],
 ];
 
 const NESTED_FIELD_TYPES: Readonly<Record<string, ReadonlyArray<readonly [string, FieldType]>>> = {
   timeSeries: [['enabled', 'boolean'], ['labelColumns', 'strings']],
-  pagination: [['mode', 'string'], ['tokenPath', 'string'], ['tokenTarget', 'string'], ['tokenField', 'string'], ['maxPages', 'number'], ['maxRows', 'number']],
+  pagination: [['mode', 'string'], ['tokenPath', 'string'], ['tokenTarget', 'string'], ['tokenField', 'string'], ['truncatedPath', 'string'], ['maxPages', 'number'], ['maxRows', 'number']],
+  variable: [['valueField', 'string'], ['textField', 'string']],
+  annotation: [['timeField', 'string'], ['timeEndField', 'string'], ['titleField', 'string'], ['textField', 'string'], ['tagsFields', 'strings']],
 };
 
 const COLUMN_FIELD_TYPES: ReadonlyArray<readonly [string, FieldType, boolean]> = [
@@ -348,7 +403,10 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
   if (typeProblems.length > 0) return typeProblems;
   const problems: QueryProblem[] = [];
   const q = resolveQuery(input);
-  if (q.queryType !== 'http') {
+  if (!QUERY_TYPES.includes(q.queryType)) {
+    return [{ path: 'queryType', message: `queryType must be one of ${QUERY_TYPES.join(', ')} (got ${JSON.stringify(q.queryType)})` }];
+  }
+  if (q.queryType === 'echo') {
     return problems;
   }
   for (const [key, allowed] of Object.entries(NAMES_OF)) {
@@ -389,29 +447,48 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
   if (q.format === 'uql' && q.uql.trim() === '') {
     problems.push({ path: 'uql', message: 'enter a UQL query, e.g. parse-json | project "name"' });
   }
+  problems.push(...paginationProblems(q));
   const p = q.pagination;
-  if (p.mode !== 'none' && p.mode !== 'next_token') {
-    problems.push({ path: 'pagination.mode', message: 'pagination mode must be none or next_token' });
-  }
-  if (p.mode === 'next_token') {
-    if (p.tokenPath.trim() === '') {
-      problems.push({ path: 'pagination.tokenPath', message: 'enter where the next token is in the answer, e.g. NextToken' });
-    }
-    if (p.tokenField.trim() === '') {
-      problems.push({ path: 'pagination.tokenField', message: 'enter the param or body field the token is sent back in' });
-    }
-    if (p.tokenTarget === 'body' && q.bodyType !== 'json' && q.bodyType !== 'form') {
-      problems.push({ path: 'pagination.tokenTarget', message: 'a token sent in the body needs a JSON or form body' });
-    }
-    if (q.format === 'csv' || q.format === 'tsv' || q.format === 'prometheus') {
-      problems.push({ path: 'pagination.mode', message: `next_token pagination reads JSON or XML answers, not ${q.format}` });
-    }
-  }
   if (!Number.isInteger(p.maxPages) || p.maxPages < 1 || p.maxPages > MAX_PAGES_LIMIT) {
     problems.push({ path: 'pagination.maxPages', message: `max pages must be a whole number from 1 to ${MAX_PAGES_LIMIT}` });
   }
   if (!Number.isInteger(p.maxRows) || p.maxRows < 1) {
     problems.push({ path: 'pagination.maxRows', message: 'max rows must be a whole number of at least 1' });
+  }
+  return problems;
+}
+
+/** Path segments that would reach an object's prototype if a token were written through them. */
+export const FORBIDDEN_FIELD_SEGMENTS = ['__proto__', 'constructor', 'prototype'];
+
+function paginationProblems(q: ResolvedQuery): QueryProblem[] {
+  const problems: QueryProblem[] = [];
+  const p = q.pagination;
+  if (!PAGINATION_MODES.includes(p.mode)) {
+    problems.push({ path: 'pagination.mode', message: `pagination mode must be one of ${PAGINATION_MODES.join(', ')} (got ${JSON.stringify(p.mode)})` });
+    return problems;
+  }
+  if (p.mode === 'none') {
+    return problems;
+  }
+  const example = p.mode === 'object_token' ? 'LastEvaluatedKey' : p.mode === 'marker' ? 'Marker' : 'NextToken';
+  if (p.tokenPath.trim() === '') {
+    problems.push({ path: 'pagination.tokenPath', message: `enter where the next token is in the answer, e.g. ${example}` });
+  }
+  if (p.tokenField.trim() === '') {
+    problems.push({ path: 'pagination.tokenField', message: 'enter the param or body field the token is sent back in' });
+  } else if (p.tokenTarget === 'body' && q.bodyType === 'json' && p.tokenField.split('.').some((s) => FORBIDDEN_FIELD_SEGMENTS.includes(s) || s === '')) {
+    problems.push({ path: 'pagination.tokenField', message: `the token field "${p.tokenField}" may not have empty, __proto__, constructor or prototype parts` });
+  }
+  if (p.tokenTarget !== 'param' && p.tokenTarget !== 'body') {
+    problems.push({ path: 'pagination.tokenTarget', message: 'the token is sent back as a param or a body field' });
+  } else if (p.mode === 'object_token' && (p.tokenTarget !== 'body' || q.bodyType !== 'json')) {
+    problems.push({ path: 'pagination.tokenTarget', message: 'an object token (e.g. DynamoDB LastEvaluatedKey) is copied as JSON into a body field: use a JSON body and send the token as a body field' });
+  } else if (p.tokenTarget === 'body' && q.bodyType !== 'json' && q.bodyType !== 'form') {
+    problems.push({ path: 'pagination.tokenTarget', message: 'a token sent in the body needs a JSON or form body' });
+  }
+  if (q.format === 'csv' || q.format === 'tsv' || q.format === 'prometheus') {
+    problems.push({ path: 'pagination.mode', message: `${p.mode} pagination reads JSON or XML answers, not ${q.format}` });
   }
   return problems;
 }

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryEditor, type SigilQueryEditorProps } from '../QueryEditor';
-import type { SigilDataSource } from '../../datasource';
+import type { EditorDataSource } from '../editorDataSource';
 import { DEFAULT_QUERY, type SigilQuery } from '../../shared/query';
 
 // @grafana/ui icons fetch their SVGs asynchronously; jsdom has nothing to show, so render them as nothing.
@@ -47,7 +47,7 @@ function renderEditor(initial: SigilQuery, ds: FakeSource = fakeDataSource(async
         setQuery(q);
       },
       onRunQuery,
-      datasource: ds as unknown as SigilDataSource,
+      datasource: ds as unknown as EditorDataSource,
     } as SigilQueryEditorProps;
     return <QueryEditor {...props} />;
   }

@@ -1,4 +1,5 @@
-// NextToken-style pagination: where the token is read from, where it is sent back, and the limits.
+// Pagination: the style (next token, object token, marker), where the token is read from, where it is sent
+// back, the optional truncation flag, and the limits.
 import { InlineField, InlineFieldRow, Input, RadioButtonGroup } from '@grafana/ui';
 import type { PaginationOptions } from '../../shared/query';
 
@@ -9,7 +10,9 @@ interface Props {
 
 const MODES = [
   { value: 'none' as const, label: 'None' },
-  { value: 'next_token' as const, label: 'Next token' },
+  { value: 'next_token' as const, label: 'Next token', description: 'A text token: NextToken, S3 NextContinuationToken' },
+  { value: 'object_token' as const, label: 'Object token', description: 'A JSON token copied into a JSON body field: DynamoDB LastEvaluatedKey -> ExclusiveStartKey' },
+  { value: 'marker' as const, label: 'Marker', description: 'Marker / NextMarker with IsTruncated' },
 ];
 const TARGETS = [
   { value: 'param' as const, label: 'Query parameter' },
@@ -31,7 +34,7 @@ export function PaginationEditor({ value, onChange }: Props) {
           <RadioButtonGroup aria-label="Pagination" options={MODES} value={p.mode} onChange={(mode) => set({ mode })} />
         </InlineField>
       </InlineFieldRow>
-      {p.mode === 'next_token' && (
+      {p.mode !== 'none' && (
         <InlineFieldRow>
           <InlineField label="Token path" labelWidth={16} tooltip="Where the next token is in the answer, e.g. NextToken">
             <Input
@@ -57,6 +60,15 @@ export function PaginationEditor({ value, onChange }: Props) {
               placeholder="NextToken"
               value={p.tokenField ?? ''}
               onChange={(e) => set({ tokenField: e.currentTarget.value })}
+            />
+          </InlineField>
+          <InlineField label="Truncated flag" tooltip="Optional: where the answer says more pages remain, e.g. IsTruncated">
+            <Input
+              id="sigil-page-truncated-path"
+              width={20}
+              placeholder="IsTruncated"
+              value={p.truncatedPath ?? ''}
+              onChange={(e) => set({ truncatedPath: e.currentTarget.value })}
             />
           </InlineField>
           <InlineField label="Max pages">

@@ -2,7 +2,19 @@
 // Both sides are compared after WHATWG URL normalisation (lower-case host, default port dropped, IPv6
 // bracketed, dot segments resolved), and URLs that could be read differently by another parser
 // (userinfo, encoded dot segments or backslashes) are refused outright.
-import { pluginError } from '../errors';
+import { sigilError } from '../errors';
+
+/** A URL for logs and error details: scheme, host, path and the query's parameter names, never its values. */
+export function urlForLog(rawUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return '(not a URL)';
+  }
+  const names = [...new Set([...url.searchParams.keys()])].map((k) => `${encodeURIComponent(k)}=`);
+  return `${url.protocol}//${url.host}${url.pathname}${names.length ? `?${names.join('&')}` : ''}`;
+}
 
 export interface UrlPrefix {
   protocol: string;
@@ -12,6 +24,10 @@ export interface UrlPrefix {
 
 export function parsePrefix(text: string): UrlPrefix {
   const url = new URL(text.trim());
+  // A prefix with userinfo would silently lose it here; refuse it as the request guard does.
+  if (url.username !== '' || url.password !== '') {
+    throw sigilError('settings', 'an allowed URL or the endpoint has a user name or password (user@host); remove it (allowedUrls, endpoint)');
+  }
   return { protocol: url.protocol, host: url.host, path: url.pathname || '/' };
 }
 
@@ -57,7 +73,9 @@ export function refusalReason(rawUrl: string, prefixes: UrlPrefix[]): string | u
 export function assertAllowed(rawUrl: string, prefixes: UrlPrefix[]): URL {
   const reason = refusalReason(rawUrl, prefixes);
   if (reason !== undefined) {
-    throw pluginError(`request refused before sending: ${reason}; add its prefix to the data source's Allowed URLs (allowedUrls)`, 403);
+    throw sigilError('url_refused', `request refused before sending: ${reason}; add its prefix to the data source's Allowed URLs (allowedUrls)`, {
+      details: { url: urlForLog(rawUrl) },
+    });
   }
   return new URL(rawUrl);
 }

@@ -16,28 +16,56 @@ export const systemClock: Clock = {
   },
 };
 
+const hubs = new WeakMap<AbortSignal, { callbacks: Set<() => void>; onAbort: () => void }>();
+
 /**
- * Resolves after `ms`, or as soon as `signal` aborts (then with `false`). The abort listener is removed
- * in every path, so many requests sharing one signal never pile up listeners.
+ * Calls `fire` once when `signal` aborts; the returned function forgets it. All the callbacks on one signal
+ * share a single listener, so 40 queries of one request (one signal) never trip Node's listener warning.
+ */
+export function whenAborted(signal: AbortSignal, fire: () => void): () => void {
+  let hub = hubs.get(signal);
+  if (!hub) {
+    const callbacks = new Set<() => void>();
+    const onAbort = (): void => {
+      hubs.delete(signal);
+      for (const f of [...callbacks]) f();
+      callbacks.clear();
+    };
+    hub = { callbacks, onAbort };
+    hubs.set(signal, hub);
+    signal.addEventListener('abort', onAbort, { once: true });
+  }
+  const { callbacks, onAbort } = hub;
+  callbacks.add(fire);
+  return () => {
+    if (!callbacks.delete(fire) || callbacks.size > 0) return;
+    // The last one out removes the shared listener.
+    hubs.delete(signal);
+    signal.removeEventListener('abort', onAbort);
+  };
+}
+
+/**
+ * Resolves after `ms`, or as soon as `signal` aborts (then with `false`); the abort callback is forgotten in
+ * every path.
  */
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const onAbort = (): void => {
+    const forget = signal ? whenAborted(signal, () => {
       cancel();
       resolve(false);
-    };
+    }) : () => undefined;
     const cancel = clock.setTimer(ms, () => {
-      signal?.removeEventListener('abort', onAbort);
+      forget();
       resolve(true);
     });
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
 /**
  * `work`, or a rejection with `onAbort()` as soon as `signal` aborts; the work itself goes on (it may be
- * shared with other callers). The listener is removed whichever settles first.
+ * shared with other callers). The abort callback is forgotten whichever settles first.
  */
 export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => Error): Promise<T> {
   if (!signal) return work;
@@ -46,15 +74,14 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefine
     return Promise.reject(onAbort());
   }
   return new Promise<T>((resolve, reject) => {
-    const abort = (): void => reject(onAbort());
-    signal.addEventListener('abort', abort, { once: true });
+    const forget = whenAborted(signal, () => reject(onAbort()));
     work.then(
       (v) => {
-        signal.removeEventListener('abort', abort);
+        forget();
         resolve(v);
       },
       (e: unknown) => {
-        signal.removeEventListener('abort', abort);
+        forget();
         reject(e);
       },
     );

@@ -7,7 +7,7 @@ import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from
 import type { Readable } from 'node:stream';
 import { sigilError, type SigilError } from '../errors';
 import { urlForLog } from './allowedUrls';
-import type { Clock } from './clock';
+import { whenAborted, type Clock } from './clock';
 import type { Send } from './types';
 
 export interface TransportOptions {
@@ -63,13 +63,13 @@ export function createTransport(options: TransportOptions): Send {
       let settled = false;
       let request: http.ClientRequest | undefined;
       const streams: Readable[] = [];
-      const onAbort = (): void => fail(sigilError('cancelled', `${where} was cancelled`));
+      let forgetAbort = (): void => undefined;
       const cancelTimer = options.clock.setTimer(timeoutMs, () =>
         fail(sigilError('timeout', `${where} timed out after ${timeoutMs / 1000} s (timeoutSeconds)`, { details: { url: urlForLog(req.url), step: 'request' } })));
       const cleanup = (): void => {
         settled = true;
         cancelTimer();
-        signal?.removeEventListener('abort', onAbort);
+        forgetAbort();
       };
       function fail(e: SigilError): void {
         if (settled) return;
@@ -84,10 +84,10 @@ export function createTransport(options: TransportOptions): Send {
         resolve({ status, headers: h, body: data, url: req.url });
       };
       if (signal?.aborted) {
-        onAbort();
+        fail(sigilError('cancelled', `${where} was cancelled`));
         return;
       }
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) forgetAbort = whenAborted(signal, () => fail(sigilError('cancelled', `${where} was cancelled`)));
       const tooLarge = (what: string): SigilError =>
         sigilError('too_large', `${where} answered with ${what} maxResponseBytes (${maxBytes}); narrow the request or raise maxResponseBytes`, {
           details: { url: urlForLog(req.url), maxResponseBytes: maxBytes },
@@ -127,6 +127,10 @@ export function createTransport(options: TransportOptions): Send {
         const chain = decoders(res.headers['content-encoding']);
         const inflating = chain !== undefined && chain.length > 0;
         let wireBytes = 0;
+        let ended = false;
+        res.on('end', () => {
+          ended = true;
+        });
         let bytes = 0;
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => {
@@ -139,7 +143,11 @@ export function createTransport(options: TransportOptions): Send {
           for (const d of chain) {
             streams.push(d);
             out = out.pipe(d);
-            d.on('error', (e) => fail(sigilError('parse', `${where}: the ${resHeaders['content-encoding']} answer could not be inflated: ${e.message}`, { cause: e })));
+            d.on('error', (e) => {
+              // An empty body labelled as encoded is just empty.
+              if (ended && wireBytes === 0) succeed(status, resHeaders, Buffer.alloc(0));
+              else fail(sigilError('parse', `${where}: the ${resHeaders['content-encoding']} answer could not be inflated: ${e.message}`, { cause: e }));
+            });
           }
         }
         out.on('data', (chunk: Buffer) => {

@@ -4,7 +4,9 @@ import { SigilError } from '../errors';
 import { createCredentialSource } from '../aws/credentials';
 import type { Settings } from '../settings/types';
 import { normalisePrefix, parsePrefix, refusalReason } from './allowedUrls';
-import { AwsSigningProxy } from './proxy';
+import { createOutgoingStack } from './stack';
+import { defaultRetryPolicy } from './retries';
+import type { OutgoingStack } from './types';
 
 interface Seen { host: string; method: string; path: string; headers: http.IncomingHttpHeaders }
 
@@ -27,6 +29,18 @@ async function countingServer(handler: (req: http.IncomingMessage, res: http.Ser
   };
 }
 
+/** Servers and stacks made inside a test, closed after it whatever its outcome. */
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function serve(handler: Parameters<typeof countingServer>[0]) {
+  const srv = await countingServer(handler);
+  cleanups.push(srv.close);
+  return srv;
+}
+
 function settingsFor(allowed: string[], extra: Partial<Settings> = {}): Settings {
   return {
     uid: 'u1', name: 'test', authType: 'keys', region: 'us-east-1', service: 'execute-api', allowedUrls: allowed.map(normalisePrefix),
@@ -35,8 +49,14 @@ function settingsFor(allowed: string[], extra: Partial<Settings> = {}): Settings
   };
 }
 
-function proxyFor(settings: Settings) {
-  return new AwsSigningProxy(settings, createCredentialSource(settings), { baseBackoffMs: 5, maxBackoffMs: 20 });
+function ownedStack(settings: Settings): OutgoingStack {
+  const stack = proxyFor(settings);
+  cleanups.push(() => stack.dispose());
+  return stack;
+}
+
+function proxyFor(settings: Settings): OutgoingStack {
+  return createOutgoingStack({ settings, credentials: createCredentialSource(settings), retryPolicy: defaultRetryPolicy({ baseBackoffMs: 5, maxBackoffMs: 20 }) });
 }
 
 async function refusal(p: Promise<unknown>): Promise<SigilError> {
@@ -51,7 +71,7 @@ async function refusal(p: Promise<unknown>): Promise<SigilError> {
 describe('allowed URL guard', () => {
   let main: Awaited<ReturnType<typeof countingServer>>;
   let other: Awaited<ReturnType<typeof countingServer>>;
-  let proxy: AwsSigningProxy;
+  let proxy: OutgoingStack;
   beforeAll(async () => {
     main = await countingServer((req, res) => {
       if (req.url?.startsWith('/api/redirect')) {
@@ -136,61 +156,53 @@ describe('allowed URL guard', () => {
 
 describe('retries, caps and timeouts', () => {
   it('retries throttling (429, then 503 SlowDown) and succeeds', async () => {
-    const srv = await countingServer((_req, res, n) => {
+    const srv = await serve((_req, res, n) => {
       if (n === 1) res.writeHead(429).end('{"__type":"ThrottlingException"}');
       else if (n === 2) res.writeHead(503).end('<Error><Code>SlowDown</Code></Error>');
       else res.writeHead(200).end('done');
     });
-    const proxy = proxyFor(settingsFor([`http://127.0.0.1:${srv.port}/`]));
+    const proxy = ownedStack(settingsFor([`http://127.0.0.1:${srv.port}/`]));
     const res = await proxy.send({ method: 'POST', url: `http://127.0.0.1:${srv.port}/q`, body: 'Action=X' });
     expect(res.status).toBe(200);
     expect(srv.seen).toHaveLength(3);
     expect(srv.seen[1].headers['x-amz-date']).toBeDefined();
-    proxy.dispose();
-    await srv.close();
   });
 
   it('retries 5xx only for idempotent methods', async () => {
-    const srv = await countingServer((_req, res) => res.writeHead(500).end('boom'));
-    const proxy = proxyFor(settingsFor([`http://127.0.0.1:${srv.port}/`]));
+    const srv = await serve((_req, res) => res.writeHead(500).end('boom'));
+    const proxy = ownedStack(settingsFor([`http://127.0.0.1:${srv.port}/`]));
     expect((await proxy.send({ method: 'POST', url: `http://127.0.0.1:${srv.port}/` })).status).toBe(500);
     expect(srv.seen).toHaveLength(1);
     expect((await proxy.send({ method: 'GET', url: `http://127.0.0.1:${srv.port}/` })).status).toBe(500);
     expect(srv.seen).toHaveLength(1 + 4); // first try + 3 retries
-    proxy.dispose();
-    await srv.close();
   });
 
   it('stops reading at maxResponseBytes', async () => {
-    const srv = await countingServer((_req, res) => {
+    const srv = await serve((_req, res) => {
       res.writeHead(200);
       res.write(Buffer.alloc(4096));
       res.end(Buffer.alloc(4096));
     });
-    const proxy = proxyFor(settingsFor([`http://127.0.0.1:${srv.port}/`], { maxResponseBytes: 5000 }));
+    const proxy = ownedStack(settingsFor([`http://127.0.0.1:${srv.port}/`], { maxResponseBytes: 5000 }));
     const err = await refusal(proxy.send({ method: 'GET', url: `http://127.0.0.1:${srv.port}/` }));
     expect(err.message).toMatch(/more than maxResponseBytes \(5000\)/);
-    proxy.dispose();
-    await srv.close();
   });
 
   it('times out with the setting named, and the secret never appears', async () => {
-    const srv = await countingServer(() => undefined);
+    const srv = await serve(() => undefined);
     const settings = settingsFor([`http://127.0.0.1:${srv.port}/`], { timeoutMs: 200 });
-    const proxy = proxyFor(settings);
+    const proxy = ownedStack(settings);
     const err = await refusal(proxy.send({ method: 'POST', url: `http://127.0.0.1:${srv.port}/slow` }));
     expect(err.source).toBe('downstream');
     expect(err.message).toMatch(/timed out after 0.2 s \(timeoutSeconds\)/);
     expect(err.message).not.toContain(settings.secretKey);
-    proxy.dispose();
-    await srv.close();
   });
 });
 
 describe('caller headers', () => {
   it('cannot override the signature, host or framing', async () => {
-    const srv = await countingServer((_req, res) => res.end('ok'));
-    const proxy = proxyFor(settingsFor([`http://127.0.0.1:${srv.port}/`]));
+    const srv = await serve((_req, res) => res.end('ok'));
+    const proxy = ownedStack(settingsFor([`http://127.0.0.1:${srv.port}/`]));
     await proxy.send({
       method: 'POST', url: `http://127.0.0.1:${srv.port}/x`, body: 'abc',
       headers: { Authorization: 'Bearer stolen', Host: 'evil.example', 'Content-Length': '999', 'X-Amz-Date': '19700101T000000Z', 'X-Custom': 'kept' },
@@ -202,8 +214,6 @@ describe('caller headers', () => {
     expect(h['content-length']).toBe('3');
     expect(h['x-amz-date']).not.toBe('19700101T000000Z');
     expect(h['x-custom']).toBe('kept');
-    proxy.dispose();
-    await srv.close();
   });
 });
 
@@ -212,7 +222,7 @@ describe('STS endpoints allowed without listing them', () => {
   const passedTheGuard = { get: async () => { throw new SigilError('credentials', 'credentials reached', { source: 'plugin' }); }, stsCalls: 0, description: 'test' };
 
   async function outcome(settings: Settings, url: string): Promise<string> {
-    const proxy = new AwsSigningProxy(settings, passedTheGuard);
+    const proxy = createOutgoingStack({ settings, credentials: passedTheGuard });
     try {
       await proxy.send({ method: 'POST', url });
       return 'sent';

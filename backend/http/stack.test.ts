@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { SigilError } from '../errors';
 import { createCredentialSource } from '../aws/credentials';
@@ -244,5 +245,83 @@ describe('STS endpoints allowed without listing them', () => {
     const settings = settingsFor([], { endpoint: 'http://127.0.0.1:4566', stsEndpoint: 'http://127.0.0.1:4566' });
     expect(await outcome(settings, 'http://127.0.0.1:4566/')).toBe('allowed');
     expect(await outcome(settings, 'https://sts.amazonaws.com/')).toBe('refused');
+  });
+});
+
+describe('the STS rule through the whole stack', () => {
+  const STS_CREDENTIALS = '<GetSessionTokenResponse><GetSessionTokenResult><Credentials><AccessKeyId>ASIAMINTED</AccessKeyId><SecretAccessKey>minted-secret</SecretAccessKey><SessionToken>minted-token</SessionToken></Credentials></GetSessionTokenResult></GetSessionTokenResponse>';
+
+  async function stsAndApi() {
+    // Answers GetCallerIdentity to POSTs (the health check's form) and credentials to anything else.
+    const sts = await serve((req, res) => {
+      if (req.method === 'POST') res.writeHead(200, { 'content-type': 'text/xml' }).end('<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::1:user/u</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>');
+      else res.writeHead(200, { 'content-type': 'text/xml' }).end(STS_CREDENTIALS);
+    });
+    const api = await serve((req, res) => {
+      if (req.url?.startsWith('/api/to-sts')) res.writeHead(302, { location: `http://127.0.0.1:${sts.port}/?Action=GetSessionToken&Version=2011-06-15` }).end();
+      else if (req.url?.startsWith('/api/echo-sts')) res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(STS_CREDENTIALS));
+      else res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"ok":true}'));
+    });
+    const lines: Array<[string, string, Record<string, unknown>]> = [];
+    const logger = { info: (m: string, f?: Record<string, unknown>) => lines.push(['info', m, f ?? {}]), warn: (m: string, f?: Record<string, unknown>) => lines.push(['warn', m, f ?? {}]) };
+    const settings = settingsFor([`http://127.0.0.1:${api.port}/api/`], { stsEndpoint: `http://127.0.0.1:${sts.port}`, endpoint: `http://127.0.0.1:${sts.port}` });
+    const stack = createOutgoingStack({ settings, credentials: createCredentialSource(settings), logger });
+    cleanups.push(() => stack.dispose());
+    return { sts, api, stack, lines };
+  }
+
+  it('refuses GetSessionToken named directly, before any byte reaches STS, with one log line', async () => {
+    const { sts, stack, lines } = await stsAndApi();
+    const err = await refusal(stack.send({ method: 'POST', url: `http://127.0.0.1:${sts.port}/`, body: 'Action=GetSessionToken&Version=2011-06-15' }));
+    expect(err.kind).toBe('url_refused');
+    expect(err.message).toMatch(/GetSessionToken returns AWS credentials/);
+    expect(sts.connections).toBe(0);
+    expect(lines.map(([l, m]) => `${l} ${m}`)).toEqual(['warn request refused']);
+  });
+
+  it('refuses a 302 from an allowed API that leads to GetSessionToken, before following it', async () => {
+    const { sts, api, stack } = await stsAndApi();
+    const err = await refusal(stack.send({ method: 'GET', url: `http://127.0.0.1:${api.port}/api/to-sts` }));
+    expect(err.kind).toBe('url_refused');
+    expect(err.message).toMatch(/^redirect refused: .*GetSessionToken/);
+    expect(api.seen).toHaveLength(1);
+    expect(sts.connections).toBe(0);
+  });
+
+  it('refuses an answer that carries credentials, also gzip-encoded, and never repeats them', async () => {
+    const { api, stack } = await stsAndApi();
+    const err = await refusal(stack.send({ method: 'GET', url: `http://127.0.0.1:${api.port}/api/echo-sts` }));
+    expect(err.kind).toBe('url_refused');
+    expect(err.message).not.toMatch(/minted/);
+  });
+
+  it('lets GetCallerIdentity through and inflates a gzip answer', async () => {
+    const { sts, api, stack } = await stsAndApi();
+    const id = await stack.send({ method: 'POST', url: `http://127.0.0.1:${sts.port}/`, body: 'Action=GetCallerIdentity&Version=2011-06-15', service: 'sts' });
+    expect(id.body.toString()).toMatch(/<Arn>arn:aws:iam::1:user\/u<\/Arn>/);
+    const res = await stack.send({ method: 'GET', url: `http://127.0.0.1:${api.port}/api/data` });
+    expect(JSON.parse(res.body.toString())).toEqual({ ok: true });
+    expect(api.seen[0].headers['accept-encoding']).toBe('gzip, deflate, br');
+  });
+});
+
+describe('logging through the stack', () => {
+  it('writes one line per retry and one per error answer, with the AWS code and request id', async () => {
+    const srv = await serve((_req, res, n) => {
+      if (n === 1) res.writeHead(429, { 'x-amzn-requestid': 'r-1' }).end('{"__type":"ThrottlingException"}');
+      else res.writeHead(403, { 'x-amzn-requestid': 'r-2' }).end('{"__type":"AccessDeniedException","message":"no"}');
+    });
+    const lines: Array<[string, string, Record<string, unknown>]> = [];
+    const logger = { info: (m: string, f?: Record<string, unknown>) => lines.push(['info', m, f ?? {}]), warn: (m: string, f?: Record<string, unknown>) => lines.push(['warn', m, f ?? {}]) };
+    const settings = settingsFor([`http://127.0.0.1:${srv.port}/`]);
+    const stack = createOutgoingStack({ settings, credentials: createCredentialSource(settings), logger, retryPolicy: defaultRetryPolicy({ baseBackoffMs: 1, maxBackoffMs: 2 }) });
+    cleanups.push(() => stack.dispose());
+    const res = await stack.send({ method: 'POST', url: `http://127.0.0.1:${srv.port}/q?Secret=abc` });
+    expect(res.status).toBe(403);
+    expect(lines.map(([l, m, f]) => [l, m, f.status, f.awsCode, f.requestId, f.url])).toEqual([
+      ['info', 'retrying request', 429, undefined, undefined, `http://127.0.0.1:${srv.port}/q?Secret=`],
+      ['warn', 'error answer', 403, 'AccessDeniedException', 'r-2', `http://127.0.0.1:${srv.port}/q?Secret=`],
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(settings.secretKey);
   });
 });

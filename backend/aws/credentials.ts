@@ -12,7 +12,6 @@ import type { Logger } from '../log';
 import type { SecretScope } from '../redaction';
 import type { Settings } from '../settings/types';
 import { systemClock, type Clock } from '../http/clock';
-import { redact } from './redact';
 
 export type CredentialsStep = 'credentials' | 'assumeRole';
 
@@ -84,6 +83,21 @@ export function baseProvider(settings: Settings): AwsCredentialIdentityProvider 
       // follow the SDK's environment too (AWS_ENDPOINT_URL_STS, regional endpoint), not the data source endpoint.
       return fromNodeProviderChain({ clientConfig: { region: settings.region } });
   }
+}
+
+/**
+ * The data source's own secrets masked in a message built here from an SDK error (defence in depth: the
+ * instance's redactor masks every output again, in every encoding).
+ */
+function redact(message: string, settings: Pick<Settings, 'secretKey' | 'sessionToken'>, extra: Array<string | undefined> = []): string {
+  let out = message;
+  for (const secret of [settings.secretKey, settings.sessionToken, ...extra]) {
+    if (!secret || secret.length < 4) continue;
+    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) {
+      if (out.includes(form)) out = out.split(form).join('[redacted]');
+    }
+  }
+  return out;
 }
 
 /** Session names may hold [\w+=,.@-] and up to 64 characters; identify Grafana and the data source. */

@@ -12,6 +12,7 @@ import type { Logger } from '../log';
 import type { SecretScope } from '../redaction';
 import type { Settings } from '../settings/types';
 import { systemClock, type Clock } from '../http/clock';
+import { forDataSource } from '../http/logFields';
 
 export type CredentialsStep = 'credentials' | 'assumeRole';
 
@@ -51,7 +52,8 @@ export interface CredentialOptions {
   secrets?: SecretScope;
   /** Bound on one resolution (base provider + AssumeRole); default the data source's timeoutSeconds. */
   timeoutMs?: number;
-  logger?: Pick<Logger, 'debug' | 'warn'>;
+  /** Refreshes: success at debug, failure at warn; lines carry the data source's uid and name. */
+  logger?: Pick<Logger, 'debug' | 'warn'> & { child?: Logger['child'] };
 }
 
 // The SDK's Node-version notice would be a non-JSON line on stderr, which is the plugin's log channel.
@@ -130,7 +132,7 @@ class CachedCredentials implements CredentialSource {
     this.refreshWindowMs = options.refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS;
     this.minRemainingMs = options.minRemainingMs ?? DEFAULT_MIN_REMAINING_MS;
     this.timeoutMs = options.timeoutMs ?? settings.timeoutMs;
-    this.log = options.logger;
+    this.log = options.logger ? forDataSource(options.logger, 'credentials', settings) : undefined;
     if (settings.assumeRoleArn) {
       const agent = options.stsAgent;
       this.sts = new STSClient({

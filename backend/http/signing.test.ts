@@ -75,6 +75,14 @@ describe('describeSignedRequest', () => {
     expect(text).not.toMatch(/Signature=/);
   });
 
+  it('is what onSigned sees: the request as sent, shown masked', async () => {
+    const seen: string[] = [];
+    const next = fakeNext(() => answer(200));
+    await layer()(next)({ method: 'GET', url: 'http://127.0.0.1:9/p', onSigned: (wire) => seen.push(JSON.stringify(describeSignedRequest(wire))) });
+    expect(seen).toHaveLength(1);
+    expect(JSON.parse(seen[0])).toMatchObject({ method: 'GET', url: 'http://127.0.0.1:9/p', headers: { authorization: 'AWS4-HMAC-SHA256 [redacted]', 'x-amz-date': '20260102T030405Z' } });
+  });
+
   it('applies the redactor to the other values', () => {
     const shown = describeSignedRequest({ method: 'get', url: 'http://h/', headers: { 'X-Echo': 'has wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' } }, (t) => t.split(CREDS.secretAccessKey).join('[redacted]'));
     expect(shown).toEqual({ method: 'GET', url: 'http://h/', headers: { 'X-Echo': 'has [redacted]' } });

@@ -42,6 +42,7 @@ export function signingLayer(options: SigningOptions): Layer {
     // endpoints may rewrite, and an altered value only changes which encoding we inflate.
     if (!Object.keys(wire).some((k) => k === 'accept-encoding')) wire['accept-encoding'] = ACCEPT_ENCODING;
     const signedRequest: OutgoingRequest = { ...req, method: req.method.toUpperCase(), url: `${url.origin}${signed.pathAndQuery}`, headers: wire, body };
+    req.onSigned?.(signedRequest);
     const res = await next(signedRequest);
     return { ...res, url: req.url };
   };

@@ -6,6 +6,7 @@ import { createCredentialSource } from '../aws/credentials';
 import type { Settings } from '../settings/types';
 import { normalisePrefix, parsePrefix, refusalReason } from './allowedUrls';
 import { createOutgoingStack } from './stack';
+import { createLogger } from '../log';
 import { defaultRetryPolicy } from './retries';
 import type { OutgoingStack } from './types';
 
@@ -323,5 +324,21 @@ describe('logging through the stack', () => {
       ['warn', 'error answer', 403, 'AccessDeniedException', 'r-2', `http://127.0.0.1:${srv.port}/q?Secret=`],
     ]);
     expect(JSON.stringify(lines)).not.toContain(settings.secretKey);
+  });
+});
+
+describe('log lines name the data source', () => {
+  it("carry the data source's uid and name through the injected logger, and no secret", async () => {
+    const srv = await serve((_req, res) => res.writeHead(500, { 'x-amzn-requestid': 'r-9' }).end('{"__type":"InternalFailure"}'));
+    const written: string[] = [];
+    const logger = createLogger({ level: 'info', write: (l) => written.push(l) });
+    const settings = settingsFor([`http://127.0.0.1:${srv.port}/`], { uid: 'ds-uid-7', name: 'Billing AWS' });
+    const stack = createOutgoingStack({ settings, credentials: createCredentialSource(settings), logger });
+    cleanups.push(() => stack.dispose());
+    expect((await stack.send({ method: 'POST', url: `http://127.0.0.1:${srv.port}/x` })).status).toBe(500);
+    expect(written).toHaveLength(1);
+    expect(JSON.parse(written[0])).toMatchObject({ '@level': 'warn', '@message': 'error answer', uid: 'ds-uid-7', name: 'Billing AWS', status: 500, awsCode: 'InternalFailure', requestId: 'r-9' });
+    expect(written[0]).not.toContain(settings.secretKey);
+    expect(written[0]).not.toContain('AKIDEXAMPLE');
   });
 });

@@ -21,6 +21,7 @@ import { defaultRetryPolicy, retryLayer, type RetryPolicy } from './retries';
 import { signingLayer } from './signing';
 import { createTransport } from './transport';
 import { urlGuardLayer } from './urlGuard';
+import { forDataSource } from './logFields';
 import type { IncomingResponse, Layer, OutgoingRequest, OutgoingStack, Send } from './types';
 
 const GLOBAL_STS_ENDPOINT = 'https://sts.amazonaws.com/';
@@ -34,7 +35,8 @@ export interface OutgoingStackOptions {
   secrets?: SecretScope;
   /** Masks system error text (socket errors) before it becomes an error message. */
   redactor?: Pick<Redactor, 'mask'>;
-  logger?: Pick<Logger, 'info' | 'warn'>;
+  /** Lines carry the data source's uid and name (added here when the logger has `child`). */
+  logger?: Pick<Logger, 'info' | 'warn'> & { child?: Logger['child'] };
   clock?: Clock;
   retryPolicy?: RetryPolicy;
   maxRedirects?: number;
@@ -55,7 +57,7 @@ export function createOutgoingStack(options: OutgoingStackOptions): OutgoingStac
   const { settings } = options;
   const agents = options.agents ?? new ConnectionAgents();
   const clock = options.clock ?? systemClock;
-  const log = options.logger ?? SILENT;
+  const log = options.logger ? forDataSource(options.logger, 'outgoing', settings) : SILENT;
   const send = compose(
     [
       observeLayer(log),

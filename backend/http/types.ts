@@ -13,6 +13,11 @@ export interface OutgoingRequest {
   service?: string;
   /** SigV4 region for this request (default: inferred from a standard AWS host, else the data source's region). */
   region?: string;
+  /**
+   * Called with each request as signed and sent (every attempt and redirect hop), e.g. for the editor's
+   * preview, which shows it through `describeSignedRequest` (masked).
+   */
+  onSigned?: (wire: OutgoingRequest) => void;
 }
 
 export interface IncomingResponse {

@@ -18,17 +18,29 @@ export interface ProxyOptions extends RetryOptions {
 
 export class AwsSigningProxy implements OutgoingStack {
   private readonly stack: OutgoingStack;
+  private inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(settings: Settings, credentials: Pick<CredentialSource, 'get'>, options: ProxyOptions = {}, agents: ConnectionAgents = new ConnectionAgents()) {
     this.stack = createOutgoingStack({ ...options, settings, credentials, agents, retryPolicy: defaultRetryPolicy(options) });
   }
 
-  send(request: OutgoingRequest): Promise<IncomingResponse> {
+  async send(request: OutgoingRequest): Promise<IncomingResponse> {
+    this.inFlight++;
+    try {
+      return await this.follow(request);
+    } finally {
+      if (--this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  /** The stack's send; a seam the instance cache's tests hold open to simulate a request under way. */
+  private follow(request: OutgoingRequest): Promise<IncomingResponse> {
     return this.stack.send(request);
   }
 
   whenIdle(): Promise<void> {
-    return this.stack.whenIdle();
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   dispose(): void {

@@ -52,7 +52,8 @@ export function createTransport(options: TransportOptions): Send {
     const afterScheme = req.url.indexOf('//') + 2;
     const slash = req.url.indexOf('/', afterScheme);
     const pathAndQuery = slash < 0 ? '/' : req.url.slice(slash).replace(/#.*$/, '');
-    const where = `${method} ${urlForLog(req.url)}`;
+    // Only errors need it: built on first use.
+    const where = (): string => `${method} ${urlForLog(req.url)}`;
     const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
     const headers: Record<string, string> = { ...req.headers };
     if (body && body.length > 0) headers['content-length'] = String(body.length);
@@ -65,7 +66,7 @@ export function createTransport(options: TransportOptions): Send {
       const streams: Readable[] = [];
       let forgetAbort = (): void => undefined;
       const cancelTimer = options.clock.setTimer(timeoutMs, () =>
-        fail(sigilError('timeout', `${where} timed out after ${timeoutMs / 1000} s (timeoutSeconds)`, { details: { url: urlForLog(req.url), step: 'request' } })));
+        fail(sigilError('timeout', `${where()} timed out after ${timeoutMs / 1000} s (timeoutSeconds)`, { details: { url: urlForLog(req.url), step: 'request' } })));
       const cleanup = (): void => {
         settled = true;
         cancelTimer();
@@ -84,12 +85,12 @@ export function createTransport(options: TransportOptions): Send {
         resolve({ status, headers: h, body: data, url: req.url });
       };
       if (signal?.aborted) {
-        fail(sigilError('cancelled', `${where} was cancelled`));
+        fail(sigilError('cancelled', `${where()} was cancelled`));
         return;
       }
-      if (signal) forgetAbort = whenAborted(signal, () => fail(sigilError('cancelled', `${where} was cancelled`)));
+      if (signal) forgetAbort = whenAborted(signal, () => fail(sigilError('cancelled', `${where()} was cancelled`)));
       const tooLarge = (what: string): SigilError =>
-        sigilError('too_large', `${where} answered with ${what} maxResponseBytes (${maxBytes}); narrow the request or raise maxResponseBytes`, {
+        sigilError('too_large', `${where()} answered with ${what} maxResponseBytes (${maxBytes}); narrow the request or raise maxResponseBytes`, {
           details: { url: urlForLog(req.url), maxResponseBytes: maxBytes },
         });
 
@@ -105,10 +106,10 @@ export function createTransport(options: TransportOptions): Send {
         });
       } catch (e) {
         // Node refuses some header bytes itself; the URL guard names them first, this is the backstop.
-        fail(sigilError('query', `${where} could not be sent: ${mask((e as Error).message)}`, { cause: e }));
+        fail(sigilError('query', `${where()} could not be sent: ${mask((e as Error).message)}`, { cause: e }));
         return;
       }
-      request.on('error', (e) => fail(sigilError('network', `${where} failed: ${mask(e.message)}`, { cause: e, details: { url: urlForLog(req.url) } })));
+      request.on('error', (e) => fail(sigilError('network', `${where()} failed: ${mask(e.message)}`, { cause: e, details: { url: urlForLog(req.url) } })));
       request.on('response', (res) => {
         streams.push(res);
         const status = res.statusCode ?? 0;
@@ -137,7 +138,7 @@ export function createTransport(options: TransportOptions): Send {
           wireBytes += chunk.length;
           if (wireBytes > maxBytes) fail(tooLarge('more than'));
         });
-        res.on('error', (e) => fail(sigilError('network', `${where}: response interrupted: ${mask(e.message)}`, { cause: e })));
+        res.on('error', (e) => fail(sigilError('network', `${where()}: response interrupted: ${mask(e.message)}`, { cause: e })));
         let out: Readable = res;
         if (inflating) {
           for (const d of chain) {
@@ -146,7 +147,7 @@ export function createTransport(options: TransportOptions): Send {
             d.on('error', (e) => {
               // An empty body labelled as encoded is just empty.
               if (ended && wireBytes === 0) succeed(status, resHeaders, Buffer.alloc(0));
-              else fail(sigilError('parse', `${where}: the ${resHeaders['content-encoding']} answer could not be inflated: ${e.message}`, { cause: e }));
+              else fail(sigilError('parse', `${where()}: the ${resHeaders['content-encoding']} answer could not be inflated: ${e.message}`, { cause: e }));
             });
           }
         }

@@ -79,6 +79,8 @@ describe('answers carrying credentials', () => {
     ['GetCallerIdentity', '<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::1:user/u</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>'],
     ['metrics', '{"MetricDataResults":[{"Id":"m1","Values":[1,2]}]}'],
     ['empty', ''],
+    ['AWS SignatureDoesNotMatch (prose names the key)', '<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.</Message></Error></ErrorResponse>'],
+    ['prose about a secret key', '{"message":"the secret key is wrong"}'],
   ])('lets %s through', (_name, body) => {
     expect(carriesCredentials(Buffer.from(body))).toBe(false);
   });

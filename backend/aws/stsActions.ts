@@ -121,7 +121,8 @@ export function refusedAction(req: ActionSource): string | undefined {
   return undefined;
 }
 
-const CREDENTIAL_FIELD = /secret[\s_-]*access[\s_-]*key|["'<:\s]secret[\s_-]*key["'>\s:]/i;
+// A field name, not prose: AWS's own SignatureDoesNotMatch message says "Check your AWS Secret Access Key".
+const CREDENTIAL_FIELD = /secret[_-]?access[_-]?key|["'<]secret[_-]?key["'>]/i;
 
 /**
  * Whether an answer carries an AWS secret key field (`SecretAccessKey`, `secretAccessKey`, Cognito's

@@ -1,6 +1,7 @@
 // Signing and credentials benchmark. Run: npx tsx scripts/bench-signing.ts
 // Prints: SigV4 signing time per request (p50/p99, 1 KB and 1 MB bodies, S3 and non-S3); STS AssumeRole
-// calls per 1000 signed requests; time to first credentials per provider against the local fakes.
+// calls per 1000 signed requests (with the process CPU time per request through the outgoing stack);
+// the STS rule's scan and the inflation of a 1 MB answer; time to first credentials per provider.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,12 @@ import type { PluginContext } from '../backend/protocol/types';
 import { startImds } from '../e2e/lib/fakes/imds';
 import { ECS_PATH, startEcsCredentials } from '../e2e/lib/fakes/ecs';
 import { startShortLivedSts, startWebIdentitySts } from '../e2e/lib/fakes/sts';
+import { gzipSync } from 'node:zlib';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { carriesCredentials, refusedAction } from '../backend/aws/stsActions';
+import { createTransport } from '../backend/http/transport';
+import { systemClock } from '../backend/http/clock';
 
 const CREDS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token' };
 
@@ -49,6 +56,7 @@ async function stsCallsPer1000(lifetimeMs: number, paceMs: number): Promise<void
   let failures = 0;
   let n = 0;
   const started = Date.now();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: 10 }, async () => {
     while (n < 1000) {
       n++;
@@ -58,7 +66,9 @@ async function stsCallsPer1000(lifetimeMs: number, paceMs: number): Promise<void
     }
   }));
   const elapsed = Date.now() - started;
-  console.log(`AssumeRole credentials living ${lifetimeMs / 1000} s: 1000 requests in ${(elapsed / 1000).toFixed(1)} s -> ${sts.assumeRoleCalls()} STS AssumeRole calls, ${failures} failures, ${sts.expiredRefusals()} expired-credential refusals`);
+  const used = process.cpuUsage(cpu);
+  console.log(`AssumeRole credentials living ${lifetimeMs / 1000} s: 1000 requests in ${(elapsed / 1000).toFixed(1)} s -> ${sts.assumeRoleCalls()} STS AssumeRole calls, ${failures} failures, ${sts.expiredRefusals()} expired-credential refusals` +
+    ` (process CPU ${((used.user + used.system) / 1000 / 1000).toFixed(3)} ms per request, client and fake server)`);
   await provider.disposeAll();
   await sts.close();
 }
@@ -83,6 +93,35 @@ async function timeToFirst(label: string, settings: Settings, env: Record<string
   console.log(`first credentials ${label.padEnd(34)} median ${percentile(times, 50).toFixed(2)} ms  max ${times[times.length - 1].toFixed(2)} ms  (n=${runs})`);
 }
 
+async function timed(label: string, iterations: number, work: () => unknown | Promise<unknown>): Promise<void> {
+  for (let i = 0; i < 5; i++) await work();
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t = process.hrtime.bigint();
+    await work();
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  console.log(`${label.padEnd(48)} p50 ${percentile(times, 50).toFixed(3)} ms  p99 ${percentile(times, 99).toFixed(3)} ms  (n=${iterations})`);
+}
+
+/** The outgoing path's own costs beyond signing: the STS rule and inflating an answer. */
+async function benchAnswers(): Promise<void> {
+  const json = Buffer.from(JSON.stringify(Array.from({ length: 12_000 }, (_, i) => ({ id: i, name: `metric-${i}`, value: i * 1.5, tags: ['a', 'b'] })))).subarray(0, 1024 * 1024);
+  await timed('STS rule: request form body (1 KB)', 5000, () => refusedAction({ url: 'https://sts.amazonaws.com/', body: `Action=GetCallerIdentity&Version=2011-06-15&x=${'a'.repeat(950)}` }));
+  await timed('STS rule: answer scan (1 MB JSON)', 200, () => carriesCredentials(json));
+  const gz = gzipSync(json);
+  const server = http.createServer((req, res) => res.writeHead(200, req.url === '/gz' ? { 'content-encoding': 'gzip' } : {}).end(req.url === '/gz' ? gz : json));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const agent = new http.Agent({ keepAlive: true });
+  const send = createTransport({ agentFor: () => agent, timeoutMs: 10_000, maxResponseBytes: 50 * 1024 * 1024, clock: systemClock });
+  await timed('transport: 1 MB answer, identity', 100, () => send({ method: 'GET', url: `${base}/plain` }));
+  await timed(`transport: 1 MB answer, gzip (${(gz.length / 1024).toFixed(0)} KB on the wire)`, 100, () => send({ method: 'GET', url: `${base}/gz` }));
+  agent.destroy();
+  server.close();
+}
+
 async function main(): Promise<void> {
   for (const [label, url] of [['non-S3 (monitoring)', 'https://monitoring.us-east-1.amazonaws.com/'], ['S3 (payload header)', 'https://b.s3.eu-west-1.amazonaws.com/k']]) {
     await benchSigning(label, url, 1024, 5000);
@@ -90,6 +129,7 @@ async function main(): Promise<void> {
   }
   await stsCallsPer1000(15 * 60_000, 0);
   await stsCallsPer1000(1500, 40);
+  await benchAnswers();
 
   const base: Settings = { uid: 'b', name: 'b', authType: 'default', region: 'us-east-1', allowedUrls: [], stsEndpoint: 'https://sts.us-east-1.amazonaws.com', timeoutMs: 5000, maxResponseBytes: 1e6, assumeRoleDurationSeconds: 900 };
   const clean = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };

@@ -3,8 +3,94 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+/**
+ * The backend's layers: each folder may import only what lies below it (ARCHITECTURE.md: "no folder imports
+ * one above it"), so no import cycle can come back. `scripts/check-cycles.mjs` checks the whole graph too.
+ * Each entry: folder -> folders (or modules) it must not import; `!` keeps an exception.
+ */
+const BACKEND_LAYERS = {
+  frames: ['aws', 'http', 'settings', 'query', 'handlers', 'instances', 'protocol', 'log', 'redaction'],
+  settings: ['aws', 'http', 'query', 'handlers', 'instances', 'frames', 'protocol', '!protocol/types'],
+  aws: ['http', 'query', 'handlers', 'instances', 'protocol', 'frames'],
+  http: ['query', 'handlers', 'instances', 'protocol', 'frames'],
+  query: ['handlers', 'instances', 'protocol', 'settings/parse', 'settings/awsServer'],
+  instances: ['handlers', 'query', 'frames', 'protocol', '!protocol/types'],
+  handlers: [
+    'instances',
+    '!instances/types',
+    '!instances/testing',
+    'protocol',
+    '!protocol/types',
+    'settings/parse',
+    'settings/awsServer',
+  ],
+  protocol: ['handlers', 'instances', 'query', 'http', 'aws', 'settings'],
+};
+const ALWAYS_ABOVE = ['plugin', 'main'];
+
+/** gitignore-style patterns; a folder with an exception is matched by its contents only (a matched folder cannot be re-included). */
+function importPatterns(targets) {
+  const excepted = new Set(targets.filter((t) => t.startsWith('!')).map((t) => t.slice(1).split('/')[0]));
+  return targets.flatMap((t) => {
+    if (t.startsWith('!')) return [`!**/${t.slice(1)}`];
+    return excepted.has(t) ? [`**/${t}/**`] : [`**/${t}`, `**/${t}/**`];
+  });
+}
+
+const backendLayerRules = [
+  ...Object.entries(BACKEND_LAYERS).map(([folder, targets]) => ({
+    files: [`backend/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: importPatterns([
+                ...targets.filter((t) => !t.startsWith('!')),
+                ...ALWAYS_ABOVE,
+                ...targets.filter((t) => t.startsWith('!')),
+              ]),
+              message: `backend/${folder} may not import a layer above it (see BACKEND_LAYERS in eslint.config.mjs)`,
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    // The leaves every layer uses: they import no backend folder at all.
+    files: ['backend/errors.ts', 'backend/redaction.ts', 'backend/log.ts', 'backend/version.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: importPatterns([...Object.keys(BACKEND_LAYERS), ...ALWAYS_ABOVE]),
+              message: 'errors, redaction, log and version are leaves: they import no backend folder',
+            },
+          ],
+        },
+      ],
+    },
+  },
+];
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', '.cache/**', 'node_modules/**', 'coverage/**', 'e2e/.bin/**', 'e2e/.work/**', 'e2e/grafana-host/**', '.venv/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'build/**',
+      '.cache/**',
+      'node_modules/**',
+      'coverage/**',
+      'e2e/.bin/**',
+      'e2e/.work/**',
+      'e2e/grafana-host/**',
+      '.venv/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -28,8 +114,26 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'react', 'react-dom', '@grafana/ui', '@grafana/runtime', '**/backend/**', '../components/**'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'node:*',
+            'react',
+            'react-dom',
+            '@grafana/ui',
+            '@grafana/runtime',
+            '**/backend/**',
+            '../components/**',
+          ],
+        },
+      ],
     },
+  },
+  ...backendLayerRules,
+  {
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } },
   },
   {
     files: ['*.js', '*.cjs', 'scripts/**/*.js'],

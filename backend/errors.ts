@@ -85,5 +85,9 @@ export function pluginError(message: string, status = 400): SigilError {
  * @deprecated use `sigilError('network' | 'aws_answer' | ..., ...)`. Kept while backend/query migrates.
  */
 export function downstreamError(message: string, status = 502, cause?: unknown): SigilError {
-  return new SigilError(status === 504 ? 'timeout' : status === 499 ? 'cancelled' : 'network', message, { source: 'downstream', status, cause });
+  return new SigilError(status === 504 ? 'timeout' : status === 499 ? 'cancelled' : 'network', message, {
+    source: 'downstream',
+    status,
+    cause,
+  });
 }

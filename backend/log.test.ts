@@ -1,8 +1,15 @@
-import { createLogger, redact, registerSecret, REDACTED } from './log';
+import { createLogger } from './log';
+import { createRedactor, REDACTED } from './redaction';
 
-function capture(level?: 'trace' | 'debug' | 'info' | 'warn' | 'error') {
+function capture(level?: 'trace' | 'debug' | 'info' | 'warn' | 'error', redactor = createRedactor()) {
   const lines: string[] = [];
-  const log = createLogger({ module: 'sigil', level, write: (l) => lines.push(l), now: () => new Date('2026-01-02T03:04:05.678Z') });
+  const log = createLogger({
+    redactor,
+    module: 'sigil',
+    level,
+    write: (l) => lines.push(l),
+    now: () => new Date('2026-01-02T03:04:05.678Z'),
+  });
   return { log, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
@@ -51,17 +58,25 @@ describe('logger', () => {
     expect(lines.join('')).toContain(REDACTED);
   });
 
-  it('masks registered secret values inside messages and error texts', () => {
-    registerSecret('wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY');
-    const { log, lines } = capture();
-    log.error('signing with wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY failed', { error: new Error('key wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY rejected') });
+  it('masks the live secrets of the injected redactor inside messages, error texts and child loggers', () => {
+    const redactor = createRedactor();
+    redactor.scope('ds').add('wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY');
+    const { log, lines } = capture(undefined, redactor);
+    log.error('signing with wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY failed', {
+      error: new Error('key wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY rejected'),
+    });
+    log.child('protocol').warn(`escaped ${JSON.stringify('wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY')}`);
+    expect(lines).toHaveLength(2);
     expect(lines.join('')).not.toContain('wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY');
   });
 
-  it('masks SigV4 credentials and signatures that slip into text', () => {
-    const text = redact('Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=abcdef0123');
-    expect(text).not.toContain('AKIDEXAMPLE');
-    expect(text).not.toContain('abcdef0123');
+  it('masks SigV4 credentials and signatures that slip into a message', () => {
+    const { log, lines } = capture();
+    log.warn(
+      'Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=abcdef0123',
+    );
+    expect(lines.join('')).not.toContain('AKIDEXAMPLE');
+    expect(lines.join('')).not.toContain('abcdef0123');
   });
 
   it('survives values JSON cannot print', () => {

@@ -2,8 +2,9 @@
 // handshake line, and shut down cleanly when the host asks, sends SIGTERM, or goes away.
 import { checkHandshakeEnv, handshakeLine } from './protocol/handshake';
 import { PluginServer } from './protocol/server';
-import { createHandlers } from './handlers';
-import { logger, redact } from './log';
+import { createPlugin } from './plugin';
+import type { Logger } from './log';
+import { createRedactor } from './redaction';
 import { PLUGIN_ID, PLUGIN_VERSION } from './version';
 
 /** How long handlers.dispose() may take before the process exits anyway. */
@@ -11,13 +12,14 @@ const DISPOSE_TIMEOUT_MS = 5_000;
 /** How often to check whether the parent (Grafana) is still there. */
 const PARENT_POLL_MS = 1_000;
 
-function installProcessGuards(): void {
+function installProcessGuards(logger: Logger): void {
   // A stray rejection or exception is a bug to log, not a reason to drop every data source's queries.
+  // The logger masks messages and fields through the redactor.
   process.on('unhandledRejection', (reason) => {
-    logger.error('unhandled promise rejection', { error: redact((reason as Error)?.message ?? String(reason)) });
+    logger.error('unhandled promise rejection', { error: (reason as Error)?.message ?? String(reason) });
   });
   process.on('uncaughtException', (err) => {
-    logger.error('uncaught exception', { error: redact(err.message), stack: redact(err.stack ?? '') });
+    logger.error('uncaught exception', { error: err.message, stack: err.stack ?? '' });
   });
   // Ctrl-C in Grafana's terminal reaches the whole process group; like go-plugin's server, leave the
   // decision to the host, which shuts plugins down through the controller.
@@ -33,9 +35,8 @@ async function main(): Promise<void> {
     process.stderr.write(`${check.message}\n`);
     process.exit(1);
   }
-  installProcessGuards();
-
-  const handlers = createHandlers();
+  const { log: logger, redactor, handlers, gauges } = createPlugin(process.env);
+  installProcessGuards(logger);
   let exiting = false;
   const exit = (reason: string): void => {
     if (exiting) return;
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     }, DISPOSE_TIMEOUT_MS);
     handlers
       .dispose()
-      .catch((e: unknown) => logger.error('dispose failed', { error: redact((e as Error)?.message) }))
+      .catch((e: unknown) => logger.error('dispose failed', { error: (e as Error)?.message }))
       .finally(() => {
         clearTimeout(timer);
         logger.info('stopped', { reason });
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
       });
   };
 
-  const server = new PluginServer({ handlers, log: logger.child('protocol'), onShutdown: exit });
+  const server = new PluginServer({ handlers, log: logger.child('protocol'), redactor, gauges, onShutdown: exit });
   const address = await server.listen(check.listen);
 
   process.on('SIGTERM', () => server.shutdown('SIGTERM'));
@@ -67,10 +68,16 @@ async function main(): Promise<void> {
   process.stdout.write(handshakeLine(address));
   // The build's smoke test: every module loaded and the server listened; that is all it checks.
   if (process.env.SIGIL_SMOKE_TEST === '1') server.shutdown('smoke test');
-  logger.info('plugin started', { pluginId: PLUGIN_ID, version: PLUGIN_VERSION, address: address.kind === 'tcp' ? `${address.host}:${address.port}` : address.path, node: process.version });
+  logger.info('plugin started', {
+    pluginId: PLUGIN_ID,
+    version: PLUGIN_VERSION,
+    address: address.kind === 'tcp' ? `${address.host}:${address.port}` : address.path,
+    node: process.version,
+  });
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`sigil: failed to start: ${String(redact((err as Error)?.message ?? err))}\n`);
+  // Before the plugin is built there is no secret to know of but the environment's; mask SigV4 patterns anyway.
+  process.stderr.write(`sigil: failed to start: ${createRedactor().mask(String((err as Error)?.message ?? err))}\n`);
   process.exit(1);
 });

@@ -11,6 +11,9 @@ function redactorWith(...secrets: string[]) {
   return { r, scope };
 }
 
+/** Enough other live secrets that the redactor leaves its single regular expression for the 4-gram index. */
+const MANY = Array.from({ length: 40 }, (_, i) => `filler-secret-${i}-${'z'.repeat(16)}`);
+
 /** Every encoding an echoing server, an SDK message or a JSON/URL/base64 encoder may give a secret. */
 function encodings(s: string): Record<string, string> {
   const b64 = Buffer.from(s).toString('base64');
@@ -19,8 +22,14 @@ function encodings(s: string): Record<string, string> {
     raw: s,
     json: JSON.stringify(s).slice(1, -1),
     jsonSlash: JSON.stringify(s).slice(1, -1).replace(/\//g, '\\/'),
-    jsonUnicode: [...s].map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)).join(''),
-    jsonUnicodeUpper: [...s].map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`)).join(''),
+    jsonTwice: JSON.stringify(JSON.stringify(s)).slice(2, -2),
+    jsonSlashTwice: JSON.stringify(JSON.stringify(s).slice(1, -1).replace(/\//g, '\\/')).slice(1, -1),
+    jsonUnicode: [...s]
+      .map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))
+      .join(''),
+    jsonUnicodeUpper: [...s]
+      .map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`))
+      .join(''),
     uri: encodeURIComponent(s),
     uriLower: encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
     uriSlashKept: encodeURIComponent(s).replace(/%2F/g, '/'),
@@ -37,8 +46,13 @@ function encodings(s: string): Record<string, string> {
 }
 
 describe('redactor: mask', () => {
-  it.each([SECRET, TOKEN, KEY_ID, 'pässwörd-ünïcode'])('masks every form of %s', (secret) => {
-    const { r } = redactorWith(secret);
+  it.each(
+    [SECRET, TOKEN, KEY_ID, 'pässwörd-ünïcode'].flatMap((s) => [
+      [s, 'alone'],
+      [s, 'among 40 others'],
+    ]),
+  )('masks every form of %s (%s)', (secret, company) => {
+    const { r } = redactorWith(secret, ...(company === 'alone' ? [] : MANY));
     for (const [form, text] of Object.entries(encodings(secret))) {
       const masked = r.mask(`before ${text} after`);
       // The masked text holds none of the decoded secret in any form.
@@ -56,6 +70,34 @@ describe('redactor: mask', () => {
     expect(r.mask(SECRET)).toBe(REDACTED);
   });
 
+  it.each([[], MANY])('masks overlapping secrets and secrets inside other secrets as one stretch (%#)', (...others) => {
+    const { r } = redactorWith('OUTER-SECRET-VALUE-1234', 'SECRET-VALUE', 'VALUE-1234-TAIL', ...others);
+    expect(r.mask('a OUTER-SECRET-VALUE-1234-TAIL b SECRET-VALUE c')).toBe(`a ${REDACTED} b ${REDACTED} c`);
+  });
+
+  it('finds a secret at every position of texts of every length (sampled scan)', () => {
+    let seed = 42;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const secrets = ['abcd', 'SHORT5', KEY_ID, SECRET];
+    for (const [secret, others] of secrets.flatMap(
+      (x) =>
+        [
+          [x, []],
+          [x, MANY],
+        ] as const,
+    )) {
+      const { r } = redactorWith(secret, ...others);
+      for (let trial = 0; trial < 200; trial++) {
+        const before = Array.from({ length: next(40) }, () => String.fromCharCode(32 + next(90))).join('');
+        const text = `${before}${secret}${before}`;
+        expect(r.mask(text).includes(secret)).toBe(false);
+      }
+    }
+  });
+
   it('leaves text without secrets unchanged and returns the same string', () => {
     const { r } = redactorWith(SECRET);
     const text = 'an ordinary answer with nothing secret in it: {"a":[1,2,3]}';
@@ -64,13 +106,23 @@ describe('redactor: mask', () => {
 
   it('masks SigV4 material that was never registered', () => {
     const r = createRedactor();
-    const header = 'Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123456789';
+    const header =
+      'Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcdef0123456789';
     const masked = r.mask(header);
     expect(masked).not.toMatch(/AKIDEXAMPLE|abcdef0123456789|SignedHeaders/);
     expect(masked).toContain(REDACTED);
-    const presigned = r.mask('https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Security-Token=FwoGZXIvYXdzEJr%2F&X-Amz-Signature=0123abcd');
+    const presigned = r.mask(
+      'https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20260101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Security-Token=FwoGZXIvYXdzEJr%2F&X-Amz-Signature=0123abcd',
+    );
     expect(presigned).not.toMatch(/AKIAIOSFODNN7EXAMPLE|FwoGZXIvYXdzEJr|0123abcd/);
-    const echoed = r.mask(JSON.stringify({ headers: { authorization: 'AWS4-HMAC-SHA256 Credential=X/1, Signature=ff', 'x-amz-security-token': 'TOKENVALUE123' } }));
+    const echoed = r.mask(
+      JSON.stringify({
+        headers: {
+          authorization: 'AWS4-HMAC-SHA256 Credential=X/1, Signature=ff',
+          'x-amz-security-token': 'TOKENVALUE123',
+        },
+      }),
+    );
     expect(echoed).not.toMatch(/TOKENVALUE123|Credential=X\/1|=ff/);
     expect(r.mask('key id ASIAQWERTYUIOPASDFGH in a message')).toBe(`key id ${REDACTED} in a message`);
   });
@@ -83,7 +135,7 @@ describe('redactor: mask', () => {
 });
 
 describe('redactor: scopes', () => {
-  it('forgets a scope\'s secrets when it is dropped, keeping those another scope still holds', () => {
+  it("forgets a scope's secrets when it is dropped, keeping those another scope still holds", () => {
     const r = createRedactor();
     const a = r.scope('a');
     const b = r.scope('b');
@@ -176,20 +228,24 @@ describe('redactor: maskValue and maskHeaders', () => {
 
   it('drops secret-named headers and masks secrets in the values of the others', () => {
     const { r } = redactorWith(SECRET);
-    expect({ ...r.maskHeaders({
-      'content-type': 'application/json',
-      authorization: 'AWS4-HMAC-SHA256 x',
-      'Set-Cookie': 'a=b',
-      'x-amz-security-token': 't',
-      'x-echo': `echo ${SECRET}`,
-      'x-echo-b64': Buffer.from(SECRET).toString('base64'),
-    }) }).toEqual({ 'content-type': 'application/json', 'x-echo': `echo ${REDACTED}`, 'x-echo-b64': REDACTED });
+    expect({
+      ...r.maskHeaders({
+        'content-type': 'application/json',
+        authorization: 'AWS4-HMAC-SHA256 x',
+        'Set-Cookie': 'a=b',
+        'x-amz-security-token': 't',
+        'x-echo': `echo ${SECRET}`,
+        'x-echo-b64': Buffer.from(SECRET).toString('base64'),
+      }),
+    }).toEqual({ 'content-type': 'application/json', 'x-echo': `echo ${REDACTED}`, 'x-echo-b64': REDACTED });
   });
 });
 
 describe('secret names and forms', () => {
   it('knows secret key names in any spelling', () => {
-    expect(['secretKey', 'secret_key', 'X-Amz-Security-Token', 'SESSIONTOKEN', 'authorization'].every(isSecretKey)).toBe(true);
+    expect(
+      ['secretKey', 'secret_key', 'X-Amz-Security-Token', 'SESSIONTOKEN', 'authorization'].every(isSecretKey),
+    ).toBe(true);
     expect(['region', 'url', 'status'].some(isSecretKey)).toBe(false);
   });
 

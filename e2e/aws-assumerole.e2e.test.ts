@@ -2,7 +2,7 @@
 // and how a refusal for a missing External ID is reported. moto 5.2.5 does not refuse a *missing*
 // External ID (its trust-policy check skips absent condition keys; a wrong one is refused and covered in
 // aws-moto.e2e.test.ts), so this fake STS refuses it the way AWS does.
-import { createHandlers } from '../backend/handlers';
+import { createPlugin } from '../backend/plugin';
 import type { CheckHealthRequest } from '../backend/protocol/types';
 import { startFake, type FakeServer } from './lib/fakes/server';
 
@@ -44,7 +44,7 @@ function health(uid: string, jsonData: Record<string, unknown>, grafanaConfig: R
 }
 
 it('sends the session name, External ID and the [aws] session duration', async () => {
-  const handlers = createHandlers({ env: {} });
+  const { handlers } = createPlugin({});
   const r = await handlers.checkHealth(health('P1809F7CD0C75ACF3', { externalId: EXPECTED_EXTERNAL_ID }, { AWS_AUTH_SESSION_DURATION: '1h' }));
   await handlers.dispose();
   expect(r.status).toBe('OK');
@@ -61,7 +61,7 @@ it('sends the session name, External ID and the [aws] session duration', async (
 });
 
 it('reports a refusal for a missing External ID at the AssumeRole step, with a hint', async () => {
-  const handlers = createHandlers({ env: {} });
+  const { handlers } = createPlugin({});
   const before = sts.requests.length;
   const r = await handlers.checkHealth(health('no-ext', {}));
   await handlers.dispose();

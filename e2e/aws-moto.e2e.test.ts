@@ -58,7 +58,7 @@ describe('AWS credentials through the plugin, verified by moto', () => {
 
   it('a wrong secret is refused by moto and reported clearly, without the secret', () => {
     expect(results[1].status).toBe('ERROR');
-    expect(results[1].message).toMatch(/^STS GetCallerIdentity failed: .* answered 403: SignatureDoesNotMatch/);
+    expect(results[1].message).toMatch(/^STS GetCallerIdentity failed: .* answered HTTP 403 SignatureDoesNotMatch/);
     expect(results[1].message).toMatch(/check the access key, secret key/);
     expect(JSON.stringify(results[1])).not.toContain(wrongSecret);
   });
@@ -69,7 +69,7 @@ describe('AWS credentials through the plugin, verified by moto', () => {
     expect(results[2].jsonDetails).toMatchObject({ testUrl: { status: 200 }, assumeRoleArn: moto.role.arn });
     // The same test URL signed by the user itself is denied: so it was the role that signed it above.
     expect(results[3].status).toBe('ERROR');
-    expect(results[3].message).toMatch(/^Test URL failed: .* answered 403: AccessDenied/);
+    expect(results[3].message).toMatch(/^Test URL failed: .* answered HTTP 403 AccessDenied/);
   });
 
   it('a wrong External ID is refused at the AssumeRole step', () => {

@@ -1,6 +1,7 @@
 // Refresh across expiry: assumed-role credentials that live 2.5 s, 1000 signed requests spanning several
 // expiries, against an STS fake that refuses expired credentials the way AWS does. No request may fail.
-import { CachingInstanceProvider } from '../backend/instances';
+import { CachingInstanceProvider } from '../backend/instances/provider';
+import { createRedactor } from '../backend/redaction';
 import type { PluginContext } from '../backend/protocol/types';
 import { startShortLivedSts, type ShortLivedSts } from './lib/fakes/sts';
 import { runGrafanaHost } from './lib/grafanaHost';
@@ -25,8 +26,8 @@ function context(endpoint: string): PluginContext {
 }
 
 it('1000 requests across credential expiries: 0 failures, a few shared refreshes', async () => {
-  const provider = new CachingInstanceProvider({ env: {} });
-  const instance = await provider.get(context(sts.url));
+  const provider = new CachingInstanceProvider({ env: {}, redactor: createRedactor() });
+  const instance = await provider.use(context(sts.url), async (i) => i);
   const started = Date.now();
   let failures = 0;
   let done = 0;

@@ -5,39 +5,74 @@ import { runGrafanaHostDetailed, type HostRun } from './lib/grafanaHost';
 import { startFake, type FakeServer } from './lib/fakes/server';
 import { startMoto, type Moto } from './lib/moto';
 
-const ISOLATED_ENV = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
+const ISOLATED_ENV = {
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 
 let moto: Moto;
 let api: FakeServer;
 let run: HostRun;
 
 const stsForm = (action: string, extra: Array<{ key: string; value: string }> = []) => ({
-  method: 'POST', url: '/', service: 'sts', format: 'xml', bodyType: 'form',
+  method: 'POST',
+  url: '/',
+  service: 'sts',
+  format: 'xml',
+  bodyType: 'form',
   form: [{ key: 'Action', value: action }, { key: 'Version', value: '2011-06-15' }, ...extra],
 });
 
 beforeAll(async () => {
   moto = await startMoto();
   api = await startFake((req, res) => {
-    if (req.path === '/api/to-moto') res.writeHead(302, { location: `${moto.endpoint}/?Action=GetSessionToken&Version=2011-06-15` }).end();
+    if (req.path === '/api/to-moto')
+      res.writeHead(302, { location: `${moto.endpoint}/?Action=GetSessionToken&Version=2011-06-15` }).end();
     else res.writeHead(404).end();
   });
   const dataSource = {
-    uid: 'moto-sts', name: 'moto sts', lastUpdatedMS: 1,
-    jsonData: { authType: 'keys', endpoint: moto.endpoint, defaultRegion: 'us-east-1', allowedUrls: [`${api.url}/api/`] },
+    uid: 'moto-sts',
+    name: 'moto sts',
+    lastUpdatedMS: 1,
+    jsonData: {
+      authType: 'keys',
+      endpoint: moto.endpoint,
+      defaultRegion: 'us-east-1',
+      allowedUrls: [`${api.url}/api/`],
+    },
     secureJsonData: { accessKey: moto.admin.accessKeyId, secretKey: moto.admin.secretAccessKey },
   };
   run = await runGrafanaHostDetailed({
     env: ISOLATED_ENV,
-    calls: [{
-      kind: 'queryData', dataSource,
-      queries: [
-        { refId: 'token', json: stsForm('GetSessionToken') },
-        { refId: 'assume', json: stsForm('AssumeRole', [{ key: 'RoleArn', value: moto.role.arn }, { key: 'RoleSessionName', value: 'q' }, { key: 'ExternalId', value: moto.role.externalId }]) },
-        { refId: 'redirect', json: { method: 'GET', url: `${api.url}/api/to-moto`, service: 'execute-api', format: 'xml' } },
-        { refId: 'identity', json: { ...stsForm('GetCallerIdentity'), rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult' } },
-      ],
-    }],
+    calls: [
+      {
+        kind: 'queryData',
+        dataSource,
+        queries: [
+          { refId: 'token', json: stsForm('GetSessionToken') },
+          {
+            refId: 'assume',
+            json: stsForm('AssumeRole', [
+              { key: 'RoleArn', value: moto.role.arn },
+              { key: 'RoleSessionName', value: 'q' },
+              { key: 'ExternalId', value: moto.role.externalId },
+            ]),
+          },
+          {
+            refId: 'redirect',
+            json: { method: 'GET', url: `${api.url}/api/to-moto`, service: 'execute-api', format: 'xml' },
+          },
+          {
+            refId: 'identity',
+            json: {
+              ...stsForm('GetCallerIdentity'),
+              rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult',
+            },
+          },
+        ],
+      },
+    ],
   });
 });
 afterAll(async () => {

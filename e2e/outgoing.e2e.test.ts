@@ -6,7 +6,11 @@ import { runGrafanaHostDetailed, type HostCall, type HostRun } from './lib/grafa
 import { startFake, type FakeServer } from './lib/fakes/server';
 import { startMintingSts, type MintingSts } from './lib/fakes/sts';
 
-const ISOLATED_ENV = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
+const ISOLATED_ENV = {
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 const BASE_SECRET = 'base-secret-Vt5rE8wQ2zXc6Bn1';
 
 let sts: MintingSts;
@@ -30,18 +34,77 @@ afterAll(async () => {
 
 function dataSource(uid: string, jsonData: Record<string, unknown> = {}) {
   return {
-    uid, name: `outgoing ${uid}`, lastUpdatedMS: 1,
-    jsonData: { authType: 'keys', region: 'us-east-1', endpoint: sts.url, allowedUrls: [`${api.url}/api/`], ...jsonData },
+    uid,
+    name: `outgoing ${uid}`,
+    lastUpdatedMS: 1,
+    jsonData: {
+      authType: 'keys',
+      region: 'us-east-1',
+      endpoint: sts.url,
+      allowedUrls: [`${api.url}/api/`],
+      ...jsonData,
+    },
     secureJsonData: { accessKey: 'AKIAOUTGOINGBASE0001', secretKey: BASE_SECRET },
   };
 }
 
 const mintingQueries: Array<[string, Record<string, unknown>]> = [
-  ['form GetSessionToken', { method: 'POST', url: '/', service: 'sts', bodyType: 'form', form: [{ key: 'Action', value: 'GetSessionToken' }, { key: 'Version', value: '2011-06-15' }] }],
-  ['query string AssumeRole, lower case', { method: 'GET', url: '/?action=assumerole&RoleArn=arn:aws:iam::123456789012:role/r&RoleSessionName=s', service: 'sts' }],
-  ['raw body, encoded', { method: 'POST', url: '/', service: 'sts', bodyType: 'raw', body: 'Version=2011-06-15&Action=GetFederation%54oken&Name=x', headers: [{ key: 'Content-Type', value: 'application/x-www-form-urlencoded' }] }],
-  ['duplicated Action', { method: 'POST', url: '/', service: 'sts', bodyType: 'form', form: [{ key: 'Action', value: 'GetCallerIdentity' }, { key: 'Action', value: 'GetSessionToken' }] }],
-  ['X-Amz-Target', { method: 'POST', url: '/', service: 'sts', bodyType: 'json', body: '{}', headers: [{ key: 'X-Amz-Target', value: 'AWSSecurityTokenServiceV20110615.GetSessionToken' }] }],
+  [
+    'form GetSessionToken',
+    {
+      method: 'POST',
+      url: '/',
+      service: 'sts',
+      bodyType: 'form',
+      form: [
+        { key: 'Action', value: 'GetSessionToken' },
+        { key: 'Version', value: '2011-06-15' },
+      ],
+    },
+  ],
+  [
+    'query string AssumeRole, lower case',
+    {
+      method: 'GET',
+      url: '/?action=assumerole&RoleArn=arn:aws:iam::123456789012:role/r&RoleSessionName=s',
+      service: 'sts',
+    },
+  ],
+  [
+    'raw body, encoded',
+    {
+      method: 'POST',
+      url: '/',
+      service: 'sts',
+      bodyType: 'raw',
+      body: 'Version=2011-06-15&Action=GetFederation%54oken&Name=x',
+      headers: [{ key: 'Content-Type', value: 'application/x-www-form-urlencoded' }],
+    },
+  ],
+  [
+    'duplicated Action',
+    {
+      method: 'POST',
+      url: '/',
+      service: 'sts',
+      bodyType: 'form',
+      form: [
+        { key: 'Action', value: 'GetCallerIdentity' },
+        { key: 'Action', value: 'GetSessionToken' },
+      ],
+    },
+  ],
+  [
+    'X-Amz-Target',
+    {
+      method: 'POST',
+      url: '/',
+      service: 'sts',
+      bodyType: 'json',
+      body: '{}',
+      headers: [{ key: 'X-Amz-Target', value: 'AWSSecurityTokenServiceV20110615.GetSessionToken' }],
+    },
+  ],
   ['302 from an allowed API', { method: 'GET', url: '', service: 'execute-api' }],
   ['307 from an allowed API, lower case', { method: 'GET', url: '', service: 'execute-api' }],
 ];
@@ -58,8 +121,12 @@ describe('a query cannot mint credentials', () => {
       { kind: 'checkHealth', dataSource: dataSource('mint') },
       // 40 queries of one request share one cancellation signal.
       {
-        kind: 'queryData', dataSource: dataSource('mint'),
-        queries: Array.from({ length: 40 }, (_, i) => ({ refId: `M${i}`, json: { method: 'GET', url: `${api.url}/api/data?i=${i}`, service: 'execute-api', format: 'json' } })),
+        kind: 'queryData',
+        dataSource: dataSource('mint'),
+        queries: Array.from({ length: 40 }, (_, i) => ({
+          refId: `M${i}`,
+          json: { method: 'GET', url: `${api.url}/api/data?i=${i}`, service: 'execute-api', format: 'json' },
+        })),
       },
     ];
     run = await runGrafanaHostDetailed({ env: ISOLATED_ENV, calls });
@@ -70,13 +137,16 @@ describe('a query cannot mint credentials', () => {
     expect(res?.frames).toEqual([]);
     expect(res?.status).toBe(403);
     expect(res?.errorSource).toBe('plugin');
-    expect(res?.error).toMatch(/the action (GetSessionToken|AssumeRole|GetFederationToken) returns AWS credentials, which a query may not read/);
+    expect(res?.error).toMatch(
+      /the action (GetSessionToken|AssumeRole|GetFederationToken) returns AWS credentials, which a query may not read/,
+    );
   });
 
   it('never reached STS with a minting call, and no output or log line carries a minted or configured secret', () => {
     expect(sts.mintingCalls()).toBe(0);
     const everything = JSON.stringify(run.results) + run.stderr;
-    for (const secret of [sts.minted.secretAccessKey, sts.minted.sessionToken, sts.minted.accessKeyId, BASE_SECRET]) expect(everything).not.toContain(secret);
+    for (const secret of [sts.minted.secretAccessKey, sts.minted.sessionToken, sts.minted.accessKeyId, BASE_SECRET])
+      expect(everything).not.toContain(secret);
   });
 
   it('keeps the identity check working on the same stack', () => {
@@ -96,18 +166,43 @@ describe('a hanging STS', () => {
   it('ends a query and a health check near timeoutSeconds with a timeout naming the AssumeRole step', async () => {
     sts.hangAssumeRole(true);
     try {
-      const ds = dataSource('hang', { assumeRoleArn: 'arn:aws:iam::123456789012:role/slow', externalId: 'ext', timeoutSeconds: 2 });
+      const ds = dataSource('hang', {
+        assumeRoleArn: 'arn:aws:iam::123456789012:role/slow',
+        externalId: 'ext',
+        timeoutSeconds: 2,
+      });
       const run = await runGrafanaHostDetailed({
         env: ISOLATED_ENV,
         calls: [
-          { kind: 'queryData', dataSource: ds, queries: [{ refId: 'A', json: { method: 'POST', url: '/', service: 'sts', bodyType: 'form', form: [{ key: 'Action', value: 'GetCallerIdentity' }, { key: 'Version', value: '2011-06-15' }], format: 'xml' } }] },
+          {
+            kind: 'queryData',
+            dataSource: ds,
+            queries: [
+              {
+                refId: 'A',
+                json: {
+                  method: 'POST',
+                  url: '/',
+                  service: 'sts',
+                  bodyType: 'form',
+                  form: [
+                    { key: 'Action', value: 'GetCallerIdentity' },
+                    { key: 'Version', value: '2011-06-15' },
+                  ],
+                  format: 'xml',
+                },
+              },
+            ],
+          },
           { kind: 'checkHealth', dataSource: { ...ds, lastUpdatedMS: 2 } },
         ],
       });
       const [query, health] = run.results;
       const res = query.responses?.A;
       expect(res?.status).toBe(504);
-      expect(res?.error).toMatch(/STS AssumeRole of arn:aws:iam::123456789012:role\/slow at http:\/\/127\.0\.0\.1:\d+ did not answer within 2 s \(timeoutSeconds\)/);
+      expect(res?.error).toMatch(
+        /STS AssumeRole of arn:aws:iam::123456789012:role\/slow at http:\/\/127\.0\.0\.1:\d+ did not answer within 2 s \(timeoutSeconds\)/,
+      );
       // Well before the host's own 30 s deadline: the data source's timeout ended it.
       expect(query.elapsedMs).toBeLessThan(20_000);
       expect(health.status).toBe('ERROR');

@@ -1,11 +1,18 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Settings } from '../settings/types';
-import { createFakeClock } from '../http/fakeClock';
+import { createFakeClock } from '../fakeClock';
 import { CredentialsError, createCredentialSource, roleSessionName } from './credentials';
 
 const settings: Settings = {
-  uid: 'ds', name: 'n', authType: 'default', region: 'us-east-1', allowedUrls: [], stsEndpoint: 'http://127.0.0.1:1',
-  timeoutMs: 5000, maxResponseBytes: 1000, assumeRoleDurationSeconds: 900,
+  uid: 'ds',
+  name: 'n',
+  authType: 'default',
+  region: 'us-east-1',
+  allowedUrls: [],
+  stsEndpoint: 'http://127.0.0.1:1',
+  timeoutMs: 5000,
+  maxResponseBytes: 1000,
+  assumeRoleDurationSeconds: 900,
 };
 
 interface Gate {
@@ -24,7 +31,13 @@ function gatedBase(clock: { now(): number }, lifetimeMs: number) {
     const n = gates.length + 1;
     const p = new Promise<AwsCredentialIdentity>((resolve, reject) => {
       gates.push({
-        resolve: () => resolve({ accessKeyId: `AK${n}`, secretAccessKey: `secret-${n}`, sessionToken: `token-${n}`, expiration: new Date(clock.now() + lifetimeMs) }),
+        resolve: () =>
+          resolve({
+            accessKeyId: `AK${n}`,
+            secretAccessKey: `secret-${n}`,
+            sessionToken: `token-${n}`,
+            expiration: new Date(clock.now() + lifetimeMs),
+          }),
         reject,
       });
     });
@@ -54,8 +67,14 @@ function warnLog() {
   return {
     lines,
     logger: {
-      debug: (m: string) => { refreshes.push(m); wake?.(); },
-      warn: (m: string) => { lines.push(m); wake?.(); },
+      debug: (m: string) => {
+        refreshes.push(m);
+        wake?.();
+      },
+      warn: (m: string) => {
+        lines.push(m);
+        wake?.();
+      },
     },
     warned: (n: number) => until(() => lines.length >= n),
     refreshed: (n: number) => until(() => refreshes.length >= n),
@@ -200,13 +219,20 @@ describe('resolution timeout', () => {
     const clock = createFakeClock();
     const base = gatedBase(clock, 60_000);
     const source = createCredentialSource({ ...settings, timeoutMs: 5000 }, { clock }, base.provider);
-    const pending = source.get().then(() => { throw new Error('expected a timeout'); }, (e: unknown) => e as Error & { kind: string; details: Record<string, string> });
+    const pending = source.get().then(
+      () => {
+        throw new Error('expected a timeout');
+      },
+      (e: unknown) => e as Error & { kind: string; details: Record<string, string> },
+    );
     await base.called(1);
     clock.advance(4999);
     clock.advance(1);
     const err = await pending;
     expect(err.kind).toBe('timeout');
-    expect(err.message).toBe('credentials: the default credentials provider did not answer within 5 s (timeoutSeconds)');
+    expect(err.message).toBe(
+      'credentials: the default credentials provider did not answer within 5 s (timeoutSeconds)',
+    );
     expect(err.details.step).toBe('credentials');
     // The next caller starts a new resolution instead of waiting on the hung one.
     const again = source.get();
@@ -228,14 +254,32 @@ describe('resolution timeout', () => {
     await new Promise<void>((r) => sts.listen(0, '127.0.0.1', r));
     try {
       const port = (sts.address() as { port: number }).port;
-      const s: Settings = { ...settings, authType: 'keys', accessKey: 'AKIDBASE', secretKey: 'base-secret', assumeRoleArn: 'arn:aws:iam::123456789012:role/r', stsEndpoint: `http://127.0.0.1:${port}`, timeoutMs: 5000 };
-      const source = createCredentialSource(s, { clock }, async () => ({ accessKeyId: 'AKIDBASE', secretAccessKey: 'base-secret' }));
-      const pending = source.get().then(() => { throw new Error('expected a timeout'); }, (e: unknown) => e as Error & { kind: string; details: Record<string, string> });
+      const s: Settings = {
+        ...settings,
+        authType: 'keys',
+        accessKey: 'AKIDBASE',
+        secretKey: 'base-secret',
+        assumeRoleArn: 'arn:aws:iam::123456789012:role/r',
+        stsEndpoint: `http://127.0.0.1:${port}`,
+        timeoutMs: 5000,
+      };
+      const source = createCredentialSource(s, { clock }, async () => ({
+        accessKeyId: 'AKIDBASE',
+        secretAccessKey: 'base-secret',
+      }));
+      const pending = source.get().then(
+        () => {
+          throw new Error('expected a timeout');
+        },
+        (e: unknown) => e as Error & { kind: string; details: Record<string, string> },
+      );
       await seen;
       clock.advance(5000);
       const err = await pending;
       expect(err.kind).toBe('timeout');
-      expect(err.message).toBe(`credentials: STS AssumeRole of arn:aws:iam::123456789012:role/r at http://127.0.0.1:${port} did not answer within 5 s (timeoutSeconds)`);
+      expect(err.message).toBe(
+        `credentials: STS AssumeRole of arn:aws:iam::123456789012:role/r at http://127.0.0.1:${port} did not answer within 5 s (timeoutSeconds)`,
+      );
       expect(err.details.step).toBe('assume_role');
       expect(requests).toEqual(['POST']);
       (source as unknown as { dispose(): void }).dispose();

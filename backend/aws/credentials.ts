@@ -9,10 +9,9 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { SigilError, sigilError, type ErrorSource } from '../errors';
 import type { Logger } from '../log';
-import type { SecretScope } from '../redaction';
+import { createRedactor, type SecretScope } from '../redaction';
 import type { Settings } from '../settings/types';
-import { systemClock, type Clock } from '../http/clock';
-import { forDataSource } from '../http/logFields';
+import { systemClock, type Clock } from '../clock';
 
 export type CredentialsStep = 'credentials' | 'assumeRole';
 
@@ -23,7 +22,12 @@ export type CredentialsStep = 'credentials' | 'assumeRole';
 export class CredentialsError extends SigilError {
   readonly step: CredentialsStep;
   constructor(step: CredentialsStep, message: string, status: number, source: ErrorSource, cause?: unknown) {
-    super(step === 'assumeRole' ? 'assume_role' : 'credentials', message, { source, status, cause, details: { step: step === 'assumeRole' ? 'assume_role' : 'credentials' } });
+    super(step === 'assumeRole' ? 'assume_role' : 'credentials', message, {
+      source,
+      status,
+      cause,
+      details: { step: step === 'assumeRole' ? 'assume_role' : 'credentials' },
+    });
     this.step = step;
   }
 }
@@ -87,19 +91,16 @@ export function baseProvider(settings: Settings): AwsCredentialIdentityProvider 
   }
 }
 
-/**
- * The data source's own secrets masked in a message built here from an SDK error (defence in depth: the
- * instance's redactor masks every output again, in every encoding).
- */
-function redact(message: string, settings: Pick<Settings, 'secretKey' | 'sessionToken'>, extra: Array<string | undefined> = []): string {
-  let out = message;
-  for (const secret of [settings.secretKey, settings.sessionToken, ...extra]) {
-    if (!secret || secret.length < 4) continue;
-    for (const form of [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)]) {
-      if (out.includes(form)) out = out.split(form).join('[redacted]');
-    }
-  }
-  return out;
+/** Defence in depth: an SDK message never carries the data source's keys, even before the instance's redactor masks the output. */
+function withoutSecrets(
+  message: string,
+  settings: Pick<Settings, 'secretKey' | 'sessionToken'>,
+  extra: Array<string | undefined> = [],
+): string {
+  const redactor = createRedactor();
+  const scope = redactor.scope('credentials');
+  for (const secret of [settings.secretKey, settings.sessionToken, ...extra]) scope.add(secret);
+  return redactor.mask(message);
 }
 
 /** Session names may hold [\w+=,.@-] and up to 64 characters; identify Grafana and the data source. */
@@ -127,12 +128,19 @@ class CachedCredentials implements CredentialSource {
   private readonly sts?: STSClient;
   private readonly log?: Pick<Logger, 'debug' | 'warn'>;
 
-  constructor(private readonly settings: Settings, private readonly base: AwsCredentialIdentityProvider, private readonly options: CredentialOptions) {
+  constructor(
+    private readonly settings: Settings,
+    private readonly base: AwsCredentialIdentityProvider,
+    private readonly options: CredentialOptions,
+  ) {
     this.clock = options.clock ?? (options.now ? { ...systemClock, now: options.now } : systemClock);
     this.refreshWindowMs = options.refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS;
     this.minRemainingMs = options.minRemainingMs ?? DEFAULT_MIN_REMAINING_MS;
     this.timeoutMs = options.timeoutMs ?? settings.timeoutMs;
-    this.log = options.logger ? forDataSource(options.logger, 'credentials', settings) : undefined;
+    // Lines name the data source (uid and name) when the logger can carry fields.
+    this.log = options.logger?.child
+      ? options.logger.child('credentials', { uid: settings.uid, name: settings.name })
+      : options.logger;
     if (settings.assumeRoleArn) {
       const agent = options.stsAgent;
       this.sts = new STSClient({
@@ -140,7 +148,11 @@ class CachedCredentials implements CredentialSource {
         endpoint: settings.stsEndpoint,
         credentials: base,
         maxAttempts: 3,
-        requestHandler: { ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}), connectionTimeout: this.timeoutMs, requestTimeout: this.timeoutMs },
+        requestHandler: {
+          ...(agent ? { httpAgent: agent, httpsAgent: agent } : {}),
+          connectionTimeout: this.timeoutMs,
+          requestTimeout: this.timeoutMs,
+        },
       });
     }
   }
@@ -150,7 +162,9 @@ class CachedCredentials implements CredentialSource {
   }
 
   get description(): string {
-    return this.settings.assumeRoleArn ? `${this.settings.authType} + AssumeRole ${this.settings.assumeRoleArn}` : this.settings.authType;
+    return this.settings.assumeRoleArn
+      ? `${this.settings.authType} + AssumeRole ${this.settings.assumeRoleArn}`
+      : this.settings.authType;
   }
 
   async get(): Promise<AwsCredentialIdentity> {
@@ -186,7 +200,11 @@ class CachedCredentials implements CredentialSource {
             this.current = creds;
             this.obtainedAt = this.clock.now();
             this.lastFailure = -Infinity;
-            this.log?.debug('credentials refreshed', { authType: this.settings.authType, assumeRole: this.settings.assumeRoleArn ?? '', expires: creds.expiration?.toISOString() ?? 'never' });
+            this.log?.debug('credentials refreshed', {
+              authType: this.settings.authType,
+              assumeRole: this.settings.assumeRoleArn ?? '',
+              expires: creds.expiration?.toISOString() ?? 'never',
+            });
             return creds;
           },
           (err: unknown) => {
@@ -215,12 +233,19 @@ class CachedCredentials implements CredentialSource {
     return new Promise((resolve, reject) => {
       const cancel = this.clock.setTimer(this.timeoutMs, () => {
         abort.abort();
-        const where = state.step === 'assumeRole'
-          ? `STS AssumeRole of ${this.settings.assumeRoleArn} at ${this.settings.stsEndpoint}`
-          : `the ${this.settings.authType} credentials provider`;
-        reject(sigilError('timeout', `credentials: ${where} did not answer within ${this.timeoutMs / 1000} s (timeoutSeconds)`, {
-          details: { step: state.step === 'assumeRole' ? 'assume_role' : 'credentials' },
-        }));
+        const where =
+          state.step === 'assumeRole'
+            ? `STS AssumeRole of ${this.settings.assumeRoleArn} at ${this.settings.stsEndpoint}`
+            : `the ${this.settings.authType} credentials provider`;
+        reject(
+          sigilError(
+            'timeout',
+            `credentials: ${where} did not answer within ${this.timeoutMs / 1000} s (timeoutSeconds)`,
+            {
+              details: { step: state.step === 'assumeRole' ? 'assume_role' : 'credentials' },
+            },
+          ),
+        );
       });
       this.load(state, abort.signal).then(
         (c) => {
@@ -249,7 +274,7 @@ class CachedCredentials implements CredentialSource {
     } catch (err) {
       throw new CredentialsError(
         'credentials',
-        redact(`could not load ${this.settings.authType} credentials: ${describeFailure(err)}`, this.settings),
+        withoutSecrets(`could not load ${this.settings.authType} credentials: ${describeFailure(err)}`, this.settings),
         401,
         'plugin',
         err,
@@ -259,21 +284,33 @@ class CachedCredentials implements CredentialSource {
     state.step = 'assumeRole';
     this.calls++;
     try {
-      const out = await this.sts.send(new AssumeRoleCommand({
-        RoleArn: this.settings.assumeRoleArn,
-        RoleSessionName: roleSessionName(this.settings.uid),
-        ExternalId: this.settings.externalId,
-        DurationSeconds: this.settings.assumeRoleDurationSeconds,
-      }), { abortSignal: signal });
+      const out = await this.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: this.settings.assumeRoleArn,
+          RoleSessionName: roleSessionName(this.settings.uid),
+          ExternalId: this.settings.externalId,
+          DurationSeconds: this.settings.assumeRoleDurationSeconds,
+        }),
+        { abortSignal: signal },
+      );
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS answered without credentials');
-      return this.remember({ accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration });
+      return this.remember({
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: c.Expiration,
+      });
     } catch (err) {
       const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       throw new CredentialsError(
         'assumeRole',
-        redact(`STS AssumeRole of ${this.settings.assumeRoleArn} at ${this.settings.stsEndpoint} failed: ${describeFailure(err)}` +
-          (this.settings.externalId ? '' : ' (no External ID was sent; set externalId if the role requires one)'), this.settings, [base.secretAccessKey, base.sessionToken]),
+        withoutSecrets(
+          `STS AssumeRole of ${this.settings.assumeRoleArn} at ${this.settings.stsEndpoint} failed: ${describeFailure(err)}` +
+            (this.settings.externalId ? '' : ' (no External ID was sent; set externalId if the role requires one)'),
+          this.settings,
+          [base.secretAccessKey, base.sessionToken],
+        ),
         status === 403 ? 403 : 502,
         'downstream',
         err,
@@ -286,6 +323,10 @@ class CachedCredentials implements CredentialSource {
   }
 }
 
-export function createCredentialSource(settings: Settings, options: CredentialOptions = {}, base?: AwsCredentialIdentityProvider): CredentialSource & { dispose(): void } {
+export function createCredentialSource(
+  settings: Settings,
+  options: CredentialOptions = {},
+  base?: AwsCredentialIdentityProvider,
+): CredentialSource & { dispose(): void } {
   return new CachedCredentials(settings, base ?? baseProvider(settings), options);
 }

@@ -30,7 +30,9 @@ function decodeRepeatedly(text: string): string {
     try {
       next = decodeURIComponent(out.replace(/\+/g, ' '));
     } catch {
-      next = out.replace(/\+/g, ' ').replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+      next = out
+        .replace(/\+/g, ' ')
+        .replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
     }
     if (next === out) break;
     out = next;
@@ -67,7 +69,8 @@ function jsonActions(text: string): string[] {
   const out: string[] = [];
   for (const o of objects) {
     if (typeof o !== 'object' || o === null) continue;
-    for (const [k, v] of Object.entries(o as Record<string, unknown>)) if (normalise(k) === 'action' && typeof v === 'string') out.push(v);
+    for (const [k, v] of Object.entries(o as Record<string, unknown>))
+      if (normalise(k) === 'action' && typeof v === 'string') out.push(v);
   }
   return out;
 }

@@ -1,7 +1,9 @@
 import type { CallResourceRequest, CallResourceResponse, PluginContext } from '../protocol/types';
 import type { Settings } from '../settings/types';
 import type { HandlerDeps } from './deps';
-import { pluginError } from '../errors';
+import { sigilError } from '../errors';
+import { createRedactor } from '../redaction';
+import { fixedInstances } from '../instances/testing';
 import { FakeProxy } from '../query/testing';
 import { callResource, PREVIEW_MAX_BYTES } from './callResource';
 import { PLUGIN_VERSION } from '../version';
@@ -9,10 +11,24 @@ import { PLUGIN_VERSION } from '../version';
 const secret = 'SECRETSECRETSECRET1234';
 const settings = { secretKey: secret, endpoint: 'https://monitoring.us-east-1.amazonaws.com' } as unknown as Settings;
 
-async function call(path: string, method: string, body: unknown, proxy: FakeProxy): Promise<{ code: number; json: Record<string, unknown> }> {
-  const deps: HandlerDeps = { instances: { get: async () => ({ settings, proxy }), disposeAll: async () => undefined } };
+async function call(
+  path: string,
+  method: string,
+  body: unknown,
+  proxy: FakeProxy,
+): Promise<{ code: number; json: Record<string, unknown> }> {
+  const redactor = createRedactor();
+  redactor.scope('ds').add(secret);
+  const deps: HandlerDeps = { instances: fixedInstances(() => ({ settings, proxy })), redactor };
   const sent: CallResourceResponse[] = [];
-  const req: CallResourceRequest = { pluginContext: {} as PluginContext, path, method, url: path, headers: {}, body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)) };
+  const req: CallResourceRequest = {
+    pluginContext: {} as PluginContext,
+    path,
+    method,
+    url: path,
+    headers: {},
+    body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
+  };
   await callResource(req, (r) => sent.push(r), deps);
   expect(sent).toHaveLength(1);
   return { code: sent[0].code, json: JSON.parse(Buffer.from(sent[0].body).toString('utf8')) };
@@ -20,9 +36,19 @@ async function call(path: string, method: string, body: unknown, proxy: FakeProx
 
 describe('callResource', () => {
   const proxy = new FakeProxy((r) => {
-    if (r.url.includes('refused')) throw pluginError('the URL https://evil.example/refused is not in the allowed URLs');
+    if (r.url.includes('refused'))
+      throw sigilError('url_refused', 'the URL https://evil.example/refused is not in the allowed URLs');
     if (r.url.includes('big')) return { body: 'x'.repeat(PREVIEW_MAX_BYTES + 10) };
-    return { status: 404, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': 'r1', 'set-cookie': 'a=b', 'x-amz-security-token': 't' }, body: `<Error><Code>NotFound</Code><Message>${secret}</Message></Error>` };
+    return {
+      status: 404,
+      headers: {
+        'content-type': 'text/xml',
+        'x-amzn-requestid': 'r1',
+        'set-cookie': 'a=b',
+        'x-amz-security-token': 't',
+      },
+      body: `<Error><Code>NotFound</Code><Message>${secret}</Message></Error>`,
+    };
   });
 
   it('answers GET version', async () => {
@@ -30,7 +56,12 @@ describe('callResource', () => {
   });
 
   it('previews a query: status, filtered headers, raw answer with secrets masked', async () => {
-    const { code, json } = await call('request', 'POST', { query: { url: 'metrics', params: [{ key: 't', value: '${__from}' }] }, timeRange: { from: 1000, to: 2000 } }, proxy);
+    const { code, json } = await call(
+      'request',
+      'POST',
+      { query: { url: 'metrics', params: [{ key: 't', value: '${__from}' }] }, timeRange: { from: 1000, to: 2000 } },
+      proxy,
+    );
     expect(code).toBe(200);
     expect(json).toEqual({
       request: { method: 'GET', url: 'https://monitoring.us-east-1.amazonaws.com/metrics?t=1000' },
@@ -50,9 +81,17 @@ describe('callResource', () => {
   });
 
   it('reports a refused URL, a bad query, a bad body and unknown routes as errors', async () => {
-    expect(await call('request', 'POST', { query: { url: 'https://evil.example/refused' } }, proxy)).toEqual({ code: 400, json: { error: expect.stringContaining('not in the allowed URLs'), errorSource: 'plugin' } });
+    expect(await call('request', 'POST', { query: { url: 'https://evil.example/refused' } }, proxy)).toEqual({
+      code: 403,
+      json: { error: expect.stringContaining('not in the allowed URLs'), errorSource: 'plugin', kind: 'url_refused' },
+    });
     expect((await call('request', 'POST', { query: { url: '' } }, proxy)).json.error).toMatch(/url: enter a URL/);
-    expect((await call('request', 'POST', '{', proxy)).json.error).toMatch(/not JSON/);
+    expect((await call('request', 'POST', '{', proxy)).json.error).toMatch(/request body is malformed/);
+    expect((await call('request', 'POST', '{"query":{"url":"https://a/","__proto__":{"x":1}}}', proxy)).json).toEqual({
+      error: expect.stringContaining('field named "__proto__"'),
+      errorSource: 'plugin',
+      kind: 'query',
+    });
     expect((await call('request', 'GET', '', proxy)).code).toBe(405);
     expect((await call('nope', 'GET', '', proxy)).code).toBe(404);
   });

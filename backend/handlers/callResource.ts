@@ -3,63 +3,69 @@
 // - POST request: body `{ query: SigilQuery, timeRange?: { from, to } (epoch ms) }` (or the query itself).
 //   Sends the query's first request through the same signing proxy as QueryData (so only allowed URLs) and
 //   answers `{ request: { method, url }, status, headers, body, truncated, bytes }`: the raw answer, capped,
-//   with authentication headers filtered out, for the editor's preview.
+//   with authentication headers filtered out and secrets masked, for the editor's preview.
 import type { CallResourceRequest, CallResourceResponse } from '../protocol/types';
 import type { SigilQuery } from '../../src/shared/query';
 import { PLUGIN_VERSION } from '../version';
-import { SigilError, pluginError } from '../errors';
 import { checkQuery, answerText } from '../query/engine';
 import { buildRequest } from '../query/request';
 import type { HandlerDeps } from './deps';
+import { jsonAnswer as json, resourceErrorAnswer } from './answers';
+import { own, parseUserJson } from './userJson';
 
 /** The preview shows at most this much of the answer. */
 export const PREVIEW_MAX_BYTES = 256 * 1024;
 
-const HIDDEN_HEADERS = /^(authorization|proxy-authorization|cookie|set-cookie|x-amz-security-token|x-amz-credential)$|token|secret|credential/i;
-
-function json(code: number, value: unknown): CallResourceResponse {
-  return { code, headers: { 'Content-Type': ['application/json'] }, body: Buffer.from(JSON.stringify(value)) };
-}
-
-function errorJson(err: unknown): CallResourceResponse {
-  if (err instanceof SigilError) {
-    return json(err.status, { error: err.message, errorSource: err.source });
-  }
-  return json(500, { error: `internal error: ${(err as Error)?.message ?? String(err)}`, errorSource: 'plugin' });
-}
+const BODY_SHAPE = '{ "query": {...}, "timeRange": { "from", "to" } }';
 
 function parseBody(req: CallResourceRequest): { query: SigilQuery; fromMs: number; toMs: number } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(req.body).toString('utf8') || '{}');
-  } catch (e) {
-    throw pluginError(`the request body is not JSON (${(e as Error).message})`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw pluginError('the request body must be a JSON object: { "query": {...}, "timeRange": { "from", "to" } }');
-  }
-  const o = parsed as Record<string, unknown>;
-  const query = (typeof o.query === 'object' && o.query !== null ? o.query : o) as SigilQuery;
-  const range = (o.timeRange ?? {}) as { from?: unknown; to?: unknown };
+  const o = parseUserJson(Buffer.from(req.body).toString('utf8') || '{}', 'the request body', `send ${BODY_SHAPE}`);
+  const inner = own(o, 'query');
+  const query = (typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? inner : o) as SigilQuery;
+  const rangeValue = own(o, 'timeRange');
+  const range = (typeof rangeValue === 'object' && rangeValue !== null ? rangeValue : {}) as {
+    from?: unknown;
+    to?: unknown;
+  };
   const now = Date.now();
   const toMs = typeof range.to === 'number' ? range.to : now;
   const fromMs = typeof range.from === 'number' ? range.from : toMs - 3_600_000;
   return { query: { ...query, refId: query.refId ?? 'preview' }, fromMs, toMs };
 }
 
-async function preview(req: CallResourceRequest, deps: HandlerDeps, signal?: AbortSignal): Promise<CallResourceResponse> {
+async function preview(
+  req: CallResourceRequest,
+  deps: HandlerDeps,
+  signal?: AbortSignal,
+): Promise<CallResourceResponse> {
   const { query, fromMs, toMs } = parseBody(req);
   const q = checkQuery(query);
-  const instance = await deps.instances.get(req.pluginContext);
-  const request = buildRequest(q, { endpoint: instance.settings.endpoint, macros: { fromMs, toMs, intervalMs: 60_000 } });
-  const res = await instance.proxy.send({ ...request, signal });
-  const headers = Object.fromEntries(Object.entries(res.headers).filter(([k]) => !HIDDEN_HEADERS.test(k)));
-  const truncated = res.body.length > PREVIEW_MAX_BYTES;
-  const body = answerText(truncated ? res.body.subarray(0, PREVIEW_MAX_BYTES) : res.body, [instance.settings.secretKey, instance.settings.sessionToken]);
-  return json(200, { request: { method: request.method, url: request.url }, status: res.status, headers, body, truncated, bytes: res.body.length });
+  return deps.instances.use(req.pluginContext, async (instance) => {
+    const request = buildRequest(q, {
+      endpoint: instance.settings.endpoint,
+      macros: { fromMs, toMs, intervalMs: 60_000 },
+    });
+    const res = await instance.proxy.send({ ...request, signal });
+    const headers = deps.redactor.maskHeaders(res.headers);
+    const truncated = res.body.length > PREVIEW_MAX_BYTES;
+    const body = answerText(truncated ? res.body.subarray(0, PREVIEW_MAX_BYTES) : res.body, deps.redactor.mask);
+    return json(200, {
+      request: { method: request.method, url: deps.redactor.mask(request.url) },
+      status: res.status,
+      headers: { ...headers },
+      body,
+      truncated,
+      bytes: res.body.length,
+    });
+  });
 }
 
-export async function callResource(req: CallResourceRequest, send: (r: CallResourceResponse) => void, deps: HandlerDeps, signal?: AbortSignal): Promise<void> {
+export async function callResource(
+  req: CallResourceRequest,
+  send: (r: CallResourceResponse) => void,
+  deps: HandlerDeps,
+  signal?: AbortSignal,
+): Promise<void> {
   const path = req.path.replace(/^\/+/, '').replace(/\/+$/, '');
   const method = req.method.toUpperCase();
   try {
@@ -69,14 +75,14 @@ export async function callResource(req: CallResourceRequest, send: (r: CallResou
     }
     if (path === 'request') {
       if (method !== 'POST') {
-        send(json(405, { error: 'use POST for the "request" resource' }));
+        send(json(405, { error: 'use POST for the "request" resource', errorSource: 'plugin' }));
         return;
       }
       send(await preview(req, deps, signal));
       return;
     }
-    send(json(404, { error: `no resource "${path}"; known: GET version, POST request` }));
+    send(json(404, { error: `no resource "${path}"; known: GET version, POST request`, errorSource: 'plugin' }));
   } catch (err) {
-    send(errorJson(err));
+    send(resourceErrorAnswer(err, deps.log, path));
   }
 }

@@ -1,22 +1,12 @@
 // CheckHealth ("Save & test"): settings -> credentials (and AssumeRole) -> STS GetCallerIdentity through
 // the signing proxy -> the optional test URL. Each failure names the step and the reason, never a secret.
 import type { CheckHealthRequest, CheckHealthResult } from '../protocol/types';
-import { SigilError } from '../errors';
-import { CredentialsError } from '../aws/credentials';
 import type { HandlerDeps, DataSourceInstance } from './deps';
 import { PLUGIN_VERSION } from '../version';
 import { awsErrorSummary } from '../http/awsError';
 import { parseXml } from '../aws/xml';
-
-type Step = 'settings' | 'credentials' | 'assumeRole' | 'identity' | 'testUrl';
-
-const STEP_LABEL: Record<Step, string> = {
-  settings: 'Settings',
-  credentials: 'Credentials',
-  assumeRole: 'AssumeRole',
-  identity: 'STS GetCallerIdentity',
-  testUrl: 'Test URL',
-};
+import { healthFailure, type HealthStep } from './answers';
+import { awsAnswerMessage } from '../../src/shared/aws';
 
 interface Identity {
   arn: string;
@@ -24,12 +14,13 @@ interface Identity {
   userId: string;
 }
 
+const fail = (step: HealthStep, reason: unknown, details: Record<string, unknown> = {}): CheckHealthResult =>
+  healthFailure(step, reason, details);
 
-function fail(step: Step, reason: string, details: Record<string, unknown> = {}): CheckHealthResult {
-  return { status: 'ERROR', message: `${STEP_LABEL[step]} failed: ${reason}`, jsonDetails: { step, version: PLUGIN_VERSION, ...details } };
-}
-
-async function callerIdentity(instance: DataSourceInstance, signal?: AbortSignal): Promise<Identity | CheckHealthResult> {
+async function callerIdentity(
+  instance: DataSourceInstance,
+  signal?: AbortSignal,
+): Promise<Identity | CheckHealthResult> {
   const sts = instance.settings.stsEndpoint;
   const res = await instance.proxy.send({
     signal,
@@ -42,9 +33,15 @@ async function callerIdentity(instance: DataSourceInstance, signal?: AbortSignal
   });
   if (res.status !== 200) {
     const hint = res.status === 403 ? ' (check the access key, secret key and session token, or the assumed role)' : '';
-    return fail('identity', `${sts} answered ${res.status}: ${awsErrorSummary(res)}${hint}`, { status: res.status });
+    return fail('identity', `${awsAnswerMessage(sts, res.status, awsErrorSummary(res))}${hint}`, {
+      status: res.status,
+      errorSource: 'downstream',
+      kind: 'aws_answer',
+    });
   }
-  let doc: { GetCallerIdentityResponse?: { GetCallerIdentityResult?: { Arn?: string; Account?: string; UserId?: string } } };
+  let doc: {
+    GetCallerIdentityResponse?: { GetCallerIdentityResult?: { Arn?: string; Account?: string; UserId?: string } };
+  };
   try {
     doc = parseXml(res.body.toString('utf8')) as typeof doc;
   } catch {
@@ -55,13 +52,20 @@ async function callerIdentity(instance: DataSourceInstance, signal?: AbortSignal
   return { arn: String(r.Arn), account: String(r.Account ?? ''), userId: String(r.UserId ?? '') };
 }
 
-export async function checkHealth(req: CheckHealthRequest, deps: HandlerDeps, signal?: AbortSignal): Promise<CheckHealthResult> {
-  let instance: DataSourceInstance;
+export async function checkHealth(
+  req: CheckHealthRequest,
+  deps: HandlerDeps,
+  signal?: AbortSignal,
+): Promise<CheckHealthResult> {
   try {
-    instance = await deps.instances.get(req.pluginContext);
+    return await deps.instances.use(req.pluginContext, (instance) => checkInstance(instance, signal));
   } catch (err) {
-    return fail('settings', (err as Error).message);
+    // Only getting the instance fails here (checkInstance answers its own failures): the settings step.
+    return healthFailure('settings', err, {}, deps.log);
   }
+}
+
+async function checkInstance(instance: DataSourceInstance, signal?: AbortSignal): Promise<CheckHealthResult> {
   const { settings } = instance;
   let identity: Identity;
   try {
@@ -69,8 +73,7 @@ export async function checkHealth(req: CheckHealthRequest, deps: HandlerDeps, si
     if ('status' in got) return got;
     identity = got;
   } catch (err) {
-    if (err instanceof CredentialsError) return fail(err.step, err.message);
-    return fail('identity', (err as Error).message, { errorSource: err instanceof SigilError ? err.source : 'plugin' });
+    return fail('identity', err);
   }
   const details: Record<string, unknown> = {
     version: PLUGIN_VERSION,
@@ -80,19 +83,23 @@ export async function checkHealth(req: CheckHealthRequest, deps: HandlerDeps, si
     region: settings.region,
     ...(settings.assumeRoleArn ? { assumeRoleArn: settings.assumeRoleArn } : {}),
   };
-  let message = `Authenticated as ${identity.arn} (account ${identity.account}) using ${settings.authType}` +
+  let message =
+    `Authenticated as ${identity.arn} (account ${identity.account}) using ${settings.authType}` +
     (settings.assumeRoleArn ? ' + AssumeRole' : '');
   if (settings.testUrl) {
     try {
       const res = await instance.proxy.send({ method: 'GET', url: settings.testUrl, signal });
       details.testUrl = { url: settings.testUrl.split('?')[0], status: res.status };
       if (res.status < 200 || res.status >= 300) {
-        return fail('testUrl', `${settings.testUrl.split('?')[0]} answered ${res.status}: ${awsErrorSummary(res)}`, details);
+        return fail('testUrl', awsAnswerMessage(settings.testUrl.split('?')[0], res.status, awsErrorSummary(res)), {
+          ...details,
+          errorSource: 'downstream',
+          kind: 'aws_answer',
+        });
       }
       message += `; test URL answered ${res.status}`;
     } catch (err) {
-      if (err instanceof CredentialsError) return fail(err.step, err.message, details);
-      return fail('testUrl', (err as Error).message, details);
+      return fail('testUrl', err, details);
     }
   }
   return { status: 'OK', message, jsonDetails: details };

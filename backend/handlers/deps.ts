@@ -1,23 +1,13 @@
-// What the handlers need from the rest of the backend, injected by createHandlers (and by tests).
-import type { PluginContext } from '../protocol/types';
-import type { Settings } from '../settings/types';
-import type { SigningProxy } from '../http/types';
+// What the handlers need from the rest of the backend, injected by the composition root (and by tests).
+import type { InstanceProvider } from '../instances/types';
+import type { Logger } from '../log';
+import type { Redactor } from '../redaction';
 
-/** One configured data source: settings, and the signing proxy every request goes through. */
-export interface DataSourceInstance {
-  settings: Settings;
-  proxy: SigningProxy;
-}
-
-export interface InstanceProvider {
-  /**
-   * The instance for this request's data source (cached by uid + lastUpdatedMS).
-   * Rejects with a SigilError (source `plugin`) naming the bad setting when the settings are invalid.
-   */
-  get(ctx: PluginContext): Promise<DataSourceInstance>;
-  disposeAll(): Promise<void>;
-}
+export type { DataSourceInstance, InstanceProvider } from '../instances/types';
 
 export interface HandlerDeps {
   instances: InstanceProvider;
+  /** The process's redactor: the engine masks answers with it before they become frames or previews. */
+  redactor: Pick<Redactor, 'mask' | 'maskHeaders'>;
+  log?: Logger;
 }

@@ -1,63 +1,68 @@
 // QueryData: each query answers on its own; a failure becomes that refId's error, never the request's.
 import type { DataQuery, DataResponse, QueryDataRequest, QueryDataResponse } from '../protocol/types';
 import type { SigilQuery } from '../../src/shared/query';
-import { SigilError, pluginError } from '../errors';
+import { sigilError } from '../errors';
 import { runQuery } from '../query/engine';
 import type { HandlerDeps } from './deps';
 import { echoFrame } from './echo';
+import { dataErrorResponse } from './answers';
+import { own, parseUserJson } from './userJson';
 
 export function parseQueryJson(query: DataQuery): Record<string, unknown> {
   const text = Buffer.from(query.json).toString('utf8');
-  let parsed: unknown;
-  try {
-    parsed = text.trim() === '' ? {} : JSON.parse(text);
-  } catch (e) {
-    throw pluginError(`the query JSON is malformed (${(e as Error).message}); fix the query model`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw pluginError('the query JSON must be an object');
-  }
-  return parsed as Record<string, unknown>;
+  return parseUserJson(text.trim() === '' ? '{}' : text, 'the query JSON', 'fix the query model');
 }
 
-export function errorResponse(err: unknown): DataResponse {
-  if (err instanceof SigilError) {
-    return { frames: [], error: err.message, status: err.status, errorSource: err.source };
-  }
-  return { frames: [], error: `internal error: ${(err as Error)?.message ?? String(err)}`, status: 500, errorSource: 'plugin' };
-}
-
-async function runOne(req: QueryDataRequest, query: DataQuery, deps: HandlerDeps, signal?: AbortSignal): Promise<DataResponse> {
+async function runOne(
+  req: QueryDataRequest,
+  query: DataQuery,
+  deps: HandlerDeps,
+  signal?: AbortSignal,
+): Promise<DataResponse> {
   const body = parseQueryJson(query);
-  const queryType = query.queryType || (typeof body.queryType === 'string' ? body.queryType : '') || 'http';
+  const modelType = own(body, 'queryType');
+  const queryType = query.queryType || (typeof modelType === 'string' ? modelType : '') || 'http';
   switch (queryType) {
     case 'echo':
       return { frames: [echoFrame(query, body)], status: 200 };
-    case 'http': {
-      const instance = await deps.instances.get(req.pluginContext);
-      const frames = await runQuery({ ...(body as unknown as SigilQuery), refId: query.refId }, {
-        proxy: instance.proxy,
-        settings: instance.settings,
-        timeRange: query.timeRange,
-        intervalMs: query.intervalMs,
-        signal,
+    case 'http':
+      return deps.instances.use(req.pluginContext, async (instance) => {
+        const frames = await runQuery(
+          { ...(body as unknown as SigilQuery), refId: query.refId },
+          {
+            proxy: instance.proxy,
+            settings: instance.settings,
+            timeRange: query.timeRange,
+            intervalMs: query.intervalMs,
+            signal,
+            redactor: deps.redactor,
+          },
+        );
+        return { frames, status: 200 };
       });
-      return { frames, status: 200 };
-    }
     default:
-      throw pluginError(`unknown query type "${queryType}"; use one of: http, echo`);
+      throw sigilError('query', `unknown query type "${queryType}"; use one of: http, echo`);
   }
 }
 
-export async function queryData(req: QueryDataRequest, deps: HandlerDeps, signal?: AbortSignal): Promise<QueryDataResponse> {
+export async function queryData(
+  req: QueryDataRequest,
+  deps: HandlerDeps,
+  signal?: AbortSignal,
+): Promise<QueryDataResponse> {
   const results = await Promise.all(
     req.queries.map(async (q) => {
+      // Each query listens on a signal of its own: 40 queries sharing the call's signal would put 40
+      // abort listeners on it (and Node's MaxListenersExceededWarning on stderr).
+      const own = signal ? AbortSignal.any([signal]) : undefined;
       try {
-        return [q.refId, await runOne(req, q, deps, signal)] as const;
+        return [q.refId, await runOne(req, q, deps, own)] as const;
       } catch (err) {
-        return [q.refId, errorResponse(err)] as const;
+        return [q.refId, dataErrorResponse(err, deps.log, q.refId)] as const;
       }
     }),
   );
-  return { responses: Object.fromEntries(results) };
+  const responses = Object.create(null) as Record<string, DataResponse>;
+  for (const [refId, response] of results) responses[refId] = response;
+  return { responses };
 }

@@ -3,7 +3,7 @@ import { HttpProxyAgent } from 'http-proxy-agent';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import type { AddressInfo } from 'node:net';
 import { ConnectionAgents, IDLE_SOCKET_MS, SocketBudget, bypassesProxy, readProxyEnv } from './agents';
-import { systemClock } from './clock';
+import { systemClock } from '../clock';
 import { rejection } from './layers.testing';
 import { createTransport } from './transport';
 
@@ -36,7 +36,11 @@ describe('ConnectionAgents', () => {
   });
 
   it('tunnels https through HTTPS_PROXY and forwards http through HTTP_PROXY, except NO_PROXY hosts', () => {
-    const agents = new ConnectionAgents({ https_proxy: 'http://proxy.internal:3128', HTTP_PROXY: 'http://proxy.internal:3128', NO_PROXY: '169.254.169.254,.internal.example' });
+    const agents = new ConnectionAgents({
+      https_proxy: 'http://proxy.internal:3128',
+      HTTP_PROXY: 'http://proxy.internal:3128',
+      NO_PROXY: '169.254.169.254,.internal.example',
+    });
     expect(agents.for(new URL('https://monitoring.eu-west-1.amazonaws.com/'))).toBeInstanceOf(HttpsProxyAgent);
     expect(agents.for(new URL('http://emulator.local:4566/'))).toBeInstanceOf(HttpProxyAgent);
     expect(agents.for(new URL('https://api.internal.example/'))).not.toBeInstanceOf(HttpsProxyAgent);
@@ -83,7 +87,12 @@ describe('socket bounds', () => {
   it('bounds the open sockets of an instance; at the bound idle ones close first, busy ones make a clear error', async () => {
     const processBudget = new SocketBudget(100);
     const agents = new ConnectionAgents({}, { instanceSockets: 2, process: processBudget });
-    const send = createTransport({ agentFor: (u) => agents.for(u), timeoutMs: 5000, maxResponseBytes: 1000, clock: systemClock });
+    const send = createTransport({
+      agentFor: (u) => agents.for(u),
+      timeoutMs: 5000,
+      maxResponseBytes: 1000,
+      clock: systemClock,
+    });
     const one = await holdingServer();
     const two = await holdingServer();
     try {
@@ -112,8 +121,18 @@ describe('socket bounds', () => {
     const a = new ConnectionAgents({}, { process: processBudget });
     const b = new ConnectionAgents({}, { process: processBudget });
     const srv = await holdingServer();
-    const sendA = createTransport({ agentFor: (u) => a.for(u), timeoutMs: 5000, maxResponseBytes: 1000, clock: systemClock });
-    const sendB = createTransport({ agentFor: (u) => b.for(u), timeoutMs: 5000, maxResponseBytes: 1000, clock: systemClock });
+    const sendA = createTransport({
+      agentFor: (u) => a.for(u),
+      timeoutMs: 5000,
+      maxResponseBytes: 1000,
+      clock: systemClock,
+    });
+    const sendB = createTransport({
+      agentFor: (u) => b.for(u),
+      timeoutMs: 5000,
+      maxResponseBytes: 1000,
+      clock: systemClock,
+    });
     try {
       const busy = sendA({ method: 'GET', url: srv.url });
       await srv.arrived(1);

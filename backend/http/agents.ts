@@ -25,7 +25,10 @@ export class SocketBudget {
   private readonly open = new Set<Socket>();
   private readonly agents = new Set<http.Agent>();
 
-  constructor(readonly limit: number, private readonly parent?: SocketBudget) {}
+  constructor(
+    readonly limit: number,
+    private readonly parent?: SocketBudget,
+  ) {}
 
   get size(): number {
     return this.open.size;
@@ -35,7 +38,10 @@ export class SocketBudget {
   watch(agent: http.Agent): void {
     this.agents.add(agent);
     this.parent?.agents.add(agent);
-    const create = agent.createConnection.bind(agent) as (o: object, cb?: (err: Error | null, s?: Socket) => void) => Socket | undefined;
+    const create = agent.createConnection.bind(agent) as (
+      o: object,
+      cb?: (err: Error | null, s?: Socket) => void,
+    ) => Socket | undefined;
     (agent as unknown as { createConnection: typeof create }).createConnection = (options, cb) => {
       const refusal = this.reserve();
       if (refusal) {
@@ -59,7 +65,10 @@ export class SocketBudget {
   /** Undefined when one more socket may open (after closing idle ones if needed), else the error to report. */
   private reserve(): Error | undefined {
     if (this.open.size >= this.limit) this.closeIdle();
-    if (this.open.size >= this.limit) return new Error(`too many open sockets (${this.limit} ${this.parent ? 'for this data source' : 'in the plugin process'}, all busy)`);
+    if (this.open.size >= this.limit)
+      return new Error(
+        `too many open sockets (${this.limit} ${this.parent ? 'for this data source' : 'in the plugin process'}, all busy)`,
+      );
     return this.parent?.reserve();
   }
 
@@ -91,7 +100,12 @@ export class SocketBudget {
 /** One counter for the whole process. */
 export const processSockets = new SocketBudget(PROCESS_SOCKETS);
 
-const AGENT_OPTIONS = { keepAlive: true, maxSockets: INSTANCE_SOCKETS, timeout: IDLE_SOCKET_MS, scheduling: 'lifo' as const };
+const AGENT_OPTIONS = {
+  keepAlive: true,
+  maxSockets: INSTANCE_SOCKETS,
+  timeout: IDLE_SOCKET_MS,
+  scheduling: 'lifo' as const,
+};
 
 interface ProxyEnv {
   httpProxy?: string;
@@ -108,7 +122,10 @@ export function readProxyEnv(env: NodeJS.ProcessEnv): ProxyEnv {
   return {
     httpProxy: envValue(env, 'HTTP_PROXY'),
     httpsProxy: envValue(env, 'HTTPS_PROXY'),
-    noProxy: (envValue(env, 'NO_PROXY') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean),
+    noProxy: (envValue(env, 'NO_PROXY') ?? '')
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
   };
 }
 
@@ -118,7 +135,9 @@ export function bypassesProxy(url: URL, noProxy: string[]): boolean {
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
   return noProxy.some((entry) => {
     if (entry === '*') return true;
-    const [entryHost, entryPort] = entry.startsWith('[') ? [entry.slice(1, entry.indexOf(']')), entry.split(']:')[1]] : entry.split(':');
+    const [entryHost, entryPort] = entry.startsWith('[')
+      ? [entry.slice(1, entry.indexOf(']')), entry.split(']:')[1]]
+      : entry.split(':');
     if (entryPort && entryPort !== port) return false;
     const domain = entryHost.replace(/^\*?\./, '');
     return host === domain || host.endsWith(`.${domain}`);
@@ -154,7 +173,9 @@ export class ConnectionAgents {
   }
 
   private all(): http.Agent[] {
-    return [this.direct.http, this.direct.https, this.proxied.http, this.proxied.https].filter((a): a is http.Agent => a !== undefined);
+    return [this.direct.http, this.direct.https, this.proxied.http, this.proxied.https].filter(
+      (a): a is http.Agent => a !== undefined,
+    );
   }
 
   /** The agent for a request to `url`: through the proxy unless NO_PROXY names the host. */

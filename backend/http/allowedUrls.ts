@@ -26,7 +26,10 @@ export function parsePrefix(text: string): UrlPrefix {
   const url = new URL(text.trim());
   // A prefix with userinfo would silently lose it here; refuse it as the request guard does.
   if (url.username !== '' || url.password !== '') {
-    throw sigilError('settings', 'an allowed URL or the endpoint has a user name or password (user@host); remove it (allowedUrls, endpoint)');
+    throw sigilError(
+      'settings',
+      'an allowed URL or the endpoint has a user name or password (user@host); remove it (allowedUrls, endpoint)',
+    );
   }
   return { protocol: url.protocol, host: url.host, path: url.pathname || '/' };
 }
@@ -64,7 +67,9 @@ export function refusalReason(rawUrl: string, prefixes: UrlPrefix[]): string | u
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `scheme ${url.protocol} is not http or https`;
   if (url.username !== '' || url.password !== '') return 'URLs with a user name or password (user@host) are not sent';
   if (hasDotSegment(url.pathname)) return 'the path contains "." or ".." segments (possibly percent-encoded)';
-  const match = prefixes.some((p) => p.protocol === url.protocol && p.host === url.host && pathUnder(url.pathname, p.path));
+  const match = prefixes.some(
+    (p) => p.protocol === url.protocol && p.host === url.host && pathUnder(url.pathname, p.path),
+  );
   if (!match) return `${url.protocol}//${url.host}${url.pathname} is not under any allowed URL`;
   return undefined;
 }
@@ -73,9 +78,13 @@ export function refusalReason(rawUrl: string, prefixes: UrlPrefix[]): string | u
 export function assertAllowed(rawUrl: string, prefixes: UrlPrefix[]): URL {
   const reason = refusalReason(rawUrl, prefixes);
   if (reason !== undefined) {
-    throw sigilError('url_refused', `request refused before sending: ${reason}; add its prefix to the data source's Allowed URLs (allowedUrls)`, {
-      details: { url: urlForLog(rawUrl) },
-    });
+    throw sigilError(
+      'url_refused',
+      `request refused before sending: ${reason}; add its prefix to the data source's Allowed URLs (allowedUrls)`,
+      {
+        details: { url: urlForLog(rawUrl) },
+      },
+    );
   }
   return new URL(rawUrl);
 }

@@ -12,15 +12,23 @@ export function credentialGuardLayer(): Layer {
   return (next) => async (req) => {
     const action = refusedAction(req);
     if (action) {
-      throw sigilError('url_refused', `request refused before sending: the action ${action} returns AWS credentials, which a query may not read (see docs/security.md)`, {
-        details: { url: urlForLog(req.url), action },
-      });
+      throw sigilError(
+        'url_refused',
+        `request refused before sending: the action ${action} returns AWS credentials, which a query may not read (see docs/security.md)`,
+        {
+          details: { url: urlForLog(req.url), action },
+        },
+      );
     }
     const res = await next(req);
     if (carriesCredentials(res.body)) {
-      throw sigilError('url_refused', `answer refused: ${urlForLog(res.url)} answered with AWS credentials (a SecretAccessKey field), which a query may not read (see docs/security.md)`, {
-        details: { url: urlForLog(res.url), status: res.status },
-      });
+      throw sigilError(
+        'url_refused',
+        `answer refused: ${urlForLog(res.url)} answered with AWS credentials (a SecretAccessKey field), which a query may not read (see docs/security.md)`,
+        {
+          details: { url: urlForLog(res.url), status: res.status },
+        },
+      );
     }
     return res;
   };

@@ -5,12 +5,19 @@ export interface FakeNext extends Send {
   readonly calls: OutgoingRequest[];
 }
 
-export function answer(status: number, body = '', headers: Record<string, string> = {}, url = 'http://127.0.0.1:1/'): IncomingResponse {
+export function answer(
+  status: number,
+  body = '',
+  headers: Record<string, string> = {},
+  url = 'http://127.0.0.1:1/',
+): IncomingResponse {
   return { status, headers, body: Buffer.from(body), url };
 }
 
 /** A next layer answering each call with `script(request, n)` (n from 1); a thrown value rejects. */
-export function fakeNext(script: (req: OutgoingRequest, n: number) => IncomingResponse | Promise<IncomingResponse>): FakeNext {
+export function fakeNext(
+  script: (req: OutgoingRequest, n: number) => IncomingResponse | Promise<IncomingResponse>,
+): FakeNext {
   const calls: OutgoingRequest[] = [];
   const send = (async (req: OutgoingRequest) => {
     calls.push(req);
@@ -21,7 +28,9 @@ export function fakeNext(script: (req: OutgoingRequest, n: number) => IncomingRe
   return send;
 }
 
-export async function rejection(p: Promise<unknown>): Promise<Error & { kind?: string; status?: number; source?: string }> {
+export async function rejection(
+  p: Promise<unknown>,
+): Promise<Error & { kind?: string; status?: number; source?: string }> {
   try {
     await p;
   } catch (e) {

@@ -10,10 +10,26 @@ function recorder() {
 describe('observe layer', () => {
   it('logs an AWS error answer once with status, code and request id, the URL without query values', async () => {
     const { lines, log } = recorder();
-    const next = fakeNext(() => answer(403, '<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error><RequestId>req-123</RequestId></ErrorResponse>'));
+    const next = fakeNext(() =>
+      answer(
+        403,
+        '<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error><RequestId>req-123</RequestId></ErrorResponse>',
+      ),
+    );
     const res = await observeLayer(log)(next)({ method: 'post', url: 'http://h/x?Action=Secretish&Token=abc' });
     expect(res.status).toBe(403);
-    expect(lines).toEqual([['error answer', { url: 'http://h/x?Action=&Token=', method: 'POST', status: 403, awsCode: 'AccessDenied', requestId: 'req-123' }]]);
+    expect(lines).toEqual([
+      [
+        'error answer',
+        {
+          url: 'http://h/x?Action=&Token=',
+          method: 'POST',
+          status: 403,
+          awsCode: 'AccessDenied',
+          requestId: 'req-123',
+        },
+      ],
+    ]);
   });
 
   it('takes the request id from the header first', () => {
@@ -29,7 +45,15 @@ describe('observe layer', () => {
     const err = await rejection(observeLayer(log)(refused)({ method: 'GET', url: 'http://evil/?k=v' }));
     expect(err.kind).toBe('url_refused');
     await observeLayer(log)(fakeNext(() => answer(200)))({ method: 'GET', url: 'http://h/' });
-    await rejection(observeLayer(log)(fakeNext(() => { throw sigilError('network', 'reset'); }))({ method: 'GET', url: 'http://h/' }));
-    expect(lines).toEqual([['request refused', { url: 'http://evil/', method: 'GET', reason: 'request refused before sending: nope' }]]);
+    await rejection(
+      observeLayer(log)(
+        fakeNext(() => {
+          throw sigilError('network', 'reset');
+        }),
+      )({ method: 'GET', url: 'http://h/' }),
+    );
+    expect(lines).toEqual([
+      ['request refused', { url: 'http://evil/', method: 'GET', reason: 'request refused before sending: nope' }],
+    ]);
   });
 });

@@ -15,7 +15,10 @@ export function requestIdOf(res: Pick<IncomingResponse, 'headers' | 'body'>): st
     const v = Object.entries(res.headers).find(([k]) => k.toLowerCase() === name)?.[1];
     if (v) return v.slice(0, 128);
   }
-  const m = res.body.subarray(0, 64 * 1024).toString('utf8').match(/<RequestId>\s*([\w-]{1,128})\s*<\/RequestId>|"requestId"\s*:\s*"([\w-]{1,128})"/i);
+  const m = res.body
+    .subarray(0, 64 * 1024)
+    .toString('utf8')
+    .match(/<RequestId>\s*([\w-]{1,128})\s*<\/RequestId>|"requestId"\s*:\s*"([\w-]{1,128})"/i);
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
@@ -26,7 +29,12 @@ export function observeLayer(log: Pick<Logger, 'warn'>): Layer {
       res = await next(req);
     } catch (err) {
       if (err instanceof SigilError && err.kind === 'url_refused') {
-        log.warn('request refused', { url: urlForLog(req.url), method: req.method.toUpperCase(), reason: err.message, ...err.details });
+        log.warn('request refused', {
+          url: urlForLog(req.url),
+          method: req.method.toUpperCase(),
+          reason: err.message,
+          ...err.details,
+        });
       }
       throw err;
     }

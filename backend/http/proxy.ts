@@ -21,8 +21,19 @@ export class AwsSigningProxy implements OutgoingStack {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
 
-  constructor(settings: Settings, credentials: Pick<CredentialSource, 'get'>, options: ProxyOptions = {}, agents: ConnectionAgents = new ConnectionAgents()) {
-    this.stack = createOutgoingStack({ ...options, settings, credentials, agents, retryPolicy: defaultRetryPolicy(options) });
+  constructor(
+    settings: Settings,
+    credentials: Pick<CredentialSource, 'get'>,
+    options: ProxyOptions = {},
+    agents: ConnectionAgents = new ConnectionAgents(),
+  ) {
+    this.stack = createOutgoingStack({
+      ...options,
+      settings,
+      credentials,
+      agents,
+      retryPolicy: defaultRetryPolicy(options),
+    });
   }
 
   async send(request: OutgoingRequest): Promise<IncomingResponse> {

@@ -4,7 +4,13 @@ import { redirectLayer } from './redirects';
 
 describe('redirect layer', () => {
   it('follows relative and absolute locations, each as a new request through the next layer', async () => {
-    const next = fakeNext((req, n) => (n === 1 ? answer(307, '', { location: '/b' }) : n === 2 ? answer(302, '', { location: 'http://h/c' }) : answer(200, 'done')));
+    const next = fakeNext((req, n) =>
+      n === 1
+        ? answer(307, '', { location: '/b' })
+        : n === 2
+          ? answer(302, '', { location: 'http://h/c' })
+          : answer(200, 'done'),
+    );
     const res = await redirectLayer(5)(next)({ method: 'GET', url: 'http://h/a' });
     expect(res.body.toString()).toBe('done');
     expect(res.url).toBe('http://h/c');
@@ -12,7 +18,13 @@ describe('redirect layer', () => {
   });
 
   it('turns POST into a bodiless GET after 301/302/303 and keeps it after 307/308', async () => {
-    for (const [status, method, body] of [[301, 'GET', undefined], [302, 'GET', undefined], [303, 'GET', undefined], [307, 'POST', 'x=1'], [308, 'POST', 'x=1']] as const) {
+    for (const [status, method, body] of [
+      [301, 'GET', undefined],
+      [302, 'GET', undefined],
+      [303, 'GET', undefined],
+      [307, 'POST', 'x=1'],
+      [308, 'POST', 'x=1'],
+    ] as const) {
       const next = fakeNext((_r, n) => (n === 1 ? answer(status, '', { location: '/next' }) : answer(200)));
       await redirectLayer(5)(next)({ method: 'POST', url: 'http://h/a', body: 'x=1' });
       expect([next.calls[1].method, next.calls[1].body]).toEqual([method, body]);

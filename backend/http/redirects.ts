@@ -23,7 +23,10 @@ export function redirectLayer(maxRedirects: number): Layer {
       const location = res.headers.location;
       if (!REDIRECTS.has(res.status) || !location) return res;
       if (hop >= maxRedirects) {
-        throw sigilError('network', `too many redirects (more than ${maxRedirects}) starting at ${urlForLog(first.url)}`);
+        throw sigilError(
+          'network',
+          `too many redirects (more than ${maxRedirects}) starting at ${urlForLog(first.url)}`,
+        );
       }
       let target: string;
       try {

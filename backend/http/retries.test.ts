@@ -1,5 +1,5 @@
 import { sigilError, type ErrorKind } from '../errors';
-import { createFakeClock } from './fakeClock';
+import { createFakeClock } from '../fakeClock';
 import { answer, fakeNext, rejection } from './layers.testing';
 import { defaultRetryPolicy, retryLayer } from './retries';
 
@@ -30,7 +30,9 @@ describe('retry layer', () => {
 
   it('honours Retry-After within the cap', async () => {
     const clock = createFakeClock();
-    const next = fakeNext((_r, n) => (n === 1 ? answer(503, '<Error><Code>SlowDown</Code></Error>', { 'retry-after': '30' }) : answer(200)));
+    const next = fakeNext((_r, n) =>
+      n === 1 ? answer(503, '<Error><Code>SlowDown</Code></Error>', { 'retry-after': '30' }) : answer(200),
+    );
     await drive(clock, retryLayer(policy, clock)(next)({ method: 'GET', url: 'http://h/' }));
     expect(clock.delays).toEqual([1000]);
   });
@@ -38,7 +40,9 @@ describe('retry layer', () => {
   it('retries 5xx only for idempotent methods, and gives the last answer after maxRetries', async () => {
     const clock = createFakeClock();
     const post = fakeNext(() => answer(500, 'boom'));
-    expect((await drive(clock, retryLayer(policy, clock)(post)({ method: 'POST', url: 'http://h/' }))).status).toBe(500);
+    expect((await drive(clock, retryLayer(policy, clock)(post)({ method: 'POST', url: 'http://h/' }))).status).toBe(
+      500,
+    );
     expect(post.calls).toHaveLength(1);
     const get = fakeNext(() => answer(500, 'boom'));
     expect((await drive(clock, retryLayer(policy, clock)(get)({ method: 'GET', url: 'http://h/' }))).status).toBe(500);
@@ -83,7 +87,15 @@ describe('retry layer', () => {
     const clock = createFakeClock();
     const lines: Array<[string, Record<string, unknown>]> = [];
     const next = fakeNext((_r, n) => (n === 1 ? answer(429) : answer(200)));
-    await drive(clock, retryLayer(policy, clock, { info: (m, f) => lines.push([m, f ?? {}]) })(next)({ method: 'GET', url: 'http://h/p?token=abc' }));
-    expect(lines).toEqual([['retrying request', { url: 'http://h/p?token=', method: 'GET', attempt: 1, delayMs: 100, status: 429 }]]);
+    await drive(
+      clock,
+      retryLayer(policy, clock, { info: (m, f) => lines.push([m, f ?? {}]) })(next)({
+        method: 'GET',
+        url: 'http://h/p?token=abc',
+      }),
+    );
+    expect(lines).toEqual([
+      ['retrying request', { url: 'http://h/p?token=', method: 'GET', attempt: 1, delayMs: 100, status: 429 }],
+    ]);
   });
 });

@@ -4,7 +4,7 @@
 import { SigilError, sigilError } from '../errors';
 import type { Logger } from '../log';
 import { urlForLog } from './allowedUrls';
-import { sleep, type Clock } from './clock';
+import { sleep, type Clock } from '../clock';
 import type { IncomingResponse, Layer, OutgoingRequest } from './types';
 
 export interface RetryPolicy {
@@ -52,7 +52,8 @@ export function defaultRetryPolicy(options: RetryOptions = {}): RetryPolicy {
       return outcome.error.kind === 'network' && idempotent;
     },
     delayMs(attempt, response) {
-      const hinted = response?.headers['retry-after'] !== undefined ? Number(response.headers['retry-after']) * 1000 : NaN;
+      const hinted =
+        response?.headers['retry-after'] !== undefined ? Number(response.headers['retry-after']) * 1000 : NaN;
       if (Number.isFinite(hinted) && hinted > 0) return Math.min(hinted, max);
       return random() * Math.min(max, base * 2 ** attempt);
     },

@@ -10,7 +10,12 @@ import { createLogger } from '../log';
 import { defaultRetryPolicy } from './retries';
 import type { OutgoingStack } from './types';
 
-interface Seen { host: string; method: string; path: string; headers: http.IncomingHttpHeaders }
+interface Seen {
+  host: string;
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+}
 
 /** A local server that counts TCP connections and records every request it receives. */
 async function countingServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void) {
@@ -25,9 +30,16 @@ async function countingServer(handler: (req: http.IncomingMessage, res: http.Ser
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {
-    port, seen,
-    get connections() { return connections; },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    port,
+    seen,
+    get connections() {
+      return connections;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -45,9 +57,19 @@ async function serve(handler: Parameters<typeof countingServer>[0]) {
 
 function settingsFor(allowed: string[], extra: Partial<Settings> = {}): Settings {
   return {
-    uid: 'u1', name: 'test', authType: 'keys', region: 'us-east-1', service: 'execute-api', allowedUrls: allowed.map(normalisePrefix),
-    stsEndpoint: 'https://sts.us-east-1.amazonaws.com', timeoutMs: 5000, maxResponseBytes: 1024 * 1024,
-    assumeRoleDurationSeconds: 900, accessKey: 'AKIDEXAMPLE', secretKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', ...extra,
+    uid: 'u1',
+    name: 'test',
+    authType: 'keys',
+    region: 'us-east-1',
+    service: 'execute-api',
+    allowedUrls: allowed.map(normalisePrefix),
+    stsEndpoint: 'https://sts.us-east-1.amazonaws.com',
+    timeoutMs: 5000,
+    maxResponseBytes: 1024 * 1024,
+    assumeRoleDurationSeconds: 900,
+    accessKey: 'AKIDEXAMPLE',
+    secretKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+    ...extra,
   };
 }
 
@@ -58,7 +80,11 @@ function ownedStack(settings: Settings): OutgoingStack {
 }
 
 function proxyFor(settings: Settings): OutgoingStack {
-  return createOutgoingStack({ settings, credentials: createCredentialSource(settings), retryPolicy: defaultRetryPolicy({ baseBackoffMs: 5, maxBackoffMs: 20 }) });
+  return createOutgoingStack({
+    settings,
+    credentials: createCredentialSource(settings),
+    retryPolicy: defaultRetryPolicy({ baseBackoffMs: 5, maxBackoffMs: 20 }),
+  });
 }
 
 async function refusal(p: Promise<unknown>): Promise<SigilError> {
@@ -95,11 +121,19 @@ describe('allowed URL guard', () => {
 
   const escapes: Array<[string, (p: number, o: number) => string, RegExp]> = [
     ['other host', (p) => `http://localhost:${p}/api/x`, /not under any allowed URL/],
-    ['userinfo @ with the allowed host as user', (p) => `http://127.0.0.1:${p}@localhost:${p}/api/x`, /user name or password/],
+    [
+      'userinfo @ with the allowed host as user',
+      (p) => `http://127.0.0.1:${p}@localhost:${p}/api/x`,
+      /user name or password/,
+    ],
     ['userinfo @ before the allowed host', (p) => `http://evil@127.0.0.1:${p}/api/x`, /user name or password/],
     ['encoded dots', (p) => `http://127.0.0.1:${p}/api/%2e%2e/admin`, /not under any allowed URL/],
     ['encoded dot-dot-slash', (p) => `http://127.0.0.1:${p}/api/..%2fadmin`, /"\." or "\.\." segments/],
-    ['double-encoded dots stay literal but encoded slash escapes', (p) => `http://127.0.0.1:${p}/api/%2E%2E%5Cadmin`, /segments/],
+    [
+      'double-encoded dots stay literal but encoded slash escapes',
+      (p) => `http://127.0.0.1:${p}/api/%2E%2E%5Cadmin`,
+      /segments/,
+    ],
     ['port change', (_p, o) => `http://127.0.0.1:${o}/api/x`, /not under any allowed URL/],
     ['.. in path', (p) => `http://127.0.0.1:${p}/api/../admin`, /not under any allowed URL/],
     ['backslash traversal', (p) => `http://127.0.0.1:${p}/api\\..\\admin`, /not under any allowed URL/],
@@ -135,7 +169,9 @@ describe('allowed URL guard', () => {
     expect(res.url).toBe(`http://127.0.0.1:${main.port}/api/landed`);
     const [first, second] = main.seen.slice(n);
     expect(second.path).toBe('/api/landed');
-    expect(second.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/execute-api\/aws4_request/);
+    expect(second.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/execute-api\/aws4_request/,
+    );
     expect(second.headers.authorization).not.toBe(first.headers.authorization);
   });
 
@@ -150,8 +186,14 @@ describe('allowed URL guard', () => {
   });
 
   it('matches hosts and ports after normalisation', () => {
-    expect(normalisePrefix('HTTPS://Monitoring.US-East-1.AmazonAWS.com:443')).toBe('https://monitoring.us-east-1.amazonaws.com/');
-    expect(refusalReason('https://monitoring.us-east-1.amazonaws.com/x', [parsePrefix('https://MONITORING.us-east-1.amazonaws.com:443/')])).toBeUndefined();
+    expect(normalisePrefix('HTTPS://Monitoring.US-East-1.AmazonAWS.com:443')).toBe(
+      'https://monitoring.us-east-1.amazonaws.com/',
+    );
+    expect(
+      refusalReason('https://monitoring.us-east-1.amazonaws.com/x', [
+        parsePrefix('https://MONITORING.us-east-1.amazonaws.com:443/'),
+      ]),
+    ).toBeUndefined();
     expect(refusalReason('http://[0:0::1]:80/x', [parsePrefix('http://[::1]/')])).toBeUndefined();
   });
 });
@@ -206,8 +248,16 @@ describe('caller headers', () => {
     const srv = await serve((_req, res) => res.end('ok'));
     const proxy = ownedStack(settingsFor([`http://127.0.0.1:${srv.port}/`]));
     await proxy.send({
-      method: 'POST', url: `http://127.0.0.1:${srv.port}/x`, body: 'abc',
-      headers: { Authorization: 'Bearer stolen', Host: 'evil.example', 'Content-Length': '999', 'X-Amz-Date': '19700101T000000Z', 'X-Custom': 'kept' },
+      method: 'POST',
+      url: `http://127.0.0.1:${srv.port}/x`,
+      body: 'abc',
+      headers: {
+        Authorization: 'Bearer stolen',
+        Host: 'evil.example',
+        'Content-Length': '999',
+        'X-Amz-Date': '19700101T000000Z',
+        'X-Custom': 'kept',
+      },
     });
     const h = srv.seen[0].headers;
     expect(h.authorization).toMatch(/^AWS4-HMAC-SHA256 /);
@@ -221,7 +271,13 @@ describe('caller headers', () => {
 
 describe('STS endpoints allowed without listing them', () => {
   /** Credentials that fail on purpose: reaching them means the URL guard let the request through. */
-  const passedTheGuard = { get: async () => { throw new SigilError('credentials', 'credentials reached', { source: 'plugin' }); }, stsCalls: 0, description: 'test' };
+  const passedTheGuard = {
+    get: async () => {
+      throw new SigilError('credentials', 'credentials reached', { source: 'plugin' });
+    },
+    stsCalls: 0,
+    description: 'test',
+  };
 
   async function outcome(settings: Settings, url: string): Promise<string> {
     const proxy = createOutgoingStack({ settings, credentials: passedTheGuard });
@@ -250,22 +306,41 @@ describe('STS endpoints allowed without listing them', () => {
 });
 
 describe('the STS rule through the whole stack', () => {
-  const STS_CREDENTIALS = '<GetSessionTokenResponse><GetSessionTokenResult><Credentials><AccessKeyId>ASIAMINTED</AccessKeyId><SecretAccessKey>minted-secret</SecretAccessKey><SessionToken>minted-token</SessionToken></Credentials></GetSessionTokenResult></GetSessionTokenResponse>';
+  const STS_CREDENTIALS =
+    '<GetSessionTokenResponse><GetSessionTokenResult><Credentials><AccessKeyId>ASIAMINTED</AccessKeyId><SecretAccessKey>minted-secret</SecretAccessKey><SessionToken>minted-token</SessionToken></Credentials></GetSessionTokenResult></GetSessionTokenResponse>';
 
   async function stsAndApi() {
     // Answers GetCallerIdentity to POSTs (the health check's form) and credentials to anything else.
     const sts = await serve((req, res) => {
-      if (req.method === 'POST') res.writeHead(200, { 'content-type': 'text/xml' }).end('<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::1:user/u</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>');
+      if (req.method === 'POST')
+        res
+          .writeHead(200, { 'content-type': 'text/xml' })
+          .end(
+            '<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::1:user/u</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>',
+          );
       else res.writeHead(200, { 'content-type': 'text/xml' }).end(STS_CREDENTIALS);
     });
     const api = await serve((req, res) => {
-      if (req.url?.startsWith('/api/to-sts')) res.writeHead(302, { location: `http://127.0.0.1:${sts.port}/?Action=GetSessionToken&Version=2011-06-15` }).end();
-      else if (req.url?.startsWith('/api/echo-sts')) res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(STS_CREDENTIALS));
-      else res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync('{"ok":true}'));
+      if (req.url?.startsWith('/api/to-sts'))
+        res
+          .writeHead(302, { location: `http://127.0.0.1:${sts.port}/?Action=GetSessionToken&Version=2011-06-15` })
+          .end();
+      else if (req.url?.startsWith('/api/echo-sts'))
+        res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync(STS_CREDENTIALS));
+      else
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
+          .end(gzipSync('{"ok":true}'));
     });
     const lines: Array<[string, string, Record<string, unknown>]> = [];
-    const logger = { info: (m: string, f?: Record<string, unknown>) => lines.push(['info', m, f ?? {}]), warn: (m: string, f?: Record<string, unknown>) => lines.push(['warn', m, f ?? {}]) };
-    const settings = settingsFor([`http://127.0.0.1:${api.port}/api/`], { stsEndpoint: `http://127.0.0.1:${sts.port}`, endpoint: `http://127.0.0.1:${sts.port}` });
+    const logger = {
+      info: (m: string, f?: Record<string, unknown>) => lines.push(['info', m, f ?? {}]),
+      warn: (m: string, f?: Record<string, unknown>) => lines.push(['warn', m, f ?? {}]),
+    };
+    const settings = settingsFor([`http://127.0.0.1:${api.port}/api/`], {
+      stsEndpoint: `http://127.0.0.1:${sts.port}`,
+      endpoint: `http://127.0.0.1:${sts.port}`,
+    });
     const stack = createOutgoingStack({ settings, credentials: createCredentialSource(settings), logger });
     cleanups.push(() => stack.dispose());
     return { sts, api, stack, lines };
@@ -273,7 +348,13 @@ describe('the STS rule through the whole stack', () => {
 
   it('refuses GetSessionToken named directly, before any byte reaches STS, with one log line', async () => {
     const { sts, stack, lines } = await stsAndApi();
-    const err = await refusal(stack.send({ method: 'POST', url: `http://127.0.0.1:${sts.port}/`, body: 'Action=GetSessionToken&Version=2011-06-15' }));
+    const err = await refusal(
+      stack.send({
+        method: 'POST',
+        url: `http://127.0.0.1:${sts.port}/`,
+        body: 'Action=GetSessionToken&Version=2011-06-15',
+      }),
+    );
     expect(err.kind).toBe('url_refused');
     expect(err.message).toMatch(/GetSessionToken returns AWS credentials/);
     expect(sts.connections).toBe(0);
@@ -298,7 +379,12 @@ describe('the STS rule through the whole stack', () => {
 
   it('lets GetCallerIdentity through and inflates a gzip answer', async () => {
     const { sts, api, stack } = await stsAndApi();
-    const id = await stack.send({ method: 'POST', url: `http://127.0.0.1:${sts.port}/`, body: 'Action=GetCallerIdentity&Version=2011-06-15', service: 'sts' });
+    const id = await stack.send({
+      method: 'POST',
+      url: `http://127.0.0.1:${sts.port}/`,
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+      service: 'sts',
+    });
     expect(id.body.toString()).toMatch(/<Arn>arn:aws:iam::1:user\/u<\/Arn>/);
     const res = await stack.send({ method: 'GET', url: `http://127.0.0.1:${api.port}/api/data` });
     expect(JSON.parse(res.body.toString())).toEqual({ ok: true });
@@ -313,9 +399,17 @@ describe('logging through the stack', () => {
       else res.writeHead(403, { 'x-amzn-requestid': 'r-2' }).end('{"__type":"AccessDeniedException","message":"no"}');
     });
     const lines: Array<[string, string, Record<string, unknown>]> = [];
-    const logger = { info: (m: string, f?: Record<string, unknown>) => lines.push(['info', m, f ?? {}]), warn: (m: string, f?: Record<string, unknown>) => lines.push(['warn', m, f ?? {}]) };
+    const logger = {
+      info: (m: string, f?: Record<string, unknown>) => lines.push(['info', m, f ?? {}]),
+      warn: (m: string, f?: Record<string, unknown>) => lines.push(['warn', m, f ?? {}]),
+    };
     const settings = settingsFor([`http://127.0.0.1:${srv.port}/`]);
-    const stack = createOutgoingStack({ settings, credentials: createCredentialSource(settings), logger, retryPolicy: defaultRetryPolicy({ baseBackoffMs: 1, maxBackoffMs: 2 }) });
+    const stack = createOutgoingStack({
+      settings,
+      credentials: createCredentialSource(settings),
+      logger,
+      retryPolicy: defaultRetryPolicy({ baseBackoffMs: 1, maxBackoffMs: 2 }),
+    });
     cleanups.push(() => stack.dispose());
     const res = await stack.send({ method: 'POST', url: `http://127.0.0.1:${srv.port}/q?Secret=abc` });
     expect(res.status).toBe(403);
@@ -329,7 +423,9 @@ describe('logging through the stack', () => {
 
 describe('log lines name the data source', () => {
   it("carry the data source's uid and name through the injected logger, and no secret", async () => {
-    const srv = await serve((_req, res) => res.writeHead(500, { 'x-amzn-requestid': 'r-9' }).end('{"__type":"InternalFailure"}'));
+    const srv = await serve((_req, res) =>
+      res.writeHead(500, { 'x-amzn-requestid': 'r-9' }).end('{"__type":"InternalFailure"}'),
+    );
     const written: string[] = [];
     const logger = createLogger({ level: 'info', write: (l) => written.push(l) });
     const settings = settingsFor([`http://127.0.0.1:${srv.port}/`], { uid: 'ds-uid-7', name: 'Billing AWS' });
@@ -337,7 +433,15 @@ describe('log lines name the data source', () => {
     cleanups.push(() => stack.dispose());
     expect((await stack.send({ method: 'POST', url: `http://127.0.0.1:${srv.port}/x` })).status).toBe(500);
     expect(written).toHaveLength(1);
-    expect(JSON.parse(written[0])).toMatchObject({ '@level': 'warn', '@message': 'error answer', uid: 'ds-uid-7', name: 'Billing AWS', status: 500, awsCode: 'InternalFailure', requestId: 'r-9' });
+    expect(JSON.parse(written[0])).toMatchObject({
+      '@level': 'warn',
+      '@message': 'error answer',
+      uid: 'ds-uid-7',
+      name: 'Billing AWS',
+      status: 500,
+      awsCode: 'InternalFailure',
+      requestId: 'r-9',
+    });
     expect(written[0]).not.toContain(settings.secretKey);
     expect(written[0]).not.toContain('AKIDEXAMPLE');
   });

@@ -13,7 +13,7 @@ import type { Redactor, SecretScope } from '../redaction';
 import type { Settings } from '../settings/types';
 import { ConnectionAgents } from './agents';
 import { parsePrefix } from './allowedUrls';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../clock';
 import { credentialGuardLayer } from './credentialGuard';
 import { observeLayer } from './observe';
 import { redirectLayer } from './redirects';
@@ -21,7 +21,6 @@ import { defaultRetryPolicy, retryLayer, type RetryPolicy } from './retries';
 import { signingLayer } from './signing';
 import { createTransport } from './transport';
 import { urlGuardLayer } from './urlGuard';
-import { forDataSource } from './logFields';
 import type { IncomingResponse, Layer, OutgoingRequest, OutgoingStack, Send } from './types';
 
 const GLOBAL_STS_ENDPOINT = 'https://sts.amazonaws.com/';
@@ -57,7 +56,10 @@ export function createOutgoingStack(options: OutgoingStackOptions): OutgoingStac
   const { settings } = options;
   const agents = options.agents ?? new ConnectionAgents();
   const clock = options.clock ?? systemClock;
-  const log = options.logger ? forDataSource(options.logger, 'outgoing', settings) : SILENT;
+  // Lines name the data source (uid and name) when the logger can carry fields.
+  const log = options.logger?.child
+    ? options.logger.child('outgoing', { uid: settings.uid, name: settings.name })
+    : (options.logger ?? SILENT);
   const send = compose(
     [
       observeLayer(log),

@@ -2,8 +2,8 @@ import http from 'node:http';
 import { getEventListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
-import { systemClock } from './clock';
-import { createFakeClock } from './fakeClock';
+import { systemClock } from '../clock';
+import { createFakeClock } from '../fakeClock';
 import { rejection } from './layers.testing';
 import { createTransport, type TransportOptions } from './transport';
 
@@ -25,7 +25,13 @@ async function serve(handler: http.RequestListener): Promise<string> {
 }
 
 function transport(extra: Partial<TransportOptions> = {}) {
-  return createTransport({ agentFor: () => agent, timeoutMs: 5000, maxResponseBytes: 10_000, clock: systemClock, ...extra });
+  return createTransport({
+    agentFor: () => agent,
+    timeoutMs: 5000,
+    maxResponseBytes: 10_000,
+    clock: systemClock,
+    ...extra,
+  });
 }
 
 const TEXT = JSON.stringify({ hello: 'world', n: [1, 2, 3] });
@@ -38,7 +44,9 @@ describe('transport: inflation', () => {
     ['br', brotliCompressSync(TEXT)],
     ['gzip, br', brotliCompressSync(gzipSync(TEXT))],
   ])('inflates a %s answer and drops the encoding headers', async (encoding, bytes) => {
-    const base = await serve((_q, s) => s.writeHead(200, { 'content-encoding': encoding, 'content-length': bytes.length, 'x-kept': 'y' }).end(bytes));
+    const base = await serve((_q, s) =>
+      s.writeHead(200, { 'content-encoding': encoding, 'content-length': bytes.length, 'x-kept': 'y' }).end(bytes),
+    );
     const res = await transport()({ method: 'GET', url: `${base}/` });
     expect(res.body.toString()).toBe(TEXT);
     expect(res.headers['content-encoding']).toBeUndefined();
@@ -120,7 +128,9 @@ describe('transport: time and cancellation', () => {
     clock.advance(5000);
     const err = await rejection(pending);
     expect(err.kind).toBe('timeout');
-    expect(err.message).toBe('POST http://127.0.0.1:' + new URL(base).port + '/slow?k= timed out after 5 s (timeoutSeconds)');
+    expect(err.message).toBe(
+      'POST http://127.0.0.1:' + new URL(base).port + '/slow?k= timed out after 5 s (timeoutSeconds)',
+    );
     await closed;
     expect(clock.pending).toBe(0);
   });
@@ -135,9 +145,16 @@ describe('transport: time and cancellation', () => {
     });
     const controller = new AbortController();
     const many = new http.Agent({ keepAlive: true, maxSockets: 64 });
-    const sendMany = createTransport({ agentFor: () => many, timeoutMs: 5000, maxResponseBytes: 10_000, clock: systemClock });
+    const sendMany = createTransport({
+      agentFor: () => many,
+      timeoutMs: 5000,
+      maxResponseBytes: 10_000,
+      clock: systemClock,
+    });
     try {
-      const pending = Promise.all(Array.from({ length: 40 }, () => sendMany({ method: 'GET', url: `${base}/`, signal: controller.signal })));
+      const pending = Promise.all(
+        Array.from({ length: 40 }, () => sendMany({ method: 'GET', url: `${base}/`, signal: controller.signal })),
+      );
       await arrived;
       expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
       for (const s of held) s.end('ok');

@@ -7,7 +7,7 @@ import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from
 import type { Readable } from 'node:stream';
 import { sigilError, type SigilError } from '../errors';
 import { urlForLog } from './allowedUrls';
-import { whenAborted, type Clock } from './clock';
+import { whenAborted, type Clock } from '../clock';
 import type { Send } from './types';
 
 export interface TransportOptions {
@@ -27,7 +27,10 @@ function flattenHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
 
 /** Decoders for a Content-Encoding list, outermost coding last; undefined when one of them is unknown. */
 function decoders(contentEncoding: string | undefined): Gunzip[] | undefined {
-  const codings = (contentEncoding ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '' && c !== 'identity');
+  const codings = (contentEncoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
   const out: Gunzip[] = [];
   for (const c of codings.reverse()) {
     if (c === 'gzip' || c === 'x-gzip') out.push(createGunzip());
@@ -66,7 +69,12 @@ export function createTransport(options: TransportOptions): Send {
       const streams: Readable[] = [];
       let forgetAbort = (): void => undefined;
       const cancelTimer = options.clock.setTimer(timeoutMs, () =>
-        fail(sigilError('timeout', `${where()} timed out after ${timeoutMs / 1000} s (timeoutSeconds)`, { details: { url: urlForLog(req.url), step: 'request' } })));
+        fail(
+          sigilError('timeout', `${where()} timed out after ${timeoutMs / 1000} s (timeoutSeconds)`, {
+            details: { url: urlForLog(req.url), step: 'request' },
+          }),
+        ),
+      );
       const cleanup = (): void => {
         settled = true;
         cancelTimer();
@@ -90,9 +98,13 @@ export function createTransport(options: TransportOptions): Send {
       }
       if (signal) forgetAbort = whenAborted(signal, () => fail(sigilError('cancelled', `${where()} was cancelled`)));
       const tooLarge = (what: string): SigilError =>
-        sigilError('too_large', `${where()} answered with ${what} maxResponseBytes (${maxBytes}); narrow the request or raise maxResponseBytes`, {
-          details: { url: urlForLog(req.url), maxResponseBytes: maxBytes },
-        });
+        sigilError(
+          'too_large',
+          `${where()} answered with ${what} maxResponseBytes (${maxBytes}); narrow the request or raise maxResponseBytes`,
+          {
+            details: { url: urlForLog(req.url), maxResponseBytes: maxBytes },
+          },
+        );
 
       try {
         request = (url.protocol === 'https:' ? https : http).request({
@@ -109,7 +121,14 @@ export function createTransport(options: TransportOptions): Send {
         fail(sigilError('query', `${where()} could not be sent: ${mask((e as Error).message)}`, { cause: e }));
         return;
       }
-      request.on('error', (e) => fail(sigilError('network', `${where()} failed: ${mask(e.message)}`, { cause: e, details: { url: urlForLog(req.url) } })));
+      request.on('error', (e) =>
+        fail(
+          sigilError('network', `${where()} failed: ${mask(e.message)}`, {
+            cause: e,
+            details: { url: urlForLog(req.url) },
+          }),
+        ),
+      );
       request.on('response', (res) => {
         streams.push(res);
         const status = res.statusCode ?? 0;
@@ -138,7 +157,9 @@ export function createTransport(options: TransportOptions): Send {
           wireBytes += chunk.length;
           if (wireBytes > maxBytes) fail(tooLarge('more than'));
         });
-        res.on('error', (e) => fail(sigilError('network', `${where()}: response interrupted: ${mask(e.message)}`, { cause: e })));
+        res.on('error', (e) =>
+          fail(sigilError('network', `${where()}: response interrupted: ${mask(e.message)}`, { cause: e })),
+        );
         let out: Readable = res;
         if (inflating) {
           for (const d of chain) {
@@ -147,7 +168,14 @@ export function createTransport(options: TransportOptions): Send {
             d.on('error', (e) => {
               // An empty body labelled as encoded is just empty.
               if (ended && wireBytes === 0) succeed(status, resHeaders, Buffer.alloc(0));
-              else fail(sigilError('parse', `${where()}: the ${resHeaders['content-encoding']} answer could not be inflated: ${e.message}`, { cause: e }));
+              else
+                fail(
+                  sigilError(
+                    'parse',
+                    `${where()}: the ${resHeaders['content-encoding']} answer could not be inflated: ${e.message}`,
+                    { cause: e },
+                  ),
+                );
             });
           }
         }

@@ -35,7 +35,13 @@ describe('urlGuard layer', () => {
     ['vertical tab', 'a\u000bb'],
   ])('refuses a header value with %s, naming the header, status 400', async (_name, value) => {
     const next = fakeNext(() => answer(200));
-    const err = await rejection(urlGuardLayer(prefixes)(next)({ method: 'GET', url: 'http://127.0.0.1:9000/api/x', headers: { 'X-Trace': value } }));
+    const err = await rejection(
+      urlGuardLayer(prefixes)(next)({
+        method: 'GET',
+        url: 'http://127.0.0.1:9000/api/x',
+        headers: { 'X-Trace': value },
+      }),
+    );
     expect(err.kind).toBe('query');
     expect(err.status).toBe(400);
     expect(err.source).toBe('plugin');
@@ -46,7 +52,9 @@ describe('urlGuard layer', () => {
   it('refuses a header name that is not a token, and keeps a tab in a value', async () => {
     const next = fakeNext(() => answer(200));
     const send = urlGuardLayer(prefixes)(next);
-    const err = await rejection(send({ method: 'GET', url: 'http://127.0.0.1:9000/api/x', headers: { 'Bad Name': 'v' } }));
+    const err = await rejection(
+      send({ method: 'GET', url: 'http://127.0.0.1:9000/api/x', headers: { 'Bad Name': 'v' } }),
+    );
     expect(err.message).toMatch(/header name "Bad Name" is not a valid HTTP header name/);
     await send({ method: 'GET', url: 'http://127.0.0.1:9000/api/x', headers: { 'X-Tab': 'a\tb' } });
     expect(next.calls).toHaveLength(1);

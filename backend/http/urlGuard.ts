@@ -25,7 +25,10 @@ export function assertSendableHeaders(headers: OutgoingRequest['headers']): void
       throw sigilError('query', `header ${shown} must be text; fix the query's headers`);
     }
     if (hasControl(value)) {
-      throw sigilError('query', `header ${shown} has a control character (CR, LF, NUL or another) in its value; remove it from the query's headers`);
+      throw sigilError(
+        'query',
+        `header ${shown} has a control character (CR, LF, NUL or another) in its value; remove it from the query's headers`,
+      );
     }
   }
 }

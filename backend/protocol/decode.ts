@@ -1,8 +1,8 @@
 // pluginv2 messages as proto-loader yields them -> the shapes in ./types.ts, and handler results -> the
-// messages Grafana expects. Decoding is total: a missing or odd field gets its zero value, never a throw,
-// except that jsonData which is not a JSON object is kept as `{}` with the raw text for the settings
-// parser to report.
-import { maskText } from '../log';
+// messages Grafana expects. Decoding is total: a missing or odd field gets its zero value, never a throw;
+// jsonData that cannot be read is kept as `{}` with a `jsonDataProblem` the settings parser fails on.
+// Maps built from what Grafana sends are null-prototype objects, so no key can reach Object.prototype.
+import type { Redactor } from '../redaction';
 import type {
   CallResourceRequest,
   CallResourceResponse,
@@ -40,7 +40,7 @@ function bytes(value: unknown): Uint8Array {
 }
 
 function stringMap(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(obj(value) ?? {})) {
     if (typeof v === 'string') out[k] = v;
   }
@@ -49,7 +49,7 @@ function stringMap(value: unknown): Record<string, string> {
 
 /** map<string, StringList> -> Record<string, string[]>. */
 function stringListMap(value: unknown): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+  const out = Object.create(null) as Record<string, string[]>;
   for (const [k, v] of Object.entries(obj(value) ?? {})) {
     const values = obj(v)?.values;
     out[k] = Array.isArray(values) ? values.filter((s): s is string => typeof s === 'string') : [];
@@ -57,16 +57,43 @@ function stringListMap(value: unknown): Record<string, string[]> {
   return out;
 }
 
-/** jsonData bytes -> object. Anything that is not a JSON object yields `{}`; the raw text is kept. */
-export function parseJsonData(raw: Uint8Array): { jsonData: Record<string, unknown>; jsonDataRaw: string } {
+/** Keys that could reach an object's prototype when a parsed object is merged or walked. */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * jsonData bytes -> object, failing closed. Grafana sends no bytes when the data source has no jsonData
+ * (its adapter leaves them empty when the stored jsonData is nil), and `null` for a stored JSON null: both
+ * mean "nothing set", i.e. the defaults, as for Grafana's own AWS data sources. Anything else must be a
+ * JSON object without prototype-shaped keys; otherwise `jsonDataProblem` says why it could not be read.
+ */
+export function parseJsonData(raw: Uint8Array): {
+  jsonData: Record<string, unknown>;
+  jsonDataRaw: string;
+  jsonDataProblem?: string;
+} {
   const jsonDataRaw = Buffer.from(raw).toString('utf8');
-  if (jsonDataRaw.trim() === '') return { jsonData: {}, jsonDataRaw };
+  const empty = Object.create(null) as Record<string, unknown>;
+  if (raw.byteLength === 0) return { jsonData: empty, jsonDataRaw };
+  let parsed: unknown;
+  let refused: string | undefined;
   try {
-    const parsed: unknown = JSON.parse(jsonDataRaw);
-    return { jsonData: obj(parsed) ?? {}, jsonDataRaw };
-  } catch {
-    return { jsonData: {}, jsonDataRaw };
+    parsed = JSON.parse(jsonDataRaw, (key, value: unknown) => {
+      if (PROTOTYPE_KEYS.has(key)) refused ??= key;
+      return value;
+    });
+  } catch (e) {
+    return { jsonData: empty, jsonDataRaw, jsonDataProblem: `jsonData is not valid JSON (${(e as Error).message})` };
   }
+  if (parsed === null) return { jsonData: empty, jsonDataRaw };
+  if (refused !== undefined) {
+    return { jsonData: empty, jsonDataRaw, jsonDataProblem: `jsonData has a key named "${refused}", which is refused` };
+  }
+  const object = obj(parsed);
+  if (object === undefined) {
+    const kind = Array.isArray(parsed) ? 'an array' : `a ${typeof parsed}`;
+    return { jsonData: empty, jsonDataRaw, jsonDataProblem: `jsonData is ${kind}, not a JSON object` };
+  }
+  return { jsonData: Object.assign(empty, object), jsonDataRaw };
 }
 
 export function decodeUser(raw: Raw): User | undefined {
@@ -144,16 +171,28 @@ export function decodeCallResourceRequest(raw: Raw): CallResourceRequest {
   };
 }
 
-export function encodeCheckHealthResult(result: CheckHealthResult): Record<string, unknown> {
+/** The health result Grafana shows, masked by the redactor (message and details). */
+export function encodeCheckHealthResult(
+  result: CheckHealthResult,
+  redactor: Pick<Redactor, 'mask' | 'maskValue'>,
+): Record<string, unknown> {
   return {
     status: result.status,
-    message: maskText(result.message),
-    jsonDetails: result.jsonDetails === undefined ? Buffer.alloc(0) : Buffer.from(maskText(JSON.stringify(result.jsonDetails))),
+    message: redactor.mask(result.message),
+    jsonDetails:
+      result.jsonDetails === undefined
+        ? Buffer.alloc(0)
+        : Buffer.from(JSON.stringify(redactor.maskValue(result.jsonDetails))),
   };
 }
 
-export function encodeCallResourceResponse(resp: CallResourceResponse): Record<string, unknown> {
-  const headers: Record<string, { values: string[] }> = {};
-  for (const [k, v] of Object.entries(resp.headers ?? {})) headers[k] = { values: v };
-  return { code: resp.code, headers, body: Buffer.from(resp.body ?? new Uint8Array(0)) };
+/** A resource answer, masked by the redactor: header values and the body (JSON or text). */
+export function encodeCallResourceResponse(
+  resp: CallResourceResponse,
+  redactor: Pick<Redactor, 'mask'>,
+): Record<string, unknown> {
+  const headers = Object.create(null) as Record<string, { values: string[] }>;
+  for (const [k, v] of Object.entries(resp.headers ?? {})) headers[k] = { values: v.map((s) => redactor.mask(s)) };
+  const body = Buffer.from(resp.body ?? new Uint8Array(0));
+  return { code: resp.code, headers, body: Buffer.from(redactor.mask(body.toString('utf8'))) };
 }

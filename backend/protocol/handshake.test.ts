@@ -22,7 +22,10 @@ describe('checkHandshakeEnv', () => {
   });
 
   it('listens on an ephemeral 127.0.0.1 port by default', () => {
-    expect(checkHandshakeEnv(cookie)).toEqual({ ok: true, listen: { kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 } });
+    expect(checkHandshakeEnv(cookie)).toEqual({
+      ok: true,
+      listen: { kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 },
+    });
   });
 
   it('accepts protocol version 2 among the offered versions and refuses when it is not offered', () => {

@@ -13,12 +13,9 @@ export const APP_PROTOCOL_VERSION = 2;
 export const CORE_PROTOCOL_VERSION = 1;
 
 export type ListenTarget =
-  | { kind: 'tcp'; host: '127.0.0.1'; minPort: number; maxPort: number }
-  | { kind: 'unix'; path: string };
+  { kind: 'tcp'; host: '127.0.0.1'; minPort: number; maxPort: number } | { kind: 'unix'; path: string };
 
-export type HandshakeCheck =
-  | { ok: true; listen: ListenTarget }
-  | { ok: false; message: string };
+export type HandshakeCheck = { ok: true; listen: ListenTarget } | { ok: false; message: string };
 
 type Env = Record<string, string | undefined>;
 
@@ -29,7 +26,7 @@ export function checkHandshakeEnv(env: Env): HandshakeCheck {
       ok: false,
       message:
         'This executable is a Grafana backend plugin (sigil-awsapi-datasource) and is not meant to be run directly.\n' +
-        'Grafana starts it from the plugin folder. To run Grafana with it, put dist/ in Grafana\'s plugins directory\n' +
+        "Grafana starts it from the plugin folder. To run Grafana with it, put dist/ in Grafana's plugins directory\n" +
         'and allow the unsigned plugin (GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=sigil-awsapi-datasource).\n' +
         `(missing environment ${MAGIC_COOKIE_KEY}=${MAGIC_COOKIE_VALUE})`,
     };
@@ -49,7 +46,8 @@ export function checkHandshakeEnv(env: Env): HandshakeCheck {
   if (env.PLUGIN_CLIENT_CERT) {
     return {
       ok: false,
-      message: 'The plugin host asked for go-plugin AutoMTLS (PLUGIN_CLIENT_CERT), which this plugin does not support; Grafana does not use it.',
+      message:
+        'The plugin host asked for go-plugin AutoMTLS (PLUGIN_CLIENT_CERT), which this plugin does not support; Grafana does not use it.',
     };
   }
   const socketDir = env.PLUGIN_UNIX_SOCKET_DIR;

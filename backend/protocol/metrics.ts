@@ -1,5 +1,13 @@
 // Metrics for Diagnostics.CollectMetrics, in the Prometheus text exposition format (version 0.0.4):
 // process metrics as Go plugins report them, plus counters of the gRPC calls this process served.
+import { readdirSync } from 'node:fs';
+
+/** A value sampled when metrics are collected (live instances, registered secrets, open files). */
+export interface Gauge {
+  name: string;
+  help: string;
+  value: number;
+}
 
 interface CallStats {
   count: number;
@@ -19,19 +27,32 @@ export class ProtocolMetrics {
     this.calls.set(key, stats);
   }
 
-  prometheusText(): string {
+  prometheusText(extra: Gauge[] = []): string {
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
     const lines: string[] = [];
     const gauge = (name: string, help: string, type: 'gauge' | 'counter', value: number): void => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${formatNumber(value)}`);
     };
-    gauge('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', 'counter', (cpu.user + cpu.system) / 1e6);
+    gauge(
+      'process_cpu_seconds_total',
+      'Total user and system CPU time spent in seconds.',
+      'counter',
+      (cpu.user + cpu.system) / 1e6,
+    );
     gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', 'gauge', mem.rss);
-    gauge('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', 'gauge', this.startSeconds);
+    gauge(
+      'process_start_time_seconds',
+      'Start time of the process since unix epoch in seconds.',
+      'gauge',
+      this.startSeconds,
+    );
     gauge('nodejs_heap_size_used_bytes', 'Process heap size used from Node.js in bytes.', 'gauge', mem.heapUsed);
     gauge('nodejs_heap_size_total_bytes', 'Process heap size from Node.js in bytes.', 'gauge', mem.heapTotal);
     gauge('nodejs_external_memory_bytes', 'Node.js external memory size in bytes.', 'gauge', mem.external);
+    const fds = openFileDescriptors();
+    if (fds !== undefined) gauge('process_open_fds', 'Number of open file descriptors.', 'gauge', fds);
+    for (const g of extra) gauge(g.name, g.help, 'gauge', g.value);
 
     const sorted = [...this.calls.entries()].sort(([a], [b]) => a.localeCompare(b));
     lines.push('# HELP sigil_grpc_requests_total Plugin protocol calls served, by method and gRPC status code.');
@@ -43,6 +64,15 @@ export class ProtocolMetrics {
       lines.push(`sigil_grpc_request_duration_seconds_sum${labels(key)} ${formatNumber(stats.seconds)}`);
     }
     return `${lines.join('\n')}\n`;
+  }
+}
+
+/** Open file descriptors where the system tells (Linux /proc), as Go's process collector reports them. */
+function openFileDescriptors(): number | undefined {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return undefined;
   }
 }
 

@@ -2,6 +2,7 @@ import { credentials, makeClientConstructor, status, type Client, type ServiceDe
 import { PluginServer } from './server';
 import { loadProtocol } from './load';
 import { createLogger } from '../log';
+import { createRedactor } from '../redaction';
 import type { PluginHandlers, QueryDataRequest } from './types';
 import { tableFromIPC } from 'apache-arrow';
 
@@ -18,7 +19,21 @@ function call(c: Record<string, Unary>, method: string, req: Raw): Promise<Raw> 
 }
 
 const logLines: string[] = [];
-const log = createLogger({ write: (l) => logLines.push(l), level: 'trace' });
+/** Resolves when a log line matching `pattern` is written (an event, not a sleep). */
+const logWaiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
+const redactor = createRedactor();
+const log = createLogger({
+  redactor,
+  level: 'trace',
+  write: (l) => {
+    logLines.push(l);
+    for (const w of logWaiters.filter((x) => x.pattern.test(l))) {
+      logWaiters.splice(logWaiters.indexOf(w), 1);
+      w.resolve();
+    }
+  },
+});
+const logged = (pattern: RegExp) => new Promise<void>((resolve) => logWaiters.push({ pattern, resolve }));
 
 function query(refId: string): Raw {
   return { refId, queryType: 'test', json: Buffer.from('{}'), timeRange: { fromEpochMS: '0', toEpochMS: '1' } };
@@ -28,6 +43,7 @@ describe('PluginServer', () => {
   let server: PluginServer;
   let address: string;
   let onShutdown: jest.Mock;
+  let shutdownReported: Promise<void>;
   let handlers: PluginHandlers;
   const clients: Client[] = [];
   const make = (def: ServiceDefinition) => {
@@ -37,13 +53,31 @@ describe('PluginServer', () => {
   };
 
   beforeEach(async () => {
-    onShutdown = jest.fn();
+    let reported!: () => void;
+    shutdownReported = new Promise<void>((resolve) => (reported = resolve));
+    onShutdown = jest.fn(() => reported());
     handlers = {
       queryData: async (req: QueryDataRequest) => ({
-        responses: Object.fromEntries(req.queries.map((q) => [q.refId, {
-          frames: [{ name: q.refId, fields: [{ name: 'v', type: 'number' as const, values: q.refId === 'BAD' ? ['not a number' as unknown as number] : [42] }] }],
-          status: 200,
-        }])),
+        responses: Object.fromEntries(
+          req.queries.map((q) => [
+            q.refId,
+            {
+              frames: [
+                {
+                  name: q.refId,
+                  fields: [
+                    {
+                      name: 'v',
+                      type: 'number' as const,
+                      values: q.refId === 'BAD' ? ['not a number' as unknown as number] : [42],
+                    },
+                  ],
+                },
+              ],
+              status: 200,
+            },
+          ]),
+        ),
       }),
       checkHealth: async () => ({ status: 'OK', message: 'fine', jsonDetails: { ok: true } }),
       callResource: async (req, send) => {
@@ -57,14 +91,21 @@ describe('PluginServer', () => {
       },
       dispose: jest.fn(async () => undefined),
     };
-    server = new PluginServer({ handlers, log, onShutdown });
+    server = new PluginServer({
+      handlers,
+      log,
+      redactor,
+      onShutdown,
+      gauges: () => [{ name: 'sigil_instances_live', help: 'Live instances.', value: 3 }],
+    });
     const bound = await server.listen({ kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 });
     address = bound.kind === 'tcp' ? `127.0.0.1:${bound.port}` : '';
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     clients.splice(0).forEach((c) => c.close());
     server.shutdown('test over');
+    await shutdownReported;
   });
 
   it('encodes each refId on its own: a frame that cannot be encoded fails only its query', async () => {
@@ -87,7 +128,10 @@ describe('PluginServer', () => {
       throw new Error('exploded');
     };
     const data = make(loadProtocol().data);
-    await expect(call(data, 'QueryData', { queries: [query('A')] })).rejects.toMatchObject({ code: status.INTERNAL, details: expect.stringContaining('exploded') });
+    await expect(call(data, 'QueryData', { queries: [query('A')] })).rejects.toMatchObject({
+      code: status.INTERNAL,
+      details: expect.stringContaining('exploded'),
+    });
     const health = await call(make(loadProtocol().diagnostics), 'CheckHealth', {});
     expect(health.status).toBe('OK');
     expect(JSON.parse((health.jsonDetails as Buffer).toString())).toEqual({ ok: true });
@@ -99,21 +143,63 @@ describe('PluginServer', () => {
     expect((res.responses as Record<string, Raw>).LOST.error).toMatch(/no response for query "LOST"/);
   });
 
-  it('masks the data source secrets in errors, health answers and logs', async () => {
+  it('masks the live secrets in errors, health answers and logs', async () => {
     const secret = 'sEcReT/Value+ThatMustNotLeak1234';
+    // What a data source instance registers when it is built.
+    const scope = redactor.scope('org/x/1');
+    scope.add(secret);
     const pluginContext = { dataSourceInstanceSettings: { uid: 'x', decryptedSecureJsonData: { secretKey: secret } } };
-    handlers.queryData = async () => ({ responses: { A: { frames: [], error: `signing with ${secret} failed`, status: 400, errorSource: 'plugin' } } });
-    handlers.checkHealth = async () => ({ status: 'ERROR', message: `bad key ${secret}`, jsonDetails: { echo: secret } });
+    handlers.queryData = async () => ({
+      responses: { A: { frames: [], error: `signing with ${secret} failed`, status: 400, errorSource: 'plugin' } },
+    });
+    handlers.checkHealth = async () => ({
+      status: 'ERROR',
+      message: `bad key ${secret}`,
+      jsonDetails: { echo: secret },
+    });
     const res = await call(make(loadProtocol().data), 'QueryData', { pluginContext, queries: [query('A')] });
     const health = await call(make(loadProtocol().diagnostics), 'CheckHealth', { pluginContext });
     const all = JSON.stringify([res, health.message, (health.jsonDetails as Buffer).toString(), logLines]);
     expect((res.responses as Record<string, Raw>).A.error).toBe('signing with [redacted] failed');
     expect(all).not.toContain(secret);
+    scope.drop();
+  });
+
+  it("sets errorSource on every error, and keeps the handler's", async () => {
+    handlers.queryData = async () => ({
+      responses: {
+        A: { frames: [], error: 'AWS said no', status: 403, errorSource: 'downstream' },
+        B: { frames: [], error: 'no source given' },
+      },
+    });
+    const res = await call(make(loadProtocol().data), 'QueryData', { queries: [query('A'), query('B')] });
+    const r = res.responses as Record<string, Raw>;
+    expect([r.A.errorSource, r.A.status, r.B.errorSource, r.B.status]).toEqual(['downstream', 403, 'plugin', 500]);
+  });
+
+  it('does not abort the signal of a call that completed', async () => {
+    const signals: AbortSignal[] = [];
+    handlers.checkHealth = async (_req, signal) => {
+      signals.push(signal!);
+      return { status: 'OK', message: 'fine' };
+    };
+    const diag = make(loadProtocol().diagnostics);
+    await call(diag, 'CheckHealth', {});
+    await call(diag, 'CheckHealth', {});
+    // grpc-js emits 'cancelled' once a call has completed; by the second answer the first call's event has fired.
+    expect(signals.map((s) => s.aborted)).toEqual([false, false]);
   });
 
   it('keeps the frames that come with an error (partial results)', async () => {
     handlers.queryData = async () => ({
-      responses: { A: { frames: [{ fields: [{ name: 'v', type: 'number', values: [1] }] }], error: 'page 2 failed', status: 502, errorSource: 'downstream' } },
+      responses: {
+        A: {
+          frames: [{ fields: [{ name: 'v', type: 'number', values: [1] }] }],
+          error: 'page 2 failed',
+          status: 502,
+          errorSource: 'downstream',
+        },
+      },
     });
     const res = await call(make(loadProtocol().data), 'QueryData', { queries: [query('A')] });
     const a = (res.responses as Record<string, Raw>).A;
@@ -132,6 +218,7 @@ describe('PluginServer', () => {
     const text = ((res.metrics as Raw).prometheus as Buffer).toString();
     expect(text).toContain('sigil_grpc_requests_total{method="CheckHealth",code="OK"} 1');
     expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
+    expect(text).toContain('sigil_instances_live 3');
   });
 
   it('streams resource chunks and answers 500 when the handler throws before sending', async () => {
@@ -150,24 +237,31 @@ describe('PluginServer', () => {
     expect(failed).toHaveLength(1);
     expect(failed[0].code).toBe(500);
     expect((failed[0].body as Buffer).toString()).toContain('boom');
-    await expect(collect('throw-late')).rejects.toMatchObject({ code: status.INTERNAL, details: expect.stringContaining('late boom') });
+    await expect(collect('throw-late')).rejects.toMatchObject({
+      code: status.INTERNAL,
+      details: expect.stringContaining('late boom'),
+    });
   });
 
   it('drains in-flight calls on Shutdown before reporting it', async () => {
     let release: () => void = () => undefined;
+    let started!: () => void;
+    const handlerStarted = new Promise<void>((resolve) => (started = resolve));
     handlers.queryData = () =>
       new Promise((resolve) => {
+        started();
         release = () => resolve({ responses: { A: { frames: [], status: 200 } } });
       });
     const inFlight = call(make(loadProtocol().data), 'QueryData', { queries: [query('A')] });
-    await new Promise((r) => setTimeout(r, 50));
+    await handlerStarted;
+    const shuttingDown = logged(/shutting down/);
     await call(make(loadProtocol().controller), 'Shutdown', {});
-    await new Promise((r) => setTimeout(r, 100));
+    await shuttingDown;
     expect(onShutdown).not.toHaveBeenCalled();
     release();
     const res = await inFlight;
     expect((res.responses as Record<string, Raw>).A.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
+    await shutdownReported;
     expect(onShutdown).toHaveBeenCalledTimes(1);
   });
 });

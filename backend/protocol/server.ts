@@ -19,16 +19,19 @@ import {
   encodeCallResourceResponse,
   encodeCheckHealthResult,
 } from './decode';
-import type { DataResponse, PluginContext, PluginHandlers } from './types';
-import { ProtocolMetrics } from './metrics';
+import type { DataResponse, PluginHandlers } from './types';
+import { ProtocolMetrics, type Gauge } from './metrics';
 import { encodeFrame } from '../frames/arrow';
-import { maskText, redact, registerSecret, type Logger } from '../log';
+import type { Logger } from '../log';
+import type { Redactor } from '../redaction';
 import type { BoundAddress, ListenTarget } from './handshake';
 
 type Raw = Record<string, unknown>;
 
 const STATUS_NAME: Record<number, string> = Object.fromEntries(
-  Object.entries(grpcStatus).filter(([, v]) => typeof v === 'number').map(([k, v]) => [v as number, k]),
+  Object.entries(grpcStatus)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => [v as number, k]),
 );
 
 /** The health service name go-plugin's client pings. */
@@ -42,23 +45,24 @@ const MAX_MESSAGE_BYTES = 2 ** 31 - 1;
 export interface PluginServerOptions {
   handlers: PluginHandlers;
   log: Logger;
+  /** Masks every error text, health answer and resource answer this server sends. */
+  redactor: Pick<Redactor, 'mask' | 'maskValue'>;
+  /** Extra gauges for CollectMetrics (live instances, registered secrets, ...). */
+  gauges?: () => Gauge[];
   /** Called once the server has drained after a Shutdown request (or `shutdown()`). */
   onShutdown: (reason: string) => void;
-}
-
-/** Registers the data source's secrets with the logger, so no log line or error text can carry them. */
-function guardSecrets<T extends { pluginContext: PluginContext }>(req: T): T {
-  for (const value of Object.values(req.pluginContext.dataSourceInstanceSettings?.decryptedSecureJsonData ?? {})) {
-    registerSecret(value);
-  }
-  return req;
 }
 
 /**
  * One protobuf DataResponse per refId: the frames as Arrow bytes, and the error if any (Grafana shows
  * frames that came with an error too). A frame that cannot be encoded becomes this refId's error.
  */
-export function encodeDataResponse(refId: string, resp: DataResponse, log: Logger): Raw {
+export function encodeDataResponse(
+  refId: string,
+  resp: DataResponse,
+  log: Logger,
+  redactor: Pick<Redactor, 'mask'>,
+): Raw {
   let frames: Buffer[] = [];
   let encodeError = '';
   try {
@@ -67,28 +71,45 @@ export function encodeDataResponse(refId: string, resp: DataResponse, log: Logge
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     });
   } catch (e) {
-    encodeError = `the result could not be encoded as a data frame: ${(e as Error).message}`;
+    encodeError = redactor.mask(`the result could not be encoded as a data frame: ${(e as Error).message}`);
     log.error('frame encoding failed', { refId, error: encodeError });
   }
-  const handlerError = resp.error ? maskText(resp.error) : '';
+  const handlerError = resp.error ? redactor.mask(resp.error) : '';
   const error = [handlerError, encodeError].filter(Boolean).join('; ');
   return {
     frames,
     error,
-    status: handlerError ? resp.status ?? 500 : encodeError ? 500 : resp.status ?? 200,
-    errorSource: error ? (handlerError ? resp.errorSource ?? 'plugin' : 'plugin') : '',
+    status: handlerError ? (resp.status ?? 500) : encodeError ? 500 : (resp.status ?? 200),
+    // Every error says whose it is; the handler's source wins, an encoding failure is the plugin's.
+    errorSource: error ? (handlerError ? (resp.errorSource ?? 'plugin') : 'plugin') : '',
     jsonMeta: Buffer.alloc(0),
     format: 'ARROW',
   };
 }
 
-/** Aborted when Grafana cancels the call (the user left the dashboard, the request timed out), so the
- * outgoing AWS requests stop too instead of running to their own timeout. */
-function cancellationSignal(call: { cancelled: boolean; on(event: 'cancelled', listener: () => void): unknown }): AbortSignal {
+/**
+ * Aborted when Grafana cancels the call (the user left the dashboard, the request timed out), so the
+ * outgoing AWS requests stop too instead of running to their own timeout. grpc-js also fires `cancelled`
+ * after a call has completed; `finish()` marks the call done so that event aborts nothing (an abort
+ * builds a DOMException and runs every listener, on every successful call otherwise).
+ */
+function cancellation(call: { cancelled: boolean; once(event: 'cancelled', listener: () => void): unknown }): {
+  signal: AbortSignal;
+  finish(): void;
+} {
   const controller = new AbortController();
+  let finished = false;
   if (call.cancelled) controller.abort();
-  else call.on('cancelled', () => controller.abort());
-  return controller.signal;
+  else
+    call.once('cancelled', () => {
+      if (!finished) controller.abort();
+    });
+  return {
+    signal: controller.signal,
+    finish: () => {
+      finished = true;
+    },
+  };
 }
 
 export class PluginServer {
@@ -131,7 +152,9 @@ export class PluginServer {
         lastError = e;
       }
     }
-    throw new Error(`could not listen on ${target.host} ports ${target.minPort}-${target.maxPort}: ${(lastError as Error)?.message}`);
+    throw new Error(
+      `could not listen on ${target.host} ports ${target.minPort}-${target.maxPort}: ${(lastError as Error)?.message}`,
+    );
   }
 
   /** Stops taking calls, lets in-flight calls finish (up to a timeout), then reports via onShutdown. */
@@ -156,15 +179,19 @@ export class PluginServer {
   private unary(method: string, run: (req: Raw, signal: AbortSignal) => Promise<Raw>) {
     return (call: ServerUnaryCall<Raw, Raw>, callback: sendUnaryData<Raw>): void => {
       const started = process.hrtime.bigint();
-      const finish = (code: number) => this.metrics.record(method, STATUS_NAME[code] ?? String(code), seconds(started));
-      run(call.request ?? {}, cancellationSignal(call)).then(
+      const cancel = cancellation(call);
+      const finish = (code: number) => {
+        cancel.finish();
+        this.metrics.record(method, STATUS_NAME[code] ?? String(code), seconds(started));
+      };
+      run(call.request ?? {}, cancel.signal).then(
         (resp) => {
           finish(grpcStatus.OK);
           callback(null, resp);
         },
         (err: unknown) => {
-          const message = String(redact((err as Error)?.message ?? String(err)));
-          this.options.log.error(`${method} failed`, { error: message });
+          const message = this.options.redactor.mask((err as Error)?.message ?? String(err));
+          this.options.log.error(`${method} failed`, { error: message, stack: (err as Error)?.stack });
           finish(grpcStatus.INTERNAL);
           callback({ code: grpcStatus.INTERNAL, details: `${method}: ${message}` });
         },
@@ -173,10 +200,10 @@ export class PluginServer {
   }
 
   private dataService(): UntypedServiceImplementation {
-    const { handlers, log } = this.options;
+    const { handlers, log, redactor } = this.options;
     return {
       QueryData: this.unary('QueryData', async (raw, signal) => {
-        const req = guardSecrets(decodeQueryDataRequest(raw));
+        const req = decodeQueryDataRequest(raw);
         const result = await handlers.queryData(req, signal);
         const responses: Record<string, Raw> = {};
         for (const q of req.queries) {
@@ -186,7 +213,7 @@ export class PluginServer {
             status: 500,
             errorSource: 'plugin' as const,
           };
-          responses[q.refId] = encodeDataResponse(q.refId, resp, log);
+          responses[q.refId] = encodeDataResponse(q.refId, resp, log, redactor);
         }
         return { responses };
       }),
@@ -201,46 +228,58 @@ export class PluginServer {
   }
 
   private diagnosticsService(): UntypedServiceImplementation {
-    const { handlers } = this.options;
+    const { handlers, redactor } = this.options;
     return {
       CheckHealth: this.unary('CheckHealth', async (raw, signal) =>
-        encodeCheckHealthResult(await handlers.checkHealth(guardSecrets(decodeCheckHealthRequest(raw)), signal)),
+        encodeCheckHealthResult(await handlers.checkHealth(decodeCheckHealthRequest(raw), signal), redactor),
       ),
       CollectMetrics: this.unary('CollectMetrics', async () => ({
-        metrics: { prometheus: Buffer.from(this.metrics.prometheusText()) },
+        metrics: { prometheus: Buffer.from(this.metrics.prometheusText(this.options.gauges?.() ?? [])) },
       })),
     };
   }
 
   private resourceService(): UntypedServiceImplementation {
-    const { handlers, log } = this.options;
+    const { handlers, log, redactor } = this.options;
     return {
       CallResource: (call: ServerWritableStream<Raw, Raw>) => {
         const started = process.hrtime.bigint();
-        const req = guardSecrets(decodeCallResourceRequest(call.request ?? {}));
+        const req = decodeCallResourceRequest(call.request ?? {});
+        const cancel = cancellation(call);
         let sent = 0;
         handlers
-          .callResource(req, (resp) => {
-            if (call.cancelled || call.writableEnded) return;
-            sent++;
-            call.write(encodeCallResourceResponse(resp));
-          }, cancellationSignal(call))
+          .callResource(
+            req,
+            (resp) => {
+              if (call.cancelled || call.writableEnded) return;
+              sent++;
+              call.write(encodeCallResourceResponse(resp, redactor));
+            },
+            cancel.signal,
+          )
           .then(
             () => {
+              cancel.finish();
               this.metrics.record('CallResource', 'OK', seconds(started));
               call.end();
             },
             (err: unknown) => {
-              const message = String(redact((err as Error)?.message ?? String(err)));
+              cancel.finish();
+              const message = redactor.mask((err as Error)?.message ?? String(err));
               log.error('CallResource failed', { path: req.path, error: message });
               this.metrics.record('CallResource', 'INTERNAL', seconds(started));
               if (sent === 0 && !call.cancelled) {
                 // Nothing sent yet: answer as HTTP 500 so the editor sees a message, not a broken stream.
-                call.write(encodeCallResourceResponse({
-                  code: 500,
-                  headers: { 'Content-Type': ['application/json'] },
-                  body: Buffer.from(JSON.stringify({ error: message })),
-                }));
+                call.write(
+                  encodeCallResourceResponse(
+                    {
+                      code: 500,
+                      headers: { 'Content-Type': ['application/json'] },
+                      body: Buffer.from(JSON.stringify({ error: `internal error: ${message}`, errorSource: 'plugin' })),
+                    },
+                    redactor,
+                  ),
+                );
                 call.end();
               } else {
                 // Part of the answer is out: end the stream with an error status (grpc-js's way is 'error').
@@ -258,7 +297,8 @@ export class PluginServer {
     return {
       Check: (call: ServerUnaryCall<Raw, Raw>, callback: sendUnaryData<Raw>) => {
         const s = statusFor(call.request?.service);
-        if (s === 'SERVICE_UNKNOWN') callback({ code: grpcStatus.NOT_FOUND, details: `unknown service ${String(call.request?.service)}` });
+        if (s === 'SERVICE_UNKNOWN')
+          callback({ code: grpcStatus.NOT_FOUND, details: `unknown service ${String(call.request?.service)}` });
         else callback(null, { status: s });
       },
       Watch: (call: ServerWritableStream<Raw, Raw>) => {
@@ -303,7 +343,11 @@ export class PluginServer {
       call.end();
       return;
     }
-    const handle = { end: () => { if (!call.writableEnded) call.end(); } };
+    const handle = {
+      end: () => {
+        if (!call.writableEnded) call.end();
+      },
+    };
     this.openStreams.add(handle);
     const forget = () => this.openStreams.delete(handle);
     call.on('cancelled', forget);

@@ -22,6 +22,8 @@ export interface DataSourceInstanceSettings {
   /** jsonData parsed; `{}` when Grafana sent none. Raw text kept for precise error messages. */
   jsonData: Record<string, unknown>;
   jsonDataRaw: string;
+  /** Why jsonData could not be read (not JSON, not an object, a prototype-shaped key); the settings fail closed. */
+  jsonDataProblem?: string;
   decryptedSecureJsonData: Record<string, string>;
   lastUpdatedMS: number;
   apiVersion: string;
@@ -105,7 +107,11 @@ export interface PluginHandlers {
   queryData(req: QueryDataRequest, signal?: AbortSignal): Promise<QueryDataResponse>;
   checkHealth(req: CheckHealthRequest, signal?: AbortSignal): Promise<CheckHealthResult>;
   /** May call `send` more than once (server streaming); resolves when the stream is complete. */
-  callResource(req: CallResourceRequest, send: (resp: CallResourceResponse) => void, signal?: AbortSignal): Promise<void>;
+  callResource(
+    req: CallResourceRequest,
+    send: (resp: CallResourceResponse) => void,
+    signal?: AbortSignal,
+  ): Promise<void>;
   /** Releases instances, sockets and timers on shutdown. */
   dispose(): Promise<void>;
 }

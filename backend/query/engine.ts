@@ -19,7 +19,7 @@ import { detectFormat, type DataFormat } from './parse/detect';
 import { parseUql, evaluateUql } from './uql';
 import type { UqlQuery } from './uql/ast';
 import { shapeTimeSeries } from './timeSeries';
-import { maskSecretValues } from '../secrets';
+import { createRedactor, type Redactor } from '../redaction';
 
 export interface EngineContext {
   proxy: SigningProxy;
@@ -28,6 +28,8 @@ export interface EngineContext {
   timeRange: { fromMs: number; toMs: number };
   intervalMs: number;
   signal?: AbortSignal;
+  /** The process's redactor: live secrets and SigV4 material are masked in answers before they become frames. */
+  redactor?: Pick<Redactor, 'mask'>;
 }
 
 function header(res: IncomingResponse, name: string): string | undefined {
@@ -35,9 +37,19 @@ function header(res: IncomingResponse, name: string): string | undefined {
   return found === undefined ? undefined : res.headers[found];
 }
 
-/** The answer as text, with the data source's own secrets masked should an API ever echo them. */
-export function answerText(body: Buffer, secrets: (string | undefined)[]): string {
-  return maskSecretValues(body.toString('utf8'), secrets);
+/** The answer as text, with secrets masked should an API ever echo them. */
+export function answerText(body: Buffer, mask: (text: string) => string): string {
+  return mask(body.toString('utf8'));
+}
+
+/** The context's redactor; without one (tests), a redactor that knows the settings' own secrets. */
+function maskerFor(ctx: EngineContext): (text: string) => string {
+  if (ctx.redactor) return ctx.redactor.mask;
+  const redactor = createRedactor();
+  const scope = redactor.scope('query');
+  scope.add(ctx.settings.secretKey);
+  scope.add(ctx.settings.sessionToken);
+  return redactor.mask;
 }
 
 function hostOf(url: string): string {
@@ -113,7 +125,7 @@ export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<F
   const q = checkQuery(query);
   const uql = q.format === 'uql' ? parseUql(q.uql) : undefined;
   const macros: MacroContext = { fromMs: ctx.timeRange.fromMs, toMs: ctx.timeRange.toMs, intervalMs: ctx.intervalMs };
-  const secrets = [ctx.settings.secretKey, ctx.settings.sessionToken];
+  const mask = maskerFor(ctx);
   const { maxPages, maxRows } = q.pagination;
   const notices: Notice[] = [];
   let rows: Row[] = [];
@@ -130,7 +142,7 @@ export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<F
       executed = describeRequest(request);
     }
     const res = await send(ctx, request);
-    const text = answerText(res.body, secrets);
+    const text = answerText(res.body, mask);
     if (q.format === 'prometheus') {
       return parsePrometheus(text).map((f) => ({ ...f, refId: q.refId, meta: { ...f.meta, executedQueryString: executed } }));
     }

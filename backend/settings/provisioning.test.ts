@@ -1,9 +1,9 @@
 // The provisioning files and the docker compose stack, checked the way Grafana reads them: YAML with
 // environment variables expanded as Grafana's provisioning loader does, each data source run through the
 // backend's settings parser, with the [aws] server options docker-compose.yaml gives Grafana.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { parseSettings } from './parse';
 import { readAwsServerOptions } from './awsServer';
@@ -13,7 +13,11 @@ import type { SigilJsonData, SigilSecureJsonData } from '../../src/shared/settin
 import { PLUGIN_ID } from '../version';
 
 const ROOT = resolve(__dirname, '../..');
-const PROVISIONING_DIR = join(ROOT, 'provisioning/datasources');
+/**
+ * Where provisioning files live: Grafana's data source folder and the examples folder, whichever exist, plus
+ * the folder docker-compose mounts for Grafana (read from the compose file, so a move is followed).
+ */
+const CANDIDATE_DIRS = ['provisioning/datasources', 'provisioning/examples', 'provisioning/examples/datasources'];
 const COMPOSE_FILE = join(ROOT, 'docker-compose.yaml');
 
 // Every settings key, checked against the types at compile time, so a typo'd key in a file is caught.
@@ -140,8 +144,27 @@ export function checkProvisioningFile(text: string, env: Record<string, string |
   return problems;
 }
 
+function yamlFilesIn(dir: string): string[] {
+  return existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)) : [];
+}
+
+/** The folder docker-compose mounts where Grafana reads data source provisioning files, if any. */
+function composeProvisioningDir(): string | undefined {
+  const mount = mounts(loadCompose({}).grafana).find((m) => m.target === '/etc/grafana/provisioning/datasources');
+  return mount ? resolve(ROOT, mount.source) : undefined;
+}
+
+/** Every provisioning file, as absolute paths, each once. */
 function provisioningFiles(): string[] {
-  return readdirSync(PROVISIONING_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const dirs = [...CANDIDATE_DIRS.map((d) => join(ROOT, d)), composeProvisioningDir()].filter((d): d is string => d !== undefined);
+  return [...new Set(dirs.flatMap(yamlFilesIn))].sort();
+}
+
+/** The provisioning file with this name, wherever it lives. */
+function provisioningFile(name: string): string {
+  const found = provisioningFiles().find((f) => basename(f) === name);
+  if (!found) throw new Error(`no provisioning file named ${name} in ${CANDIDATE_DIRS.join(', ')}`);
+  return found;
 }
 
 /** docker compose's own interpolation of the compose file: ${VAR}, ${VAR:-default}, ${VAR-default}. */
@@ -171,7 +194,8 @@ function loadCompose(hostEnv: Record<string, string | undefined>): { grafana: Co
       env[i < 0 ? entry : entry.slice(0, i)] = i < 0 ? '' : entry.slice(i + 1);
     }
   } else {
-    for (const [k, v] of Object.entries(grafana.environment ?? {})) env[k] = String(v);
+    // `KEY:` with nothing after it (an empty default) is YAML null; docker compose passes an empty string.
+    for (const [k, v] of Object.entries(grafana.environment ?? {})) env[k] = v === null || v === undefined ? '' : String(v);
   }
   return { grafana, env };
 }
@@ -211,7 +235,7 @@ describe('provisioning/datasources', () => {
 
   it('has one file per auth mode', () => {
     expect(allJsonKeysListed && allSecureKeysListed).toBe(true);
-    const docs = provisioningFiles().flatMap((f) => (parse(readFileSync(join(PROVISIONING_DIR, f), 'utf8')).datasources as ProvisionedDataSource[]));
+    const docs = provisioningFiles().flatMap((f) => (parse(readFileSync(f, 'utf8')).datasources as ProvisionedDataSource[]));
     const modes = docs.map((d) => {
       const j = d.jsonData ?? {};
       if (j.sigV4Auth === true) return `prometheus-sigv4:${String(j.sigV4AuthType)}`;
@@ -222,12 +246,12 @@ describe('provisioning/datasources', () => {
     expect(modes.sort()).toEqual(['amp', 'assume-role+external-id', 'credentials', 'default', 'keys', 'prometheus-sigv4:keys']);
   });
 
-  it.each(provisioningFiles())('%s is accepted by the settings parser with the compose stack environment', (file) => {
-    expect(checkProvisioningFile(readFileSync(join(PROVISIONING_DIR, file), 'utf8'), grafanaEnv, server)).toEqual([]);
+  it.each(provisioningFiles().map((f) => relative(ROOT, f)))('%s is accepted by the settings parser with the compose stack environment', (file) => {
+    expect(checkProvisioningFile(readFileSync(join(ROOT, file), 'utf8'), grafanaEnv, server)).toEqual([]);
   });
 
   it('gives every data source its own uid and name, and at most one default', () => {
-    const all = provisioningFiles().flatMap((f) => (parse(readFileSync(join(PROVISIONING_DIR, f), 'utf8')).datasources as ProvisionedDataSource[]));
+    const all = provisioningFiles().flatMap((f) => (parse(readFileSync(f, 'utf8')).datasources as ProvisionedDataSource[]));
     expect(new Set(all.map((d) => d.uid)).size).toBe(all.length);
     expect(new Set(all.map((d) => d.name)).size).toBe(all.length);
     expect(all.filter((d) => d.isDefault === true)).toHaveLength(1);
@@ -235,7 +259,7 @@ describe('provisioning/datasources', () => {
 
   it('keeps secrets out of the files: every secureJsonData value is an environment reference', () => {
     for (const file of provisioningFiles()) {
-      const text = readFileSync(join(PROVISIONING_DIR, file), 'utf8');
+      const text = readFileSync(file, 'utf8');
       for (const d of parse(text).datasources as ProvisionedDataSource[]) {
         for (const [key, value] of Object.entries(d.secureJsonData ?? {})) {
           expect({ file, key, value }).toEqual({ file, key, value: expect.stringMatching(/^\$\{[A-Z0-9_]+\}$/) });
@@ -245,15 +269,15 @@ describe('provisioning/datasources', () => {
   });
 
   it('puts the expanded secrets where the parser reads them', () => {
-    const text = readFileSync(join(PROVISIONING_DIR, 'sigil-keys.yaml'), 'utf8');
+    const text = readFileSync(provisioningFile('sigil-keys.yaml'), 'utf8');
     const ds = expandDeep(parse(text).datasources[0], grafanaEnv) as ProvisionedDataSource;
     expect(ds.secureJsonData).toEqual({ accessKey: HOST_ENV.AWS_ACCESS_KEY_ID, secretKey: HOST_ENV.AWS_SECRET_ACCESS_KEY });
     expect(ds.jsonData?.allowedUrls).toContain('https://monitoring.eu-west-1.amazonaws.com/');
   });
 
   describe('catches typos', () => {
-    const keysFile = readFileSync(join(PROVISIONING_DIR, 'sigil-keys.yaml'), 'utf8');
-    const assumeFile = readFileSync(join(PROVISIONING_DIR, 'sigil-assume-role.yaml'), 'utf8');
+    const keysFile = readFileSync(provisioningFile('sigil-keys.yaml'), 'utf8');
+    const assumeFile = readFileSync(provisioningFile('sigil-assume-role.yaml'), 'utf8');
 
     it('in a jsonData key', () => {
       const typo = assumeFile.replace('assumeRoleArn:', 'assumeRoleARN:');
@@ -327,11 +351,13 @@ describe('docker-compose.yaml', () => {
 
   it('mounts every provisioning file where Grafana reads data sources', () => {
     const provisioningMount = mounts(grafana).find((m) => m.target === '/etc/grafana/provisioning/datasources');
-    expect(provisioningMount?.source).toBe('./provisioning/datasources');
-    const mountedDir = resolve(ROOT, provisioningMount?.source ?? '');
-    expect(provisioningFiles().map((f) => join(mountedDir, f))).toEqual(
-      provisioningFiles().map((f) => join(PROVISIONING_DIR, f)),
-    );
+    expect(provisioningMount).toBeDefined();
+    // The mounted folder is inside the repository and holds provisioning files, each checked above.
+    const mountedDir = resolve(ROOT, provisioningMount!.source);
+    expect(relative(ROOT, mountedDir).startsWith('..')).toBe(false);
+    const mounted = yamlFilesIn(mountedDir);
+    expect(mounted.length).toBeGreaterThan(0);
+    expect(mounted.filter((f) => !provisioningFiles().includes(f))).toEqual([]);
     expect(provisioningFiles().length).toBeGreaterThanOrEqual(6);
   });
 
@@ -347,7 +373,7 @@ describe('docker-compose.yaml', () => {
 
   it('passes every environment variable the provisioning files refer to', () => {
     const referenced = new Set<string>();
-    provisioningFiles().forEach((f) => referencedEnvVars(parse(readFileSync(join(PROVISIONING_DIR, f), 'utf8')), referenced));
+    provisioningFiles().forEach((f) => referencedEnvVars(parse(readFileSync(f, 'utf8')), referenced));
     expect([...referenced].sort()).toEqual(['AMP_WORKSPACE_ID', 'AWS_ACCESS_KEY_ID', 'AWS_REGION', 'AWS_SECRET_ACCESS_KEY', 'SIGIL_EXTERNAL_ID']);
     expect([...referenced].filter((name) => !(name in env))).toEqual([]);
   });
@@ -356,8 +382,10 @@ describe('docker-compose.yaml', () => {
     const bare = loadCompose({}).env;
     expect(bare.AWS_REGION).toBe('us-east-1');
     const server = forwardedAwsOptions(bare);
-    const problems = provisioningFiles().flatMap((f) => checkProvisioningFile(readFileSync(join(PROVISIONING_DIR, f), 'utf8'), bare, server));
-    // Only the data sources that need keys from the environment complain, and they name the missing key.
-    expect(problems.every((p) => /(accessKey|secretKey|sigV4AccessKey|sigV4SecretKey) is required/.test(p))).toBe(true);
+    const problems = provisioningFiles().flatMap((f) => checkProvisioningFile(readFileSync(f, 'utf8'), bare, server));
+    // Only the data sources that need keys from the environment complain, and they name the missing key:
+    // the keys file and the Prometheus SigV4 file do (so the list cannot be empty), nothing else does.
+    expect(problems.filter((p) => !/(accessKey|secretKey|sigV4AccessKey|sigV4SecretKey) is required/.test(p))).toEqual([]);
+    expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/Sigil \(access keys\).*accessKey is required/)]));
   });
 });

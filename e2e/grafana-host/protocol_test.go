@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,6 +65,35 @@ func pluginContext() *pluginv2.PluginContext {
 	return host.PluginContext(&host.DataSource{UID: "ds-e2e", Name: "e2e", JSONData: json.RawMessage(`{"defaultRegion":"us-east-1"}`), LastUpdatedMS: 1}, nil)
 }
 
+// callerIdentityXML is what STS GetCallerIdentity answers.
+const callerIdentityXML = `<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::111122223333:user/e2e</Arn>` +
+	`<UserId>AIDAE2E</UserId><Account>111122223333</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`
+
+// fakeSTS is an STS endpoint on loopback that answers GetCallerIdentity for any signed request, so a health
+// check has one known outcome. It is closed when the test ends.
+func fakeSTS(t *testing.T) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
+		w.Header().Set("Content-Type", "text/xml")
+		_, _ = io.WriteString(w, callerIdentityXML)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// healthContext is a data source with keys whose endpoint (and so STS) is the given loopback URL.
+func healthContext(endpoint string) *pluginv2.PluginContext {
+	jsonData := fmt.Sprintf(`{"authType":"keys","defaultRegion":"us-east-1","endpoint":%q}`, endpoint)
+	return host.PluginContext(&host.DataSource{
+		UID: "ds-health", Name: "health", JSONData: json.RawMessage(jsonData), LastUpdatedMS: 1,
+		SecureJSONData: map[string]string{"accessKey": "AKIDE2EHEALTH", "secretKey": "e2e-health-secret-key"},
+	}, nil)
+}
+
 func echoQuery(refID string, model string, fromMS, toMS int64) *pluginv2.DataQuery {
 	return &pluginv2.DataQuery{RefId: refID, QueryType: "echo", Json: []byte(model), TimeRange: &pluginv2.TimeRange{FromEpochMS: fromMS, ToEpochMS: toMS}}
 }
@@ -90,23 +121,32 @@ func TestCheckHealth(t *testing.T) {
 	if err := h.Ping(); err != nil {
 		t.Fatalf("grpc.health.v1 ping of service \"plugin\": %v", err)
 	}
-	// The data source has no usable AWS credentials here, so the answer may be OK or ERROR; what is proven is
-	// that the call round-trips: a status, a message that says something, and jsonDetails that are JSON.
-	resp, err := h.Diagnostics.CheckHealth(ctx(t), &pluginv2.CheckHealthRequest{PluginContext: pluginContext()})
+	// A loopback STS answers GetCallerIdentity: the check must be OK and name the caller.
+	resp, err := h.Diagnostics.CheckHealth(ctx(t), &pluginv2.CheckHealthRequest{PluginContext: healthContext(fakeSTS(t))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if resp.Status != pluginv2.CheckHealthResponse_OK && resp.Status != pluginv2.CheckHealthResponse_ERROR {
+	if resp.Status != pluginv2.CheckHealthResponse_OK {
 		t.Fatalf("status %v, message %q", resp.Status, resp.Message)
 	}
-	if strings.TrimSpace(resp.Message) == "" {
-		t.Fatal("empty health message")
+	if !strings.Contains(resp.Message, "arn:aws:iam::111122223333:user/e2e") {
+		t.Fatalf("message does not name the caller: %q", resp.Message)
 	}
-	if len(resp.JsonDetails) > 0 {
-		var details map[string]interface{}
-		if err := json.Unmarshal(resp.JsonDetails, &details); err != nil {
-			t.Fatalf("jsonDetails is not JSON: %v (%q)", err, resp.JsonDetails)
-		}
+	var details map[string]interface{}
+	if err := json.Unmarshal(resp.JsonDetails, &details); err != nil {
+		t.Fatalf("jsonDetails is not JSON: %v (%q)", err, resp.JsonDetails)
+	}
+	if details["account"] != "111122223333" {
+		t.Fatalf("jsonDetails account: %v", details)
+	}
+	// Settings that cannot be read fail closed, at the settings step.
+	bad := host.PluginContext(&host.DataSource{UID: "ds-bad", Name: "bad", JSONData: json.RawMessage(`[1]`), LastUpdatedMS: 1}, nil)
+	failed, err := h.Diagnostics.CheckHealth(ctx(t), &pluginv2.CheckHealthRequest{PluginContext: bad})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed.Status != pluginv2.CheckHealthResponse_ERROR || !strings.HasPrefix(failed.Message, "Settings failed: ") || !strings.Contains(failed.Message, "could not be read") {
+		t.Fatalf("unreadable settings: status %v, message %q", failed.Status, failed.Message)
 	}
 }
 
@@ -315,8 +355,8 @@ func TestUnixSocket(t *testing.T) {
 	if addr := h.Client.ReattachConfig().Addr; addr.Network() != "unix" || !strings.HasPrefix(addr.String(), dir) {
 		t.Fatalf("want a unix socket in %s, got %s %s", dir, addr.Network(), addr)
 	}
-	resp, err := h.Diagnostics.CheckHealth(ctx(t), &pluginv2.CheckHealthRequest{PluginContext: pluginContext()})
-	if err != nil || resp.Status == pluginv2.CheckHealthResponse_UNKNOWN {
+	resp, err := h.Diagnostics.CheckHealth(ctx(t), &pluginv2.CheckHealthRequest{PluginContext: healthContext(fakeSTS(t))})
+	if err != nil || resp.Status != pluginv2.CheckHealthResponse_OK {
 		t.Fatalf("health over unix socket: %v %v", resp, err)
 	}
 }

@@ -2,6 +2,7 @@
 // Shared by the query editor and the backend query engine: types, defaults and pure helpers only
 // (no React, no Node). The backend validates with the same `validateQuery` the editor shows problems with.
 import type { DataQuery } from '@grafana/schema';
+import { isRegion, SIGNER_HEADERS } from './aws';
 
 export type QueryType = 'http' | 'echo';
 
@@ -125,7 +126,9 @@ export const DEFAULT_QUERY: Omit<SigilQuery, 'refId'> = {
 export type ResolvedQuery = Required<Omit<SigilQuery, keyof DataQuery | 'queryType'>> &
   Pick<SigilQuery, 'refId'> & { queryType: QueryType; pagination: Required<PaginationOptions> };
 
-export function resolveQuery(q: SigilQuery): ResolvedQuery {
+export function resolveQuery(input: SigilQuery): ResolvedQuery {
+  // Only own, well-typed fields count; a wrong-typed one is left to its default (validateQuery names it).
+  const q = wellTypedFields(input);
   const p = q.pagination ?? { mode: 'none' };
   return {
     refId: q.refId,
@@ -171,7 +174,166 @@ export function joinUrl(endpoint: string, path: string): string {
 }
 
 /** Headers the signer owns; a query setting them would break or forge the signature. */
-export const RESERVED_HEADERS = ['authorization', 'host', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256'];
+export const RESERVED_HEADERS: readonly string[] = SIGNER_HEADERS;
+
+/** The JSON type each field of the query model must have (`pairs`: a list of { key, value } strings). */
+type FieldType = 'string' | 'boolean' | 'number' | 'pairs' | 'strings' | 'columns' | 'object';
+
+const QUERY_FIELD_TYPES: ReadonlyArray<readonly [string, FieldType]> = [
+  ['queryType', 'string'],
+  ['method', 'string'],
+  ['url', 'string'],
+  ['params', 'pairs'],
+  ['headers', 'pairs'],
+  ['bodyType', 'string'],
+  ['body', 'string'],
+  ['form', 'pairs'],
+  ['format', 'string'],
+  ['rootSelector', 'string'],
+  ['columns', 'columns'],
+  ['timeSeries', 'object'],
+  ['pagination', 'object'],
+  ['uql', 'string'],
+  ['service', 'string'],
+  ['region', 'string'],
+];
+
+const NESTED_FIELD_TYPES: Readonly<Record<string, ReadonlyArray<readonly [string, FieldType]>>> = {
+  timeSeries: [['enabled', 'boolean'], ['labelColumns', 'strings']],
+  pagination: [['mode', 'string'], ['tokenPath', 'string'], ['tokenTarget', 'string'], ['tokenField', 'string'], ['maxPages', 'number'], ['maxRows', 'number']],
+};
+
+const COLUMN_FIELD_TYPES: ReadonlyArray<readonly [string, FieldType, boolean]> = [
+  ['selector', 'string', true],
+  ['text', 'string', false],
+  ['type', 'string', true],
+  ['timeFormat', 'string', false],
+];
+
+/** `record[key]` when it is the record's own property (null counts as absent), else undefined. */
+function ownField(record: object, key: string): unknown {
+  if (!Object.prototype.hasOwnProperty.call(record, key)) return undefined;
+  const value = (record as Record<string, unknown>)[key];
+  return value === null ? undefined : value;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function describeValue(v: unknown): string {
+  return Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+}
+
+const TYPE_WORDS: Record<FieldType, string> = {
+  string: 'a string',
+  boolean: 'true or false',
+  number: 'a number',
+  pairs: 'a list of { "key": string, "value": string }',
+  strings: 'a list of strings',
+  columns: 'a list of columns { "selector", "type", "text"?, "timeFormat"? }',
+  object: 'an object',
+};
+
+/** Problems of one value against its type, each naming the exact path (`params[1].value`). */
+function typeProblemsOf(path: string, value: unknown, type: FieldType): QueryProblem[] {
+  const wrong = (p: string, v: unknown, t: FieldType): QueryProblem => ({ path: p, message: `${p} must be ${TYPE_WORDS[t]} (got ${describeValue(v)})` });
+  switch (type) {
+    case 'string':
+    case 'boolean':
+      return typeof value === type ? [] : [wrong(path, value, type)];
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? [] : [wrong(path, value, type)];
+    case 'object':
+      return isRecord(value) ? [] : [wrong(path, value, type)];
+    case 'strings':
+      if (!Array.isArray(value)) return [wrong(path, value, type)];
+      return value.flatMap((v, i) => (typeof v === 'string' ? [] : [wrong(`${path}[${i}]`, v, 'string')]));
+    case 'pairs':
+      if (!Array.isArray(value)) return [wrong(path, value, type)];
+      return value.flatMap((pair, i) => {
+        if (!isRecord(pair)) return [wrong(`${path}[${i}]`, pair, 'object')];
+        return (['key', 'value'] as const).flatMap((k) => {
+          const v = ownField(pair, k);
+          return v === undefined || typeof v === 'string' ? [] : [wrong(`${path}[${i}].${k}`, v, 'string')];
+        });
+      });
+    case 'columns':
+      if (!Array.isArray(value)) return [wrong(path, value, type)];
+      return value.flatMap((column, i) => {
+        if (!isRecord(column)) return [wrong(`${path}[${i}]`, column, 'object')];
+        return COLUMN_FIELD_TYPES.flatMap(([k, t]) => {
+          const v = ownField(column, k);
+          return v === undefined ? [] : typeProblemsOf(`${path}[${i}].${k}`, v, t);
+        });
+      });
+  }
+}
+
+/** Every field of the query model whose JSON type is wrong, named by its path. Empty = well typed. */
+export function queryTypeProblems(input: unknown): QueryProblem[] {
+  if (!isRecord(input)) return [{ path: '', message: `the query must be an object (got ${describeValue(input)})` }];
+  const problems: QueryProblem[] = [];
+  for (const [field, type] of QUERY_FIELD_TYPES) {
+    const value = ownField(input, field);
+    if (value === undefined) continue;
+    const own = typeProblemsOf(field, value, type);
+    problems.push(...own);
+    const nested = NESTED_FIELD_TYPES[field];
+    if (own.length === 0 && nested && isRecord(value)) {
+      for (const [k, t] of nested) {
+        const v = ownField(value, k);
+        if (v !== undefined) problems.push(...typeProblemsOf(`${field}.${k}`, v, t));
+      }
+    }
+  }
+  return problems;
+}
+
+/** The query with only its own, well-typed fields (wrong-typed list items dropped), for resolveQuery. */
+function wellTypedFields(input: SigilQuery): SigilQuery {
+  // Null-prototype objects throughout, with the nested objects always present, so that resolveQuery's
+  // reads (and its defaults) never reach Object.prototype.
+  const out = Object.create(null) as Record<string, unknown>;
+  out.refId = isRecord(input) ? ownField(input, 'refId') : undefined;
+  out.timeSeries = Object.create(null);
+  out.pagination = Object.create(null);
+  if (!isRecord(input)) return out as unknown as SigilQuery;
+  for (const [field, type] of QUERY_FIELD_TYPES) {
+    const value = ownField(input, field);
+    if (value === undefined) continue;
+    if (type === 'pairs' || type === 'columns') {
+      if (!Array.isArray(value)) continue;
+      out[field] = value.filter((item, i) => isRecord(item) && typeProblemsOf(`${field}[${i}]`, [item], type).length === 0).map((item: Record<string, unknown>) => {
+        const copy = Object.create(null) as Record<string, unknown>;
+        for (const k of type === 'pairs' ? ['key', 'value'] : COLUMN_FIELD_TYPES.map(([name]) => name)) {
+          const v = ownField(item, k);
+          if (v !== undefined) copy[k] = v;
+        }
+        if (type === 'pairs') {
+          copy.key ??= '';
+          copy.value ??= '';
+        } else {
+          copy.selector ??= '';
+        }
+        return copy;
+      });
+    } else if (typeProblemsOf(field, value, type).length === 0) {
+      const nested = NESTED_FIELD_TYPES[field];
+      if (nested && isRecord(value)) {
+        const copy = Object.create(null) as Record<string, unknown>;
+        for (const [k, t] of nested) {
+          const v = ownField(value, k);
+          if (v !== undefined && typeProblemsOf(k, v, t).length === 0) copy[k] = v;
+        }
+        out[field] = copy;
+      } else {
+        out[field] = value;
+      }
+    }
+  }
+  return out as unknown as SigilQuery;
+}
 
 const NAMES_OF: Record<string, readonly string[]> = {
   method: HTTP_METHODS,
@@ -181,6 +343,9 @@ const NAMES_OF: Record<string, readonly string[]> = {
 
 /** Problems the editor shows and the backend refuses with (as a `plugin` error). Empty = runnable. */
 export function validateQuery(input: SigilQuery): QueryProblem[] {
+  // A wrong JSON type is named first; the rules below read well-typed values only.
+  const typeProblems = queryTypeProblems(input);
+  if (typeProblems.length > 0) return typeProblems;
   const problems: QueryProblem[] = [];
   const q = resolveQuery(input);
   if (q.queryType !== 'http') {
@@ -218,7 +383,7 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
   if (q.service !== '' && !/^[a-z0-9-]+$/.test(q.service)) {
     problems.push({ path: 'service', message: 'the SigV4 service is a lowercase name such as monitoring, sqs, aps' });
   }
-  if (q.region !== '' && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(q.region)) {
+  if (q.region !== '' && !isRegion(q.region)) {
     problems.push({ path: 'region', message: 'the region looks like us-east-1' });
   }
   if (q.format === 'uql' && q.uql.trim() === '') {

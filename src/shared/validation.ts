@@ -1,6 +1,7 @@
 // Validation rules for the data source settings, shared by the ConfigEditor (to show problems while
 // editing) and the backend (to refuse bad settings with the same words). Pure functions only.
 import { AUTH_TYPES, type AuthType, type SigilJsonData } from './settings';
+import { isRegion } from './aws';
 
 export interface FieldProblem {
   /** The jsonData / secureJsonData key to fix, e.g. `assumeRoleArn`, `secretKey`, `allowedUrls[2]`. */
@@ -24,7 +25,6 @@ export const LIMITS = {
 /** Older names Grafana's AWS data sources still accept for authType. */
 const AUTH_TYPE_ALIASES: Record<string, AuthType> = { sharedCreds: 'credentials', arn: 'default' };
 
-const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ROLE_ARN_RE = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const EXTERNAL_ID_RE = /^[\w+=,.@:/-]{2,1224}$/;
 const SERVICE_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -44,6 +44,14 @@ export interface ResolvedJsonData {
   secretKeyField: 'secretKey' | 'sigV4SecretKey';
 }
 
+/**
+ * `record[key]` when it is the record's own property, else undefined: settings are read only from own
+ * properties, so nothing set on Object.prototype can ever be read as a setting.
+ */
+export function ownValue(record: object, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(record, key) ? (record as Record<string, unknown>)[key] : undefined;
+}
+
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
 }
@@ -53,24 +61,24 @@ function str(v: unknown): string | undefined {
  * so a Prometheus-with-SigV4 provisioning file works unchanged (migration path).
  */
 export function resolveJsonData(jsonData: Record<string, unknown>, secureFieldsSet: Record<string, boolean>): ResolvedJsonData {
-  const sigV4 = jsonData.sigV4Auth === true;
+  const sigV4 = ownValue(jsonData, 'sigV4Auth') === true;
   const pick = (own: string, legacy: string): [string | undefined, string] => {
-    const ownValue = str(jsonData[own]);
-    if (ownValue !== undefined || !sigV4) return [ownValue, own];
-    const legacyValue = str(jsonData[legacy]);
+    const value = str(ownValue(jsonData, own));
+    if (value !== undefined || !sigV4) return [value, own];
+    const legacyValue = str(ownValue(jsonData, legacy));
     return legacyValue !== undefined ? [legacyValue, legacy] : [undefined, own];
   };
   const [authType, authTypeKey] = pick('authType', 'sigV4AuthType');
   let [region, regionKey] = pick('defaultRegion', 'sigV4Region');
-  if (region === undefined && str(jsonData.region) !== undefined) {
+  if (region === undefined && str(ownValue(jsonData, 'region')) !== undefined) {
     // `region` is what grafana-aws-sdk reads first; accept it too.
-    [region, regionKey] = [str(jsonData.region), 'region'];
+    [region, regionKey] = [str(ownValue(jsonData, 'region')), 'region'];
   }
   const [profile, profileKey] = pick('profile', 'sigV4Profile');
   const [assumeRoleArn, arnKey] = pick('assumeRoleArn', 'sigV4AssumeRoleArn');
   const [externalId, externalIdKey] = pick('externalId', 'sigV4ExternalId');
-  const useSigV4Keys = sigV4 && !secureFieldsSet.accessKey && !secureFieldsSet.secretKey &&
-    (secureFieldsSet.sigV4AccessKey || secureFieldsSet.sigV4SecretKey);
+  const isSet = (key: string): boolean => ownValue(secureFieldsSet, key) === true;
+  const useSigV4Keys = sigV4 && !isSet('accessKey') && !isSet('secretKey') && (isSet('sigV4AccessKey') || isSet('sigV4SecretKey'));
   return {
     authType,
     region,
@@ -87,7 +95,7 @@ export function resolveJsonData(jsonData: Record<string, unknown>, secureFieldsS
 export function normaliseAuthType(value: string | undefined): AuthType | undefined {
   if (value === undefined) return SETTINGS_DEFAULTS.authType;
   if ((AUTH_TYPES as readonly string[]).includes(value)) return value as AuthType;
-  return AUTH_TYPE_ALIASES[value];
+  return ownValue(AUTH_TYPE_ALIASES, value) as AuthType | undefined;
 }
 
 export type UrlProblem = string | undefined;
@@ -129,7 +137,8 @@ export function validateJsonData(
   secureFieldsSet: Record<string, boolean>,
   server?: { allowedAuthProviders: string[]; assumeRoleEnabled: boolean },
 ): FieldProblem[] {
-  const data = jsonData as Record<string, unknown>;
+  // A null-prototype copy of the own properties: every read below sees only what was stored.
+  const data = Object.assign(Object.create(null) as Record<string, unknown>, jsonData as Record<string, unknown>);
   const problems: FieldProblem[] = [];
   const r = resolveJsonData(data, secureFieldsSet);
 
@@ -147,17 +156,17 @@ export function validateJsonData(
     });
   }
   if (authType === 'keys') {
-    if (!secureFieldsSet[r.accessKeyField]) {
+    if (ownValue(secureFieldsSet, r.accessKeyField) !== true) {
       problems.push({ field: r.accessKeyField, message: `${r.accessKeyField} is required with authType "keys"` });
     }
-    if (!secureFieldsSet[r.secretKeyField]) {
+    if (ownValue(secureFieldsSet, r.secretKeyField) !== true) {
       problems.push({ field: r.secretKeyField, message: `${r.secretKeyField} is required with authType "keys"` });
     }
   }
   if (r.profile !== undefined && !PROFILE_RE.test(r.profile)) {
     problems.push({ field: r.origin.profile, message: `${r.origin.profile} "${r.profile}" is not a valid profile name (letters, digits, . _ - + @ : /)` });
   }
-  if (r.region !== undefined && r.region !== 'default' && !REGION_RE.test(r.region)) {
+  if (r.region !== undefined && r.region !== 'default' && !isRegion(r.region)) {
     problems.push({ field: r.origin.region, message: `${r.origin.region} "${r.region}" is not an AWS region; use a code such as us-east-1 or eu-west-2` });
   }
   if (r.assumeRoleArn !== undefined) {

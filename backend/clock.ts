@@ -52,10 +52,12 @@ export function whenAborted(signal: AbortSignal, fire: () => void): () => void {
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<boolean> {
   if (signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const forget = signal ? whenAborted(signal, () => {
-      cancel();
-      resolve(false);
-    }) : () => undefined;
+    const forget = signal
+      ? whenAborted(signal, () => {
+          cancel();
+          resolve(false);
+        })
+      : () => undefined;
     const cancel = clock.setTimer(ms, () => {
       forget();
       resolve(true);

@@ -1,0 +1,97 @@
+// The instance factory: from one request's PluginContext, the data source's validated settings, its
+// credential source, and its outgoing stack (connection agents + signing proxy), plus the redactor scope
+// that holds every secret the instance knows (configured keys, and each credential it resolves). The
+// factory only builds; ./cache.ts decides when an instance is made and disposed.
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { PluginContext, DataSourceInstanceSettings } from '../protocol/types';
+import type { Redactor, SecretScope } from '../redaction';
+import type { AwsServerOptions } from '../settings/types';
+import { parseSettings } from '../settings/parse';
+import { readAwsServerOptions } from '../settings/awsServer';
+import { createCredentialSource, type CredentialOptions, type CredentialSource } from '../aws/credentials';
+import { AwsSigningProxy, type ProxyOptions } from '../http/proxy';
+import { ConnectionAgents } from '../http/agents';
+import type { DataSourceInstance } from './types';
+
+export interface AwsDataSourceInstance extends DataSourceInstance {
+  credentials: CredentialSource;
+  server: AwsServerOptions;
+  proxy: AwsSigningProxy;
+  /** Waits for requests under way, then closes sockets, drops the STS client and forgets the secrets. */
+  dispose(): Promise<void>;
+}
+
+export interface InstanceFactoryOptions {
+  redactor: Redactor;
+  env?: NodeJS.ProcessEnv;
+  credentials?: CredentialOptions;
+  proxy?: ProxyOptions;
+}
+
+/** Where an instance lives in the cache (org + uid: a uid is unique within an organisation only) and what makes it stale. */
+export function instanceIdentity(
+  ctx: PluginContext & { dataSourceInstanceSettings: DataSourceInstanceSettings },
+  env: NodeJS.ProcessEnv,
+): { slot: string; key: string; server: AwsServerOptions } {
+  const ds = ctx.dataSourceInstanceSettings;
+  const server = readAwsServerOptions(ctx.grafanaConfig ?? {}, env);
+  const key = `${ds.lastUpdatedMS}|${JSON.stringify([server.allowedAuthProviders, server.assumeRoleEnabled, server.externalId, server.sessionDurationSeconds])}`;
+  return { slot: `${ctx.orgId}/${ds.uid}`, key, server };
+}
+
+/** Registers every credential the source resolves (base, assumed, refreshed) in the instance's scope. */
+function registeringCredentials(
+  source: CredentialSource & { dispose(): void },
+  scope: SecretScope,
+): CredentialSource & { dispose(): void } {
+  const register = (c: AwsCredentialIdentity): AwsCredentialIdentity => {
+    scope.add(c.accessKeyId);
+    scope.add(c.secretAccessKey);
+    scope.add(c.sessionToken);
+    return c;
+  };
+  return {
+    get: () => source.get().then(register),
+    get stsCalls() {
+      return source.stsCalls;
+    },
+    get description() {
+      return source.description;
+    },
+    dispose: () => source.dispose(),
+  };
+}
+
+export function createInstance(
+  ctx: PluginContext & { dataSourceInstanceSettings: DataSourceInstanceSettings },
+  server: AwsServerOptions,
+  options: InstanceFactoryOptions,
+): AwsDataSourceInstance {
+  const ds = ctx.dataSourceInstanceSettings;
+  const env = options.env ?? process.env;
+  const settings = parseSettings(ds, server, env);
+  const secrets = options.redactor.scope(`${ctx.orgId}/${ds.uid}/${ds.lastUpdatedMS}`);
+  for (const value of Object.values(ds.decryptedSecureJsonData)) secrets.add(value);
+  const agents = new ConnectionAgents(env);
+  const credentials = registeringCredentials(
+    createCredentialSource(settings, { ...options.credentials, stsAgent: agents.for(new URL(settings.stsEndpoint)) }),
+    secrets,
+  );
+  // Until the layered outgoing stack lands (backend/http), the signing proxy is the whole stack.
+  const proxy = new AwsSigningProxy(settings, credentials, options.proxy, agents);
+  let disposed: Promise<void> | undefined;
+  return {
+    settings,
+    server,
+    credentials,
+    proxy,
+    dispose() {
+      disposed ??= proxy.whenIdle().then(() => {
+        proxy.dispose();
+        credentials.dispose();
+        secrets.drop();
+      });
+      return disposed;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// The composition root: builds the process's one logger, one redactor (with the process scope for ambient
+// credentials), the instance provider (cache + factory) and the handlers, and hands them to the protocol
+// server. Nothing else constructs these; every other module receives what it needs.
+import { createLogger, type Logger } from './log';
+import { createRedactor, type Redactor } from './redaction';
+import { CachingInstanceProvider, lifecycleFromEnv } from './instances/provider';
+import { createHandlers } from './handlers';
+import type { PluginHandlers } from './protocol/types';
+import type { Gauge } from './protocol/metrics';
+
+export interface Plugin {
+  log: Logger;
+  redactor: Redactor;
+  handlers: PluginHandlers;
+  /** Gauges for CollectMetrics: live and retiring instances, registered secrets. */
+  gauges(): Gauge[];
+}
+
+/** Environment credentials the default chain may use: masked in every output from the start. */
+const AMBIENT_SECRET_VARS = [
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+];
+
+export function createPlugin(env: NodeJS.ProcessEnv = process.env): Plugin {
+  const redactor = createRedactor();
+  const ambient = redactor.scope('process');
+  for (const name of AMBIENT_SECRET_VARS) ambient.add(env[name]);
+  const log = createLogger({ redactor });
+  const instances = new CachingInstanceProvider({
+    env,
+    redactor,
+    ...lifecycleFromEnv(env),
+    onDisposeError: (err) => log.warn('disposing a data source instance failed', { error: err }),
+  });
+  const handlers = createHandlers({ instances, redactor, log: log.child('handlers') });
+  return {
+    log,
+    redactor,
+    handlers,
+    gauges: () => [
+      { name: 'sigil_instances_live', help: 'Data source instances in the cache.', value: instances.stats.live },
+      {
+        name: 'sigil_instances_retiring',
+        help: 'Data source instances waiting for their calls to finish before disposal.',
+        value: instances.stats.retiring,
+      },
+      {
+        name: 'sigil_redactor_secrets',
+        help: 'Secrets the redactor masks (live instances and the process).',
+        value: redactor.size,
+      },
+    ],
+  };
+}

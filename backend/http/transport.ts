@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { sigilError, type SigilError } from '../errors';
 import { urlForLog } from './allowedUrls';
 import { whenAborted, type Clock } from '../clock';
-import type { Send } from './types';
+import type { IncomingResponse, OutgoingRequest, Send } from './types';
 
 export interface TransportOptions {
   agentFor(url: URL): http.Agent;
@@ -46,161 +46,179 @@ function bodiless(method: string, status: number): boolean {
   return method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
 }
 
+/** One exchange under way: how it ends (once), and what its error messages say. */
+interface Exchange {
+  readonly maxBytes: number;
+  where(): string;
+  settled(): boolean;
+  /** Destroyed if the exchange fails. */
+  track(stream: Readable): void;
+  fail(e: SigilError): void;
+  succeed(status: number, headers: Record<string, string>, body: Buffer): void;
+  tooLarge(what: string): SigilError;
+}
+
+/** Reads an answer's body within the cap, on the wire and after inflating; no body for HEAD, 1xx, 204, 304. */
+function readAnswer(res: http.IncomingMessage, method: string, x: Exchange, mask: (t: string) => string): void {
+  x.track(res);
+  const status = res.statusCode ?? 0;
+  const headers = flattenHeaders(res.headers);
+  if (bodiless(method, status)) {
+    res.resume();
+    res.on('end', () => x.succeed(status, headers, Buffer.alloc(0)));
+    res.on('error', () => x.succeed(status, headers, Buffer.alloc(0)));
+    return;
+  }
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > x.maxBytes) {
+    x.fail(x.tooLarge(`${declared} bytes, more than`));
+    return;
+  }
+  const chain = decoders(res.headers['content-encoding']);
+  const inflating = chain !== undefined && chain.length > 0;
+  let wireBytes = 0;
+  let ended = false;
+  res.on('end', () => {
+    ended = true;
+  });
+  res.on('data', (chunk: Buffer) => {
+    wireBytes += chunk.length;
+    if (wireBytes > x.maxBytes) x.fail(x.tooLarge('more than'));
+  });
+  res.on('error', (e) =>
+    x.fail(sigilError('network', `${x.where()}: response interrupted: ${mask(e.message)}`, { cause: e })),
+  );
+  let out: Readable = res;
+  for (const d of inflating ? chain : []) {
+    x.track(d);
+    out = out.pipe(d);
+    d.on('error', (e) => {
+      // An empty body labelled as encoded is just empty.
+      if (ended && wireBytes === 0) x.succeed(status, headers, Buffer.alloc(0));
+      else {
+        const what = `${x.where()}: the ${headers['content-encoding']} answer could not be inflated: ${e.message}`;
+        x.fail(sigilError('parse', what, { cause: e }));
+      }
+    });
+  }
+  let bytes = 0;
+  const chunks: Buffer[] = [];
+  out.on('data', (chunk: Buffer) => {
+    if (x.settled()) return;
+    bytes += chunk.length;
+    if (bytes > x.maxBytes) x.fail(x.tooLarge(inflating ? 'more than (after inflating)' : 'more than'));
+    else chunks.push(chunk);
+  });
+  out.on('end', () => {
+    // The body handed on is the inflated one: its encoding and length headers no longer apply.
+    const shown = { ...headers };
+    if (inflating) {
+      delete shown['content-encoding'];
+      delete shown['content-length'];
+    }
+    x.succeed(status, shown, Buffer.concat(chunks));
+  });
+}
+
+/** The path and query as signed (a re-serialised URL could differ), without a fragment. */
+function wirePath(rawUrl: string): string {
+  const slash = rawUrl.indexOf('/', rawUrl.indexOf('//') + 2);
+  return slash < 0 ? '/' : rawUrl.slice(slash).replace(/#.*$/, '');
+}
+
+/**
+ * The bookkeeping of one exchange: it ends once (answer, error, timeout on the injected clock, or the
+ * caller's cancellation), and then the timer, the abort callback and every stream are released.
+ */
+function startExchange(
+  req: OutgoingRequest,
+  options: TransportOptions,
+  resolve: (res: IncomingResponse) => void,
+  reject: (err: SigilError) => void,
+): Exchange & { attach(request: http.ClientRequest): void } {
+  const where = (): string => `${req.method.toUpperCase()} ${urlForLog(req.url)}`; // only errors need it
+  const { timeoutMs, maxResponseBytes: maxBytes } = options;
+  let done = false;
+  const streams: Array<Readable | http.ClientRequest> = [];
+  let forgetAbort = (): void => undefined;
+  const finish = (): void => {
+    done = true;
+    cancelTimer();
+    forgetAbort();
+  };
+  const x = {
+    maxBytes,
+    where,
+    settled: () => done,
+    track: (stream: Readable) => void streams.push(stream),
+    attach: (request: http.ClientRequest) => void streams.push(request),
+    fail(e: SigilError) {
+      if (done) return;
+      finish();
+      for (const stream of streams) stream.destroy();
+      reject(e);
+    },
+    succeed(status: number, headers: Record<string, string>, body: Buffer) {
+      if (done) return;
+      finish();
+      resolve({ status, headers, body, url: req.url });
+    },
+    tooLarge: (what: string) =>
+      sigilError(
+        'too_large',
+        `${where()} answered with ${what} maxResponseBytes (${maxBytes}); narrow the request or raise maxResponseBytes`,
+        {
+          details: { url: urlForLog(req.url), maxResponseBytes: maxBytes },
+        },
+      ),
+  };
+  const cancelTimer = options.clock.setTimer(timeoutMs, () => {
+    const details = { url: urlForLog(req.url), step: 'request' };
+    x.fail(sigilError('timeout', `${where()} timed out after ${timeoutMs / 1000} s (timeoutSeconds)`, { details }));
+  });
+  const cancelled = (): void => x.fail(sigilError('cancelled', `${where()} was cancelled`));
+  if (req.signal?.aborted) cancelled();
+  else if (req.signal) forgetAbort = whenAborted(req.signal, cancelled);
+  return x;
+}
+
 export function createTransport(options: TransportOptions): Send {
   const mask = options.mask ?? ((t: string) => t);
-  return (req) => {
-    const url = new URL(req.url);
-    const method = req.method.toUpperCase();
-    // The signed wire path, exactly as signed (a re-serialised URL could differ).
-    const afterScheme = req.url.indexOf('//') + 2;
-    const slash = req.url.indexOf('/', afterScheme);
-    const pathAndQuery = slash < 0 ? '/' : req.url.slice(slash).replace(/#.*$/, '');
-    // Only errors need it: built on first use.
-    const where = (): string => `${method} ${urlForLog(req.url)}`;
-    const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
-    const headers: Record<string, string> = { ...req.headers };
-    if (body && body.length > 0) headers['content-length'] = String(body.length);
-    const { timeoutMs, maxResponseBytes: maxBytes } = options;
-    const signal = req.signal;
-
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      let request: http.ClientRequest | undefined;
-      const streams: Readable[] = [];
-      let forgetAbort = (): void => undefined;
-      const cancelTimer = options.clock.setTimer(timeoutMs, () =>
-        fail(
-          sigilError('timeout', `${where()} timed out after ${timeoutMs / 1000} s (timeoutSeconds)`, {
-            details: { url: urlForLog(req.url), step: 'request' },
-          }),
-        ),
-      );
-      const cleanup = (): void => {
-        settled = true;
-        cancelTimer();
-        forgetAbort();
-      };
-      function fail(e: SigilError): void {
-        if (settled) return;
-        cleanup();
-        for (const s of streams) s.destroy();
-        request?.destroy();
-        reject(e);
-      }
-      const succeed = (status: number, h: Record<string, string>, data: Buffer): void => {
-        if (settled) return;
-        cleanup();
-        resolve({ status, headers: h, body: data, url: req.url });
-      };
-      if (signal?.aborted) {
-        fail(sigilError('cancelled', `${where()} was cancelled`));
-        return;
-      }
-      if (signal) forgetAbort = whenAborted(signal, () => fail(sigilError('cancelled', `${where()} was cancelled`)));
-      const tooLarge = (what: string): SigilError =>
-        sigilError(
-          'too_large',
-          `${where()} answered with ${what} maxResponseBytes (${maxBytes}); narrow the request or raise maxResponseBytes`,
-          {
-            details: { url: urlForLog(req.url), maxResponseBytes: maxBytes },
-          },
-        );
-
+  return (req) =>
+    new Promise((resolve, reject) => {
+      const x = startExchange(req, options, resolve, reject);
+      if (x.settled()) return;
+      const url = new URL(req.url);
+      const method = req.method.toUpperCase();
+      const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
+      const headers: Record<string, string> = { ...req.headers };
+      if (body && body.length > 0) headers['content-length'] = String(body.length);
+      let request: http.ClientRequest;
       try {
-        request = (url.protocol === 'https:' ? https : http).request({
+        const lib = url.protocol === 'https:' ? https : http;
+        const hostname = url.hostname.replace(/^\[|\]$/g, '');
+        const agent = options.agentFor(url);
+        request = lib.request({
           method,
           protocol: url.protocol,
-          hostname: url.hostname.replace(/^\[|\]$/g, ''),
+          hostname,
           port: url.port || undefined,
-          path: pathAndQuery,
+          path: wirePath(req.url),
           headers,
-          agent: options.agentFor(url),
+          agent,
         });
       } catch (e) {
         // Node refuses some header bytes itself; the URL guard names them first, this is the backstop.
-        fail(sigilError('query', `${where()} could not be sent: ${mask((e as Error).message)}`, { cause: e }));
-        return;
-      }
-      request.on('error', (e) =>
-        fail(
-          sigilError('network', `${where()} failed: ${mask(e.message)}`, {
-            cause: e,
-            details: { url: urlForLog(req.url) },
-          }),
-        ),
-      );
-      request.on('response', (res) => {
-        streams.push(res);
-        const status = res.statusCode ?? 0;
-        const resHeaders = flattenHeaders(res.headers);
-        if (bodiless(method, status)) {
-          res.resume();
-          res.on('end', () => succeed(status, resHeaders, Buffer.alloc(0)));
-          res.on('error', () => succeed(status, resHeaders, Buffer.alloc(0)));
-          return;
-        }
-        const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          fail(tooLarge(`${declared} bytes, more than`));
-          return;
-        }
-        const chain = decoders(res.headers['content-encoding']);
-        const inflating = chain !== undefined && chain.length > 0;
-        let wireBytes = 0;
-        let ended = false;
-        res.on('end', () => {
-          ended = true;
-        });
-        let bytes = 0;
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => {
-          wireBytes += chunk.length;
-          if (wireBytes > maxBytes) fail(tooLarge('more than'));
-        });
-        res.on('error', (e) =>
-          fail(sigilError('network', `${where()}: response interrupted: ${mask(e.message)}`, { cause: e })),
+        return x.fail(
+          sigilError('query', `${x.where()} could not be sent: ${mask((e as Error).message)}`, { cause: e }),
         );
-        let out: Readable = res;
-        if (inflating) {
-          for (const d of chain) {
-            streams.push(d);
-            out = out.pipe(d);
-            d.on('error', (e) => {
-              // An empty body labelled as encoded is just empty.
-              if (ended && wireBytes === 0) succeed(status, resHeaders, Buffer.alloc(0));
-              else
-                fail(
-                  sigilError(
-                    'parse',
-                    `${where()}: the ${resHeaders['content-encoding']} answer could not be inflated: ${e.message}`,
-                    { cause: e },
-                  ),
-                );
-            });
-          }
-        }
-        out.on('data', (chunk: Buffer) => {
-          if (settled) return;
-          bytes += chunk.length;
-          if (bytes > maxBytes) {
-            fail(tooLarge(inflating ? 'more than (after inflating)' : 'more than'));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        out.on('end', () => {
-          if (!inflating) {
-            succeed(status, resHeaders, Buffer.concat(chunks));
-            return;
-          }
-          // The body handed on is the inflated one: its encoding and length headers no longer apply.
-          const plain = { ...resHeaders };
-          delete plain['content-encoding'];
-          delete plain['content-length'];
-          succeed(status, plain, Buffer.concat(chunks));
-        });
+      }
+      x.attach(request);
+      request.on('error', (e) => {
+        const details = { url: urlForLog(req.url) };
+        x.fail(sigilError('network', `${x.where()} failed: ${mask(e.message)}`, { cause: e, details }));
       });
+      request.on('response', (res) => readAnswer(res, method, x, mask));
       request.end(body && body.length > 0 ? body : undefined);
     });
-  };
 }

@@ -76,12 +76,45 @@ describe('socket bounds', () => {
     };
   }
 
-  it('closes kept-alive sockets after an idle time below load balancers idle timeouts', () => {
-    const agents = new ConnectionAgents({});
-    const a = agents.for(new URL('http://127.0.0.1/')) as http.Agent & { options: { timeout?: number } };
-    expect(a.options.timeout).toBe(IDLE_SOCKET_MS);
+  it('closes kept-alive sockets after an idle time below load balancers idle timeouts, only while pooled', async () => {
     expect(IDLE_SOCKET_MS).toBeLessThan(60_000);
-    agents.destroy();
+    const agents = new ConnectionAgents({});
+    const send = createTransport({
+      agentFor: (u) => agents.for(u),
+      timeoutMs: 5000,
+      maxResponseBytes: 1000,
+      clock: systemClock,
+    });
+    const srv = await holdingServer();
+    try {
+      const agent = agents.for(new URL(srv.url));
+      const first = send({ method: 'GET', url: srv.url });
+      await srv.arrived(1);
+      const [busy] = Object.values(agent.sockets).flat();
+      expect(busy?.timeout ?? 0).toBe(0); // no timer on a socket in use
+      srv.held[0].end('ok');
+      await first;
+      const [pooled] = Object.values(agent.freeSockets).flat();
+      expect(pooled?.timeout).toBe(IDLE_SOCKET_MS);
+      // Its timer firing closes it (Node's agent destroys a pooled socket on timeout).
+      const closed = new Promise<void>((r) => pooled!.once('close', () => r()));
+      pooled!.emit('timeout');
+      await closed;
+      expect(Object.values(agent.freeSockets).flat()).toHaveLength(0);
+      expect(agents.sockets.size).toBe(0);
+      // A reused socket has its idle timer cleared while in use.
+      const again = send({ method: 'GET', url: srv.url });
+      await srv.arrived(2);
+      srv.held[1].end('ok');
+      await again;
+      const second = send({ method: 'GET', url: srv.url });
+      await srv.arrived(3);
+      expect(Object.values(agent.sockets).flat()[0]?.timeout ?? 0).toBe(0);
+      srv.held[2].end('ok');
+      await second;
+    } finally {
+      agents.destroy();
+    }
   });
 
   it('bounds the open sockets of an instance; at the bound idle ones close first, busy ones make a clear error', async () => {

@@ -105,8 +105,8 @@ export interface ActionSource {
 
 /** The credential-minting action this request names, or undefined. */
 export function refusedAction(req: ActionSource): string | undefined {
-  const headers = Object.entries(req.headers ?? {});
-  const header = (name: string): string[] => headers.filter(([k]) => normalise(k) === name).map(([, v]) => v);
+  const headers = Object.entries(req.headers ?? {}).map(([k, v]) => [normalise(k), v] as const);
+  const header = (name: string): string[] => headers.filter(([k]) => k === name).map(([, v]) => v);
   const qIndex = req.url.indexOf('?');
   const query = qIndex < 0 ? '' : req.url.slice(qIndex + 1).replace(/#.*$/, '');
   const text = bodyText(req.body, header('contentencoding')[0]);

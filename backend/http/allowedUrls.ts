@@ -56,35 +56,40 @@ function pathUnder(path: string, prefix: string): boolean {
   return path.startsWith(base);
 }
 
-/** Why `rawUrl` may not receive a signed request, or undefined when it may. */
-export function refusalReason(rawUrl: string, prefixes: UrlPrefix[]): string | undefined {
+/** The parsed URL when `rawUrl` may receive a signed request, else why not. */
+function check(rawUrl: string, prefixes: UrlPrefix[]): { url: URL } | { reason: string } {
   let url: URL;
   try {
     url = new URL(rawUrl);
   } catch {
-    return `"${rawUrl}" is not a valid absolute URL`;
+    return { reason: `"${rawUrl}" is not a valid absolute URL` };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `scheme ${url.protocol} is not http or https`;
-  if (url.username !== '' || url.password !== '') return 'URLs with a user name or password (user@host) are not sent';
-  if (hasDotSegment(url.pathname)) return 'the path contains "." or ".." segments (possibly percent-encoded)';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { reason: `scheme ${url.protocol} is not http or https` };
+  if (url.username !== '' || url.password !== '')
+    return { reason: 'URLs with a user name or password (user@host) are not sent' };
+  if (hasDotSegment(url.pathname))
+    return { reason: 'the path contains "." or ".." segments (possibly percent-encoded)' };
   const match = prefixes.some(
     (p) => p.protocol === url.protocol && p.host === url.host && pathUnder(url.pathname, p.path),
   );
-  if (!match) return `${url.protocol}//${url.host}${url.pathname} is not under any allowed URL`;
-  return undefined;
+  if (!match) return { reason: `${url.protocol}//${url.host}${url.pathname} is not under any allowed URL` };
+  return { url };
 }
 
-/** Throws a plugin error naming the setting to change when `rawUrl` is not allowed. */
+/** Why `rawUrl` may not receive a signed request, or undefined when it may. */
+export function refusalReason(rawUrl: string, prefixes: UrlPrefix[]): string | undefined {
+  const result = check(rawUrl, prefixes);
+  return 'reason' in result ? result.reason : undefined;
+}
+
+/** Throws a url_refused error naming the setting to change when `rawUrl` is not allowed. */
 export function assertAllowed(rawUrl: string, prefixes: UrlPrefix[]): URL {
-  const reason = refusalReason(rawUrl, prefixes);
-  if (reason !== undefined) {
-    throw sigilError(
-      'url_refused',
-      `request refused before sending: ${reason}; add its prefix to the data source's Allowed URLs (allowedUrls)`,
-      {
-        details: { url: urlForLog(rawUrl) },
-      },
-    );
-  }
-  return new URL(rawUrl);
+  const result = check(rawUrl, prefixes);
+  if ('url' in result) return result.url;
+  throw sigilError(
+    'url_refused',
+    `request refused before sending: ${result.reason}; add its prefix to the data source's Allowed URLs (allowedUrls)`,
+    { details: { url: urlForLog(rawUrl) } },
+  );
 }

@@ -22,16 +22,30 @@ describe('service and region from standard AWS host names', () => {
     expect(inferFromHost(host)).toEqual({ service, region });
   });
 
-  it.each(['example.com', 'amazonaws.com.evil.example', 'monitoring.us-east-1.amazonaws.com.evil.example', 'foo.amazonaws.com', '127.0.0.1'])(
-    'does not guess for %s', (host) => {
-      expect(inferFromHost(host)).toBeUndefined();
-    });
+  it.each([
+    'example.com',
+    'amazonaws.com.evil.example',
+    'monitoring.us-east-1.amazonaws.com.evil.example',
+    'foo.amazonaws.com',
+    '127.0.0.1',
+  ])('does not guess for %s', (host) => {
+    expect(inferFromHost(host)).toBeUndefined();
+  });
 
   it('prefers the request override, then the settings, and names the setting when it cannot tell', () => {
     const url = new URL('http://127.0.0.1:4566/');
-    expect(resolveTarget(url, { service: 'sqs', region: 'eu-west-1' })).toEqual({ service: 'sqs', region: 'eu-west-1' });
-    expect(resolveTarget(url, { service: 'sqs', region: 'eu-west-1' }, { service: 'sts' })).toEqual({ service: 'sts', region: 'eu-west-1' });
-    expect(resolveTarget(new URL('https://monitoring.ap-south-1.amazonaws.com/'), { region: 'us-east-1' })).toEqual({ service: 'monitoring', region: 'ap-south-1' });
+    expect(resolveTarget(url, { service: 'sqs', region: 'eu-west-1' })).toEqual({
+      service: 'sqs',
+      region: 'eu-west-1',
+    });
+    expect(resolveTarget(url, { service: 'sqs', region: 'eu-west-1' }, { service: 'sts' })).toEqual({
+      service: 'sts',
+      region: 'eu-west-1',
+    });
+    expect(resolveTarget(new URL('https://monitoring.ap-south-1.amazonaws.com/'), { region: 'us-east-1' })).toEqual({
+      service: 'monitoring',
+      region: 'ap-south-1',
+    });
     expect(() => resolveTarget(url, { region: 'us-east-1' })).toThrow(/set the data source's Service \(service\)/);
   });
 });

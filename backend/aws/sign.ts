@@ -25,7 +25,17 @@ const SIGNING_NAME: Record<string, string> = {
 };
 
 /** Services whose global endpoint (`<service>.amazonaws.com`) signs for us-east-1. */
-const GLOBAL_SERVICES = new Set(['sts', 'iam', 's3', 'cloudfront', 'route53', 'organizations', 'support', 'globalaccelerator', 'shield']);
+const GLOBAL_SERVICES = new Set([
+  'sts',
+  'iam',
+  's3',
+  'cloudfront',
+  'route53',
+  'organizations',
+  'support',
+  'globalaccelerator',
+  'shield',
+]);
 
 const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d{1,2}';
 const AWS_SUFFIX = '(?:amazonaws\\.com(?:\\.cn)?|api\\.aws)';
@@ -42,7 +52,8 @@ export function inferFromHost(hostname: string): SigningTarget | undefined {
   if ((m = host.match(new RegExp(`^(?:.+\\.)?s3(?:-fips)?(?:\\.dualstack)?[.-](${REGION})\\.${AWS_SUFFIX}$`)))) {
     return { service: 's3', region: m[1] };
   }
-  if (new RegExp(`^(?:.+\\.)?s3(?:-external-1)?\\.amazonaws\\.com$`).test(host)) return { service: 's3', region: 'us-east-1' };
+  if (new RegExp(`^(?:.+\\.)?s3(?:-external-1)?\\.amazonaws\\.com$`).test(host))
+    return { service: 's3', region: 'us-east-1' };
   // API Gateway: <id>.execute-api.<region>.amazonaws.com
   if ((m = host.match(new RegExp(`^[^.]+\\.execute-api\\.(${REGION})\\.${AWS_SUFFIX}$`)))) {
     return { service: 'execute-api', region: m[1] };
@@ -62,11 +73,17 @@ export function inferFromHost(hostname: string): SigningTarget | undefined {
  * Service: the request's override, the settings, or the host name. Region: the host name's (a standard
  * endpoint only accepts its own region), else the request's override or the settings'.
  */
-export function resolveTarget(url: URL, defaults: { service?: string; region: string }, override: Partial<SigningTarget> = {}): SigningTarget {
+export function resolveTarget(
+  url: URL,
+  defaults: { service?: string; region: string },
+  override: Partial<SigningTarget> = {},
+): SigningTarget {
   const inferred = inferFromHost(url.hostname);
   const service = override.service ?? defaults.service ?? inferred?.service;
   if (!service) {
-    throw pluginError(`cannot tell the SigV4 service for host ${url.hostname}; set the data source's Service (service), e.g. monitoring, aps, execute-api`);
+    throw pluginError(
+      `cannot tell the SigV4 service for host ${url.hostname}; set the data source's Service (service), e.g. monitoring, aps, execute-api`,
+    );
   }
   const region = override.region ?? inferred?.region ?? defaults.region;
   return { service, region };
@@ -95,7 +112,11 @@ export interface CanonicalUrl {
 
 /** Query components are percent-decoded once; '+' is a literal plus (AWS does not read it as a space). */
 export function canonicalUrl(url: URL): CanonicalUrl {
-  const path = url.pathname.split('/').map((seg) => strictEncode(decodeLoose(seg))).join('/') || '/';
+  const path =
+    url.pathname
+      .split('/')
+      .map((seg) => strictEncode(decodeLoose(seg)))
+      .join('/') || '/';
   const query: Record<string, string | string[]> = {};
   const parts: string[] = [];
   for (const pair of url.search.replace(/^\?/, '').split('&')) {
@@ -128,7 +149,9 @@ export interface SignedRequest {
 }
 
 export function sha256Hex(body: Uint8Array | undefined): string {
-  return createHash('sha256').update(body ?? new Uint8Array()).digest('hex');
+  return createHash('sha256')
+    .update(body ?? new Uint8Array())
+    .digest('hex');
 }
 
 export async function signRequest(input: SignInput): Promise<SignedRequest> {

@@ -2,7 +2,19 @@
 // Both sides are compared after WHATWG URL normalisation (lower-case host, default port dropped, IPv6
 // bracketed, dot segments resolved), and URLs that could be read differently by another parser
 // (userinfo, encoded dot segments or backslashes) are refused outright.
-import { pluginError } from '../errors';
+import { sigilError } from '../errors';
+
+/** A URL for logs and error details: scheme, host, path and the query's parameter names, never its values. */
+export function urlForLog(rawUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    return '(not a URL)';
+  }
+  const names = [...new Set([...url.searchParams.keys()])].map((k) => `${encodeURIComponent(k)}=`);
+  return `${url.protocol}//${url.host}${url.pathname}${names.length ? `?${names.join('&')}` : ''}`;
+}
 
 export interface UrlPrefix {
   protocol: string;
@@ -12,6 +24,13 @@ export interface UrlPrefix {
 
 export function parsePrefix(text: string): UrlPrefix {
   const url = new URL(text.trim());
+  // A prefix with userinfo would silently lose it here; refuse it as the request guard does.
+  if (url.username !== '' || url.password !== '') {
+    throw sigilError(
+      'settings',
+      'an allowed URL or the endpoint has a user name or password (user@host); remove it (allowedUrls, endpoint)',
+    );
+  }
   return { protocol: url.protocol, host: url.host, path: url.pathname || '/' };
 }
 
@@ -37,27 +56,40 @@ function pathUnder(path: string, prefix: string): boolean {
   return path.startsWith(base);
 }
 
-/** Why `rawUrl` may not receive a signed request, or undefined when it may. */
-export function refusalReason(rawUrl: string, prefixes: UrlPrefix[]): string | undefined {
+/** The parsed URL when `rawUrl` may receive a signed request, else why not. */
+function check(rawUrl: string, prefixes: UrlPrefix[]): { url: URL } | { reason: string } {
   let url: URL;
   try {
     url = new URL(rawUrl);
   } catch {
-    return `"${rawUrl}" is not a valid absolute URL`;
+    return { reason: `"${rawUrl}" is not a valid absolute URL` };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `scheme ${url.protocol} is not http or https`;
-  if (url.username !== '' || url.password !== '') return 'URLs with a user name or password (user@host) are not sent';
-  if (hasDotSegment(url.pathname)) return 'the path contains "." or ".." segments (possibly percent-encoded)';
-  const match = prefixes.some((p) => p.protocol === url.protocol && p.host === url.host && pathUnder(url.pathname, p.path));
-  if (!match) return `${url.protocol}//${url.host}${url.pathname} is not under any allowed URL`;
-  return undefined;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { reason: `scheme ${url.protocol} is not http or https` };
+  if (url.username !== '' || url.password !== '')
+    return { reason: 'URLs with a user name or password (user@host) are not sent' };
+  if (hasDotSegment(url.pathname))
+    return { reason: 'the path contains "." or ".." segments (possibly percent-encoded)' };
+  const match = prefixes.some(
+    (p) => p.protocol === url.protocol && p.host === url.host && pathUnder(url.pathname, p.path),
+  );
+  if (!match) return { reason: `${url.protocol}//${url.host}${url.pathname} is not under any allowed URL` };
+  return { url };
 }
 
-/** Throws a plugin error naming the setting to change when `rawUrl` is not allowed. */
+/** Why `rawUrl` may not receive a signed request, or undefined when it may. */
+export function refusalReason(rawUrl: string, prefixes: UrlPrefix[]): string | undefined {
+  const result = check(rawUrl, prefixes);
+  return 'reason' in result ? result.reason : undefined;
+}
+
+/** Throws a url_refused error naming the setting to change when `rawUrl` is not allowed. */
 export function assertAllowed(rawUrl: string, prefixes: UrlPrefix[]): URL {
-  const reason = refusalReason(rawUrl, prefixes);
-  if (reason !== undefined) {
-    throw pluginError(`request refused before sending: ${reason}; add its prefix to the data source's Allowed URLs (allowedUrls)`, 403);
-  }
-  return new URL(rawUrl);
+  const result = check(rawUrl, prefixes);
+  if ('url' in result) return result.url;
+  throw sigilError(
+    'url_refused',
+    `request refused before sending: ${result.reason}; add its prefix to the data source's Allowed URLs (allowedUrls)`,
+    { details: { url: urlForLog(rawUrl) } },
+  );
 }

@@ -55,7 +55,10 @@ function findError(node: unknown, depth = 0): AwsErrorInfo {
 }
 
 export function parseAwsError(res: Pick<IncomingResponse, 'body' | 'headers'>): AwsErrorInfo {
-  const text = res.body.subarray(0, 64 * 1024).toString('utf8').trim();
+  const text = res.body
+    .subarray(0, 64 * 1024)
+    .toString('utf8')
+    .trim();
   let info: AwsErrorInfo = {};
   if (text.startsWith('{')) {
     try {
@@ -74,7 +77,12 @@ export function parseAwsError(res: Pick<IncomingResponse, 'body' | 'headers'>): 
   info.code = info.code ?? shortCode(str(header));
   if (!info.code && !info.message && text !== '') {
     // An HTML error page: keep its words, not its markup.
-    const plain = /^<(!doctype|html)/i.test(text) ? text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() : text;
+    const plain = /^<(!doctype|html)/i.test(text)
+      ? text
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim()
+      : text;
     info.message = plain.length > MAX_TEXT ? `${plain.slice(0, MAX_TEXT)}…` : plain;
   }
   return info;

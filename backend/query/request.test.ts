@@ -61,3 +61,11 @@ describe('buildRequest', () => {
     expect(strictEncode("~-_.!*'() /")).toBe("~-_.%21%2A%27%28%29%20%2F");
   });
 });
+
+describe('userinfo in the query URL', () => {
+  it('is refused, not silently dropped', () => {
+    for (const url of ['https://user:pw@monitoring.us-east-1.amazonaws.com/', 'https://user@monitoring.us-east-1.amazonaws.com/']) {
+      expect(() => build({ url })).toThrow(/user name or password \(user@host\) are not sent/);
+    }
+  });
+});

@@ -66,3 +66,47 @@ export async function startShortLivedSts(lifetimeMs: number): Promise<ShortLived
   });
   return { ...server, assumeRoleCalls: () => assumes, expiredRefusals: () => refusals };
 }
+
+/**
+ * STS that hands out credentials to anyone who asks (GetSessionToken, GetFederationToken, AssumeRole*), so a
+ * test can see whether a query could mint them; GetCallerIdentity answers normally. `hangAssumeRole` makes
+ * AssumeRole never answer (the connection stays open), for the credential-resolution timeout.
+ */
+export interface MintingSts extends FakeServer {
+  /** Requests that named a credential-minting action (any spelling this fake understands). */
+  mintingCalls(): number;
+  hangAssumeRole(on: boolean): void;
+  readonly minted: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+}
+
+export async function startMintingSts(): Promise<MintingSts> {
+  const minted = { accessKeyId: 'ASIAMINTEDBYQUERY001', secretAccessKey: 'minted-secret-Zq8sW3xVb7Lp2Kd9', sessionToken: 'minted-session-token-Hj4nT6yRe1Uo' };
+  let minting = 0;
+  let hang = false;
+  const server = await startFake((req, res) => {
+    const query = new URL(req.path, 'http://x').searchParams;
+    const form = new URLSearchParams(req.body);
+    const action = (form.get('Action') ?? query.get('Action') ?? String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '').toLowerCase();
+    const xml = (status: number, body: string): void => void res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+    if (action === 'getcalleridentity') {
+      return xml(200, '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/sigil</Arn>' +
+        '<UserId>AIDAFAKE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>gci-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>');
+    }
+    if (action.startsWith('assumerole') && hang) return; // never answers
+    if (['getsessiontoken', 'getfederationtoken'].includes(action) || action.startsWith('assumerole')) {
+      minting++;
+      return xml(200, `<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult><Credentials>` +
+        `<AccessKeyId>${minted.accessKeyId}</AccessKeyId><SecretAccessKey>${minted.secretAccessKey}</SecretAccessKey><SessionToken>${minted.sessionToken}</SessionToken>` +
+        `<Expiration>${expirationIso(3600_000)}</Expiration></Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>mint-1</RequestId></ResponseMetadata></GetSessionTokenResponse>`);
+    }
+    xml(400, '<ErrorResponse><Error><Code>InvalidAction</Code><Message>unknown action</Message></Error><RequestId>bad-1</RequestId></ErrorResponse>');
+  });
+  return {
+    ...server,
+    minted,
+    mintingCalls: () => minting,
+    hangAssumeRole: (on) => {
+      hang = on;
+    },
+  };
+}

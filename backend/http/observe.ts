@@ -1,0 +1,54 @@
+// Layer: what an admin needs in Grafana's log, one line per event: a refused request (warn) and an error
+// answer (warn, with status, AWS error code and request id). URLs without query values, never a secret;
+// the logger is injected and masks what it writes as well.
+import { SigilError } from '../errors';
+import type { Logger } from '../log';
+import { parseAwsError } from './awsError';
+import { urlForLog } from './allowedUrls';
+import type { IncomingResponse, Layer } from './types';
+
+const REQUEST_ID_HEADERS = ['x-amzn-requestid', 'x-amz-request-id', 'x-amzn-request-id'];
+
+/** AWS's request id of an answer: a header, else `<RequestId>` / `"RequestId"` in the body. */
+export function requestIdOf(res: Pick<IncomingResponse, 'headers' | 'body'>): string | undefined {
+  for (const name of REQUEST_ID_HEADERS) {
+    const v = Object.entries(res.headers).find(([k]) => k.toLowerCase() === name)?.[1];
+    if (v) return v.slice(0, 128);
+  }
+  const m = res.body
+    .subarray(0, 64 * 1024)
+    .toString('utf8')
+    .match(/<RequestId>\s*([\w-]{1,128})\s*<\/RequestId>|"requestId"\s*:\s*"([\w-]{1,128})"/i);
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+export function observeLayer(log: Pick<Logger, 'warn'>): Layer {
+  return (next) => async (req) => {
+    let res: IncomingResponse;
+    try {
+      res = await next(req);
+    } catch (err) {
+      if (err instanceof SigilError && err.kind === 'url_refused') {
+        log.warn('request refused', {
+          url: urlForLog(req.url),
+          method: req.method.toUpperCase(),
+          reason: err.message,
+          ...err.details,
+        });
+      }
+      throw err;
+    }
+    if (res.status >= 400) {
+      const { code } = parseAwsError(res);
+      const requestId = requestIdOf(res);
+      log.warn('error answer', {
+        url: urlForLog(res.url),
+        method: req.method.toUpperCase(),
+        status: res.status,
+        ...(code ? { awsCode: code.slice(0, 128) } : {}),
+        ...(requestId ? { requestId } : {}),
+      });
+    }
+    return res;
+  };
+}

@@ -33,6 +33,7 @@ export function createPlugin(env: NodeJS.ProcessEnv = process.env): Plugin {
     env,
     redactor,
     ambient,
+    logger: log,
     ...lifecycleFromEnv(env),
     onDisposeError: (err) => log.warn('disposing a data source instance failed', { error: err }),
   });

@@ -83,7 +83,12 @@ function warnLog() {
 
 function scope() {
   const added: string[] = [];
-  return { added, add: (v: string | undefined) => void (v && added.push(v)), drop: () => void added.splice(0) };
+  return {
+    added,
+    add: (v: string | undefined) => void (v && added.push(v)),
+    drop: () => void added.splice(0),
+    values: () => [...added],
+  };
 }
 
 describe('credential cache', () => {

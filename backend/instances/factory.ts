@@ -2,21 +2,23 @@
 // credential source, and its outgoing stack (connection agents + signing proxy), plus the redactor scope
 // that holds every secret the instance knows (configured keys, and each credential it resolves). The
 // factory only builds; ./cache.ts decides when an instance is made and disposed.
-import type { AwsCredentialIdentity } from '@smithy/types';
 import type { PluginContext, DataSourceInstanceSettings } from '../protocol/types';
 import type { Redactor, SecretScope } from '../redaction';
 import type { AwsServerOptions } from '../settings/types';
 import { parseSettings } from '../settings/parse';
 import { readAwsServerOptions } from '../settings/awsServer';
 import { createCredentialSource, type CredentialOptions, type CredentialSource } from '../aws/credentials';
-import { AwsSigningProxy, type ProxyOptions } from '../http/proxy';
+import { createOutgoingStack } from '../http/stack';
+import { defaultRetryPolicy, type RetryOptions } from '../http/retries';
+import type { OutgoingStack } from '../http/types';
+import type { Logger } from '../log';
 import { ConnectionAgents } from '../http/agents';
 import type { DataSourceInstance } from './types';
 
 export interface AwsDataSourceInstance extends DataSourceInstance {
   credentials: CredentialSource;
   server: AwsServerOptions;
-  proxy: AwsSigningProxy;
+  proxy: OutgoingStack;
   /** Waits for requests under way, then closes sockets, drops the STS client and forgets the secrets. */
   dispose(): Promise<void>;
 }
@@ -27,7 +29,9 @@ export interface InstanceFactoryOptions {
   ambient?: SecretScope;
   env?: NodeJS.ProcessEnv;
   credentials?: CredentialOptions;
-  proxy?: ProxyOptions;
+  proxy?: RetryOptions & { maxRedirects?: number };
+  /** Lines about this instance's requests and credentials (refused URLs, AWS errors, retries, refreshes). */
+  logger?: Logger;
 }
 
 /** Where an instance lives in the cache (org + uid: a uid is unique within an organisation only) and what makes it stale. */
@@ -41,29 +45,6 @@ export function instanceIdentity(
   return { slot: `${ctx.orgId}/${ds.uid}`, key, server };
 }
 
-/** Registers every credential the source resolves (base, assumed, refreshed) in the instance's scope. */
-function registeringCredentials(
-  source: CredentialSource & { dispose(): void },
-  scope: SecretScope,
-): CredentialSource & { dispose(): void } {
-  const register = (c: AwsCredentialIdentity): AwsCredentialIdentity => {
-    scope.add(c.accessKeyId);
-    scope.add(c.secretAccessKey);
-    scope.add(c.sessionToken);
-    return c;
-  };
-  return {
-    get: () => source.get().then(register),
-    get stsCalls() {
-      return source.stsCalls;
-    },
-    get description() {
-      return source.description;
-    },
-    dispose: () => source.dispose(),
-  };
-}
-
 export function createInstance(
   ctx: PluginContext & { dataSourceInstanceSettings: DataSourceInstanceSettings },
   server: AwsServerOptions,
@@ -75,12 +56,22 @@ export function createInstance(
   const secrets = options.redactor.scope(`${ctx.orgId}/${ds.uid}/${ds.lastUpdatedMS}`);
   for (const value of Object.values(ds.decryptedSecureJsonData)) secrets.add(value);
   const agents = new ConnectionAgents(env);
-  const credentials = registeringCredentials(
-    createCredentialSource(settings, { ...options.credentials, stsAgent: agents.for(new URL(settings.stsEndpoint)) }),
+  const credentials = createCredentialSource(settings, {
+    ...options.credentials,
+    stsAgent: agents.for(new URL(settings.stsEndpoint)),
     secrets,
-  );
-  // Until the layered outgoing stack lands (backend/http), the signing proxy is the whole stack.
-  const proxy = new AwsSigningProxy(settings, credentials, options.proxy, agents);
+    logger: options.logger,
+  });
+  const proxy = createOutgoingStack({
+    settings,
+    credentials,
+    agents,
+    secrets,
+    redactor: options.redactor,
+    logger: options.logger,
+    retryPolicy: defaultRetryPolicy(options.proxy),
+    maxRedirects: options.proxy?.maxRedirects,
+  });
   let disposed: Promise<void> | undefined;
   return {
     settings,

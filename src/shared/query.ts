@@ -2,6 +2,7 @@
 // Shared by the query editor and the backend query engine: types, defaults and pure helpers only
 // (no React, no Node). The backend validates with the same `validateQuery` the editor shows problems with.
 import type { DataQuery } from '@grafana/schema';
+import { blankProblems } from './blanks';
 
 export type QueryType = 'http' | 'echo';
 
@@ -48,13 +49,19 @@ export interface ColumnDefinition {
 }
 
 export interface PaginationOptions {
-  mode: 'none' | 'next_token';
+  /**
+   * `next_token`: a string token; `object_token`: a JSON value copied as is (DynamoDB `LastEvaluatedKey` ->
+   * `ExclusiveStartKey`); `marker`: `Marker`/`NextMarker` with `IsTruncated` (truncatedPath).
+   */
+  mode: 'none' | 'next_token' | 'object_token' | 'marker';
   /** Where the next token is read from in the parsed answer (root selector syntax), e.g. `ListMetricsResponse.ListMetricsResult.NextToken`. */
   tokenPath?: string;
   /** Where it is sent back: a query param, or a field of the JSON or form body. */
   tokenTarget?: 'param' | 'body';
   /** Name of that param or body field, e.g. `NextToken`. Dotted names set nested JSON fields. */
   tokenField?: string;
+  /** With `marker`: where `IsTruncated` is in the answer; pages are followed while it is true. */
+  truncatedPath?: string;
   /** At most this many requests per query (default 10, at most 1000). */
   maxPages?: number;
   /** At most this many rows per query (default 100000); also applies without pagination. */
@@ -146,6 +153,7 @@ export function resolveQuery(q: SigilQuery): ResolvedQuery {
       tokenPath: p.tokenPath ?? '',
       tokenTarget: p.tokenTarget ?? 'param',
       tokenField: p.tokenField ?? '',
+      truncatedPath: p.truncatedPath ?? '',
       maxPages: p.maxPages ?? DEFAULT_MAX_PAGES,
       maxRows: p.maxRows ?? DEFAULT_MAX_ROWS,
     },
@@ -196,6 +204,8 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
     problems.push({ path: 'url', message: 'enter a URL: absolute (https://...) or a path joined to the data source endpoint' });
   } else if (/^[a-z][a-z0-9+.-]*:/i.test(q.url.trim()) && !isAbsoluteUrl(q.url)) {
     problems.push({ path: 'url', message: 'the URL must use http or https' });
+  } else if (badPercent(q.url) !== undefined) {
+    problems.push({ path: 'url', message: `the URL has a "%" that is not a percent-encoding (${badPercent(q.url)}); write a literal % as %25` });
   }
   q.headers.forEach((h, i) => {
     if (RESERVED_HEADERS.includes(h.key.trim().toLowerCase())) {
@@ -248,7 +258,14 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
   if (!Number.isInteger(p.maxRows) || p.maxRows < 1) {
     problems.push({ path: 'pagination.maxRows', message: 'max rows must be a whole number of at least 1' });
   }
+  problems.push(...blankProblems(input));
   return problems;
+}
+
+/** The first `%` not followed by two hex digits, with what follows it (e.g. `"%.t"`), or undefined. */
+export function badPercent(url: string): string | undefined {
+  const m = /%(?![0-9A-Fa-f]{2})(.{0,2})/s.exec(url);
+  return m ? JSON.stringify(`%${m[1]}`) : undefined;
 }
 
 /** Time macros resolved by the backend (so alert rules get them too). */

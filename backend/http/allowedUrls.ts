@@ -47,6 +47,7 @@ export function refusalReason(rawUrl: string, prefixes: UrlPrefix[]): string | u
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `scheme ${url.protocol} is not http or https`;
   if (url.username !== '' || url.password !== '') return 'URLs with a user name or password (user@host) are not sent';
+  if (/%(?![0-9A-Fa-f]{2})/.test(url.pathname)) return 'the path has a "%" that is not a percent-encoding (write a literal % as %25)';
   if (hasDotSegment(url.pathname)) return 'the path contains "." or ".." segments (possibly percent-encoded)';
   const match = prefixes.some((p) => p.protocol === url.protocol && p.host === url.host && pathUnder(url.pathname, p.path));
   if (!match) return `${url.protocol}//${url.host}${url.pathname} is not under any allowed URL`;

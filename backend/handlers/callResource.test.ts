@@ -3,13 +3,14 @@ import type { Settings } from '../settings/types';
 import type { HandlerDeps } from './deps';
 import { pluginError } from '../errors';
 import { FakeProxy } from '../query/testing';
+import type { SigningProxy } from '../http/types';
 import { callResource, PREVIEW_MAX_BYTES } from './callResource';
 import { PLUGIN_VERSION } from '../version';
 
 const secret = 'SECRETSECRETSECRET1234';
 const settings = { secretKey: secret, endpoint: 'https://monitoring.us-east-1.amazonaws.com' } as unknown as Settings;
 
-async function call(path: string, method: string, body: unknown, proxy: FakeProxy): Promise<{ code: number; json: Record<string, unknown> }> {
+async function call(path: string, method: string, body: unknown, proxy: SigningProxy): Promise<{ code: number; json: Record<string, unknown> }> {
   const deps: HandlerDeps = { instances: { get: async () => ({ settings, proxy }), disposeAll: async () => undefined } };
   const sent: CallResourceResponse[] = [];
   const req: CallResourceRequest = { pluginContext: {} as PluginContext, path, method, url: path, headers: {}, body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)) };
@@ -55,5 +56,35 @@ describe('callResource', () => {
     expect((await call('request', 'POST', '{', proxy)).json.error).toMatch(/not JSON/);
     expect((await call('request', 'GET', '', proxy)).code).toBe(405);
     expect((await call('nope', 'GET', '', proxy)).code).toBe(404);
+  });
+
+  it('shows the request as signed, with the access key id, signature and session token masked', async () => {
+    const signing: SigningProxy = {
+      send: async (r) => ({
+        status: 200,
+        headers: {},
+        body: Buffer.from('<ok/>'),
+        url: r.url,
+        sentHeaders: {
+          authorization: 'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE123/20260101/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcdef',
+          'x-amz-security-token': 'SESSIONTOKEN',
+          'x-amz-date': '20260101T000000Z',
+          'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+        },
+      }),
+    };
+    const { json } = await call('request', 'POST', { query: { url: 'https://sts.amazonaws.com/', bodyType: 'form', form: [{ key: 'Action', value: 'GetCallerIdentity' }, { key: 'Note', value: secret }] } }, signing);
+    expect(json.request).toEqual({
+      method: 'POST',
+      url: 'https://sts.amazonaws.com/',
+      headers: {
+        authorization: 'AWS4-HMAC-SHA256 Credential=****/20260101/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=****',
+        'x-amz-security-token': '****',
+        'x-amz-date': '20260101T000000Z',
+        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+      },
+      body: 'Action=GetCallerIdentity&Note=[redacted]',
+    });
+    expect(JSON.stringify(json)).not.toMatch(/AKIAEXAMPLE123|0123abcdef|SESSIONTOKEN/);
   });
 });

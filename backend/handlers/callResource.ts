@@ -2,10 +2,11 @@
 // - GET  version: the plugin version.
 // - POST request: body `{ query: SigilQuery, timeRange?: { from, to } (epoch ms) }` (or the query itself).
 //   Sends the query's first request through the same signing proxy as QueryData (so only allowed URLs) and
-//   answers `{ request: { method, url }, status, headers, body, truncated, bytes }`: the raw answer, capped,
-//   with authentication headers filtered out, for the editor's preview.
+//   answers a PreviewAnswer (src/shared/preview.ts): the request as signed (signature, access key id and
+//   session token masked), and the raw answer, capped, with authentication headers filtered out.
 import type { CallResourceRequest, CallResourceResponse } from '../protocol/types';
 import type { SigilQuery } from '../../src/shared/query';
+import { MASK, maskAuthorization, type PreviewAnswer, type SentRequest } from '../../src/shared/preview';
 import { PLUGIN_VERSION } from '../version';
 import { SigilError, pluginError } from '../errors';
 import { checkQuery, answerText } from '../query/engine';
@@ -47,6 +48,14 @@ function parseBody(req: CallResourceRequest): { query: SigilQuery; fromMs: numbe
   return { query: { ...query, refId: query.refId ?? 'preview' }, fromMs, toMs };
 }
 
+/** The signed headers for display: Authorization keeps its scope, other credentials are masked whole. */
+function maskedHeaders(sent: Record<string, string> | undefined): Record<string, string> | undefined {
+  if (!sent) return undefined;
+  return Object.fromEntries(
+    Object.entries(sent).map(([k, v]) => [k, /^authorization$/i.test(k) ? maskAuthorization(v) : HIDDEN_HEADERS.test(k) ? MASK : v]),
+  );
+}
+
 async function preview(req: CallResourceRequest, deps: HandlerDeps, signal?: AbortSignal): Promise<CallResourceResponse> {
   const { query, fromMs, toMs } = parseBody(req);
   const q = checkQuery(query);
@@ -55,8 +64,17 @@ async function preview(req: CallResourceRequest, deps: HandlerDeps, signal?: Abo
   const res = await instance.proxy.send({ ...request, signal });
   const headers = Object.fromEntries(Object.entries(res.headers).filter(([k]) => !HIDDEN_HEADERS.test(k)));
   const truncated = res.body.length > PREVIEW_MAX_BYTES;
-  const body = answerText(truncated ? res.body.subarray(0, PREVIEW_MAX_BYTES) : res.body, [instance.settings.secretKey, instance.settings.sessionToken]);
-  return json(200, { request: { method: request.method, url: request.url }, status: res.status, headers, body, truncated, bytes: res.body.length });
+  const secrets = [instance.settings.secretKey, instance.settings.sessionToken];
+  const body = answerText(truncated ? res.body.subarray(0, PREVIEW_MAX_BYTES) : res.body, secrets);
+  const sent: SentRequest = { method: request.method, url: request.url };
+  const sentHeaders = maskedHeaders(res.sentHeaders);
+  if (sentHeaders) sent.headers = sentHeaders;
+  if (request.body !== undefined && request.body.length > 0) {
+    const raw = Buffer.from(request.body);
+    sent.body = answerText(raw.subarray(0, PREVIEW_MAX_BYTES), secrets);
+  }
+  const answer: PreviewAnswer = { request: sent, status: res.status, headers, body, truncated, bytes: res.body.length };
+  return json(200, answer);
 }
 
 export async function callResource(req: CallResourceRequest, send: (r: CallResourceResponse) => void, deps: HandlerDeps, signal?: AbortSignal): Promise<void> {

@@ -29,6 +29,7 @@ interface RawResponse {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
+  sentHeaders?: Record<string, string>;
 }
 
 function flattenHeaders(h: http.IncomingHttpHeaders): Record<string, string> {
@@ -207,7 +208,7 @@ export class AwsSigningProxy implements SigningProxy {
           settled = true;
           clearTimeout(timer);
           request.signal?.removeEventListener('abort', onAbort);
-          resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks) });
+          resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks), sentHeaders: headers });
         });
       });
       req.end(body && body.length > 0 ? body : undefined);

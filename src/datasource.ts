@@ -1,14 +1,26 @@
 // The frontend side of the data source: queries go to the backend (DataSourceWithBackend), with dashboard
 // variables expanded here first, since only the browser knows their current values.
-import type { ScopedVars } from '@grafana/data';
+import type { DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import type { SigilJsonData } from './shared/settings';
-import { DEFAULT_QUERY, type KeyValue, type SigilQuery } from './shared/query';
+import { type KeyValue, type SigilQuery } from './shared/query';
+import { defaultQueryFor } from './catalogue';
 
 export class SigilDataSource extends DataSourceWithBackend<SigilQuery, SigilJsonData> {
-  /** A new query asks STS who the data source is, which works with any credentials and no extra setup. */
+  /** The data source's settings the query editor places catalogue entries with (endpoint, region, service). */
+  readonly jsonData: SigilJsonData;
+
+  constructor(instanceSettings: DataSourceInstanceSettings<SigilJsonData>) {
+    super(instanceSettings);
+    this.jsonData = instanceSettings.jsonData ?? {};
+  }
+
+  /**
+   * A new query asks STS who the data source is, which works with any credentials and no extra setup: at STS's
+   * global endpoint, or at the custom endpoint (signed for sts) when the data source has one.
+   */
   override getDefaultQuery(): Partial<SigilQuery> {
-    return DEFAULT_QUERY;
+    return defaultQueryFor(this.jsonData);
   }
 
   /** Skip queries that cannot produce anything (hidden, or no URL yet). */

@@ -9,13 +9,30 @@ import { DEFAULT_QUERY, type SigilQuery } from '../../shared/query';
 // @grafana/ui icons fetch their SVGs asynchronously; jsdom has nothing to show, so render them as nothing.
 jest.mock('react-inlinesvg', () => ({ __esModule: true, default: () => null }));
 
+// Monaco does not run in jsdom: Grafana's CodeEditor stands in as a text area with the same contract (value,
+// onChange as typed, onBlur, and the label Monaco gives its own text area).
+jest.mock('@grafana/ui', () => {
+  const actual = jest.requireActual('@grafana/ui');
+  const CodeEditor = (props: { value: string; onChange?: (v: string) => void; onBlur?: (v: string) => void; monacoOptions?: { ariaLabel?: string } }) => (
+    <textarea
+      aria-label={props.monacoOptions?.ariaLabel}
+      value={props.value}
+      onChange={(e) => props.onChange?.(e.currentTarget.value)}
+      onBlur={(e) => props.onBlur?.(e.currentTarget.value)}
+    />
+  );
+  return { ...actual, CodeEditor };
+});
+
 interface FakeSource {
   postResource: jest.Mock;
   applyTemplateVariables: jest.Mock;
+  jsonData?: Record<string, unknown>;
 }
 
-function fakeDataSource(answer: () => Promise<unknown>): FakeSource {
+function fakeDataSource(answer: () => Promise<unknown>, jsonData?: Record<string, unknown>): FakeSource {
   return {
+    jsonData,
     postResource: jest.fn(answer),
     // Stands in for getTemplateSrv: expands $region.
     applyTemplateVariables: jest.fn((q: SigilQuery) => ({ ...q, url: q.url?.replace('$region', 'eu-west-1') })),
@@ -41,6 +58,9 @@ function renderEditor(initial: SigilQuery, ds: FakeSource = fakeDataSource(async
   render(<Harness />);
   return { changes, onRunQuery, last: () => changes[changes.length - 1] };
 }
+
+// Typing re-renders the whole editor per key; jsdom on a busy 2-core machine needs more than jest's 5 s default.
+jest.setTimeout(60_000);
 
 const stsQuery: SigilQuery = { refId: 'A', ...DEFAULT_QUERY };
 
@@ -172,5 +192,65 @@ describe('QueryEditor', () => {
         labelled: true,
       });
     }
+  });
+
+  it('picks a catalogue entry by typing its service and operation, then fills its blank', async () => {
+    const ds = fakeDataSource(async () => ({}), { defaultRegion: 'eu-west-1' });
+    const { last, onRunQuery } = renderEditor(stsQuery, ds);
+    await userEvent.click(screen.getByLabelText('Ready query'));
+    await userEvent.keyboard('dynamodb scan{Enter}');
+    expect(last()).toMatchObject({ refId: 'A', url: 'https://dynamodb.eu-west-1.amazonaws.com/', service: 'dynamodb', bodyType: 'json', format: 'json' });
+    expect(last().headers).toContainEqual({ key: 'X-Amz-Target', value: 'DynamoDB_20120810.Scan' });
+    // Not run while a blank is empty; the preview is disabled and the blank named.
+    expect(onRunQuery).not.toHaveBeenCalled();
+    expect(screen.getByRole('button', { name: /Run\/preview/ })).toBeDisabled();
+    // The data source allows no DynamoDB URL yet: the editor says which one to add.
+    expect(screen.getByText(/add https:\/\/dynamodb\.eu-west-1\.amazonaws\.com\/ to its Allowed URLs/)).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('TableName'));
+    await userEvent.paste('orders');
+    await userEvent.keyboard('{Enter}');
+    expect(JSON.parse(last().body as string)).toEqual({ TableName: 'orders' });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    expect(screen.queryByLabelText('TableName')).not.toBeInTheDocument();
+  });
+
+  it('places entries on the custom endpoint, and starts there with STS signed for sts', async () => {
+    const ds = fakeDataSource(async () => ({}), { endpoint: 'http://127.0.0.1:4566', defaultRegion: 'us-east-1' });
+    const { last, onRunQuery } = renderEditor({ refId: 'A' }, ds);
+    expect(last()).toMatchObject({ url: '/', service: 'sts', method: 'POST', bodyType: 'form' });
+    await userEvent.click(screen.getByLabelText('Ready query'));
+    await userEvent.keyboard('SQS ListQueues{Enter}');
+    expect(last()).toMatchObject({ url: '/', service: 'sqs' });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    expect(screen.queryByText(/Allowed URLs/)).not.toBeInTheDocument();
+    expect((screen.getByLabelText('Service') as HTMLInputElement).value).toBe('sqs');
+  });
+
+  it('checks a JSON body as it is typed, time macros allowed as values', async () => {
+    renderEditor({ ...stsQuery, bodyType: 'json', body: '{"StartTime": ${__from:date:seconds}}', form: [] });
+    expect(screen.queryByText(/not valid JSON/)).not.toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Body text'));
+    await userEvent.paste(',');
+    expect(screen.getByText(/not valid JSON at line 1, column/)).toBeInTheDocument();
+  });
+
+  it('shows the signed request (masked by the backend) and pretty-prints the answer', async () => {
+    const ds = fakeDataSource(async () => ({
+      request: {
+        method: 'POST',
+        url: 'https://sts.amazonaws.com/',
+        headers: { authorization: 'AWS4-HMAC-SHA256 Credential=****/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=****', 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Action=GetCallerIdentity&Version=2011-06-15',
+      },
+      status: 200,
+      headers: { 'content-type': 'text/xml' },
+      body: '<A><B>1</B></A>',
+    }));
+    renderEditor(stsQuery, ds);
+    await userEvent.click(screen.getByRole('button', { name: /Run\/preview/ }));
+    expect(await screen.findByText('HTTP 200')).toBeInTheDocument();
+    expect(screen.getByLabelText('Signed request').textContent).toContain('Signature=****');
+    expect(screen.getByLabelText('Signed request').textContent).toContain('Action=GetCallerIdentity');
+    expect(screen.getByLabelText('Response body').textContent).toBe('<A>\n  <B>1</B>\n</A>');
   });
 });

@@ -33,7 +33,12 @@ export function CatalogueSection({ query, jsonData, onChange, onRunQuery, labelW
   const [pickedId, setPickedId] = useState<string | undefined>();
   const [values, setValues] = useState<Record<string, string>>({});
   const picked = pickedId ? findEntry(pickedId) : undefined;
-  const blanks = findBlanks(query);
+  // In the picked entry's order (its most important blank first), not the order they appear in the text.
+  const order = (name: string) => {
+    const i = picked?.blanks.findIndex((b) => b.name === name) ?? -1;
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const blanks = findBlanks(query).sort((a, b) => order(a.name) - order(b.name));
   const coverage = query.url ? coverageProblem(query.url, jsonData) : undefined;
 
   const pick = (id: string | undefined) => {

@@ -1,5 +1,5 @@
 // Writes docs/queries.md from the catalogue (src/catalogue). Run: npx tsx scripts/gen-queries-doc.ts
-// src/catalogue/doc.test.ts fails when the file is stale.
+// e2e/catalogue-doc.e2e.test.ts fails when the file is stale.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderQueriesDoc } from '../src/catalogue/doc';

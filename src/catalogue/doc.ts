@@ -1,5 +1,5 @@
 // docs/queries.md, rendered from the catalogue: the cookbook cannot drift from what the editor offers and
-// the e2e suite runs. Written by scripts/gen-queries-doc.ts; src/catalogue/doc.test.ts fails when stale.
+// the e2e suite runs. Written by scripts/gen-queries-doc.ts; e2e/catalogue-doc.e2e.test.ts fails when it is stale.
 import { families, entryQuery } from './index';
 import type { CatalogueEntry } from './types';
 import type { ColumnDefinition, KeyValue } from '../shared/query';

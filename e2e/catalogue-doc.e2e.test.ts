@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderQueriesDoc } from './doc';
-import { CATALOGUE } from './index';
+import { renderQueriesDoc } from '../src/catalogue/doc';
+import { CATALOGUE } from '../src/catalogue';
 
 describe('docs/queries.md', () => {
-  const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'queries.md'), 'utf8');
+  const doc = readFileSync(join(__dirname, '..', 'docs', 'queries.md'), 'utf8');
 
   it('is what scripts/gen-queries-doc.ts renders from the catalogue (run it after changing an entry)', () => {
     expect(doc).toBe(renderQueriesDoc());

@@ -10,6 +10,7 @@ import { startFakeAmp, type FakeAmp } from './lib/fakeAmp';
 import { startFakeExecuteApi, type FakeExecuteApi } from './lib/fakeExecuteApi';
 import { CATALOGUE, entryQuery, findEntry, type CatalogueEntry } from '../src/catalogue';
 import { fillBlanks } from '../src/shared/blanks';
+import type { PreviewAnswer } from '../src/shared/preview';
 
 const ISOLATED_ENV = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
 const NOW_S = Math.floor(Date.now() / 1000);
@@ -31,6 +32,8 @@ let api: FakeExecuteApi;
 let seeded: Seeded;
 const responses: Record<string, HostDataResponse> = {};
 let stderr = '';
+/** The editor's preview of the STS entry through the plugin's `request` resource. */
+let preview: { code?: number; json?: unknown } = {};
 
 /** The values each entry's blanks are filled with (the seeded data's names). */
 function blanksOf(entry: CatalogueEntry): Record<string, string> {
@@ -98,6 +101,13 @@ beforeAll(async () => {
   // GetQueryResults needs the id StartQuery answered: a second run.
   await run(CATALOGUE.filter((e) => e.id !== 'logs.get_query_results'));
   await run([findEntry('logs.get_query_results') as CatalogueEntry]);
+  const sts = hostQuery(findEntry('sts.get_caller_identity') as CatalogueEntry, motoSource());
+  const previewRun = await runGrafanaHostDetailed({
+    env: ISOLATED_ENV,
+    calls: [{ kind: 'callResource', dataSource: motoSource(), path: 'request', method: 'POST', bodyJson: { query: sts.json, timeRange: { from: RANGE.from, to: RANGE.to } } }],
+  });
+  stderr += previewRun.stderr;
+  preview = { code: previewRun.results[0]?.code, json: previewRun.results[0]?.json };
 }, 240_000);
 
 afterAll(async () => {
@@ -294,8 +304,19 @@ describe('every catalogue entry through the plugin (moto with IAM auth, AMP and 
     CHECKS[id]();
   });
 
+  it('the editor preview shows the request as signed, access key id and signature masked', () => {
+    expect(preview.code).toBe(200);
+    const answer = preview.json as PreviewAnswer;
+    expect(answer.status).toBe(200);
+    expect(answer.request).toMatchObject({ method: 'POST', url: `${moto.endpoint}/`, body: 'Action=GetCallerIdentity&Version=2011-06-15' });
+    expect(answer.request?.headers?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=\*\*\*\*\/\d{8}\/us-east-1\/sts\/aws4_request, SignedHeaders=[a-z0-9;-]+, Signature=\*\*\*\*$/);
+    expect(JSON.stringify(answer)).not.toContain(moto.admin.accessKeyId);
+    expect(answer.body).toContain(moto.admin.arn);
+  });
+
   it('never logs or returns a secret key', () => {
     for (const secret of [moto.admin.secretAccessKey, AMP_KEYS.secretAccessKey]) {
+      expect(JSON.stringify(preview)).not.toContain(secret);
       expect(JSON.stringify(responses)).not.toContain(secret);
       expect(stderr).not.toContain(secret);
     }

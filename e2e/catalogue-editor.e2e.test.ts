@@ -6,6 +6,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildHarness, HARNESS_OUT } from './browser/harnessBuild';
+import { families } from '../src/catalogue';
+import { familySlug } from '../src/catalogue/doc';
 import { launchChromium, serveFiles, type Browser, type StaticSite } from './browser/chromium';
 
 const ROOT = resolve(__dirname, '..');
@@ -147,6 +149,27 @@ describe('catalogue picker in chromium', () => {
     expect(width).toBeLessThanOrEqual(1100);
     expect(height).toBeGreaterThan(600);
     expect(height).toBeLessThan(4000);
+    await page.close();
+  });
+
+  it('screenshot per family: its first entry picked (the top of the editor)', async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const page = await open('view=query');
+    const editor = page.locator('#query-editor');
+    for (const { family, entries } of families()) {
+      const entry = entries[0];
+      await page.getByLabel('Ready query').click();
+      await page.keyboard.type(`${entry.family} ${entry.operation}`);
+      await page.keyboard.press('Enter');
+      await page.getByText(`${entry.family} ${entry.operation}: `).waitFor();
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      const box = await editor.boundingBox();
+      if (!box) throw new Error('no query editor on the page');
+      const file = join(SHOTS, `family-${familySlug(family)}.png`);
+      await page.screenshot({ path: file, clip: { x: box.x, y: box.y, width: box.width, height: 520 } });
+      const { width, height } = pngSize(file);
+      expect({ width, height }).toEqual({ width: Math.round(box.width), height: 520 });
+    }
     await page.close();
   });
 });

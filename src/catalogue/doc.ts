@@ -16,6 +16,11 @@ function column(c: ColumnDefinition): string {
   return `\`${c.selector}\`${name} ${c.type}${format}`;
 }
 
+/** File-name form of a family, e.g. `cloudwatch-logs` (docs/img/families/<slug>.png). */
+export function familySlug(family: string): string {
+  return family.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
 function anchor(entry: CatalogueEntry): string {
   return entry.id.replace(/[._]/g, '-');
 }
@@ -72,8 +77,8 @@ export function renderQueriesDoc(): string {
     '',
     '![CloudWatch GetMetricData picked in the query editor, its four blanks to fill](img/catalogue-editor-light.png)',
     '',
-    '(Dark theme: [img/catalogue-editor-dark.png](img/catalogue-editor-dark.png). Both are taken by',
-    '`e2e/catalogue-editor.e2e.test.ts` into `e2e/.work/screenshots/`.)',
+    '(Dark theme: [img/catalogue-editor-dark.png](img/catalogue-editor-dark.png). These and the one per family',
+    'below are taken by `e2e/catalogue-editor.e2e.test.ts` into `e2e/.work/screenshots/`.)',
     '',
     'Every entry is run in the end-to-end suite (`e2e/catalogue.e2e.test.ts`) through the built plugin against moto',
     'with IAM authentication on (a signed fake for `aps` and `execute-api`), and its frame is checked.',
@@ -81,6 +86,8 @@ export function renderQueriesDoc(): string {
     ...groups.map((g) => `- **${g.family}**: ${g.entries.map((e) => `[${e.operation}](#${anchor(e)})`).join(', ')}`),
     '',
   ];
-  const body = groups.map((g) => [`## ${g.family}`, '', ...g.entries.map(entrySection)].join('\n'));
+  const body = groups.map((g) =>
+    [`## ${g.family}`, '', `![${g.family} ${g.entries[0].operation} in the query editor](img/families/${familySlug(g.family)}.png)`, '', ...g.entries.map(entrySection)].join('\n'),
+  );
   return `${[...head, ...body].join('\n').trimEnd()}\n`;
 }

@@ -253,4 +253,20 @@ describe('QueryEditor', () => {
     expect(screen.getByLabelText('Signed request').textContent).toContain('Action=GetCallerIdentity');
     expect(screen.getByLabelText('Response body').textContent).toBe('<A>\n  <B>1</B>\n</A>');
   });
+
+  it("keeps the author's region when another entry is picked, but not a region an entry pinned", async () => {
+    const ds = fakeDataSource(async () => ({}), { defaultRegion: 'eu-west-1' });
+    const { last } = renderEditor(stsQuery, ds);
+    await userEvent.click(screen.getByLabelText('Ready query'));
+    await userEvent.keyboard('cost explorer{Enter}');
+    expect(last()).toMatchObject({ url: 'https://ce.us-east-1.amazonaws.com/', region: 'us-east-1' });
+    await userEvent.click(screen.getByLabelText('Ready query'));
+    await userEvent.keyboard('kinesis{Enter}');
+    expect(last()).toMatchObject({ url: 'https://kinesis.eu-west-1.amazonaws.com/', region: '' });
+    await userEvent.click(screen.getByLabelText('Region'));
+    await userEvent.paste('ap-south-1');
+    await userEvent.click(screen.getByLabelText('Ready query'));
+    await userEvent.keyboard('sns{Enter}');
+    expect(last()).toMatchObject({ url: 'https://sns.ap-south-1.amazonaws.com/', region: 'ap-south-1' });
+  });
 });

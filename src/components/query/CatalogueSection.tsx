@@ -46,7 +46,9 @@ export function CatalogueSection({ query, jsonData, onChange, onRunQuery, labelW
     if (!entry) return;
     setPickedId(entry.id);
     setValues({});
-    const placed = entryQuery(entry, { endpoint: jsonData.endpoint, defaultRegion: jsonData.defaultRegion, service: jsonData.service, region: query.region });
+    // The author's region carries over; a region the previous entry pinned (IAM, Cost Explorer) does not.
+    const region = picked?.region !== undefined && query.region === picked.region ? undefined : query.region;
+    const placed = entryQuery(entry, { endpoint: jsonData.endpoint, defaultRegion: jsonData.defaultRegion, service: jsonData.service, region });
     onChange({ ...placed, refId: query.refId, hide: query.hide, datasource: query.datasource });
     if (findBlanks({ ...placed, refId: query.refId }).length === 0) onRunQuery();
   };

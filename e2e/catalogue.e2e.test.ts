@@ -175,6 +175,7 @@ const CHECKS: Record<string, () => void> = {
   },
   'logs.filter_log_events': () => {
     const f = one('logs.filter_log_events');
+    expect(f.meta).toMatchObject({ preferredVisualisationType: 'logs' });
     expect(shape(f)).toEqual([['time', 'time'], ['body', 'string'], ['stream', 'string']]);
     expect(field(f, 'body').values).toEqual(['started', 'GET /orders 200', 'GET /orders 500']);
     expect(field(f, 'time').values).toEqual([900, 600, 300].map((ago) => (NOW_S - ago) * 1000));

@@ -171,7 +171,11 @@ export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<F
   const frame: Frame = {
     refId: q.refId,
     fields: built.fields,
-    meta: { executedQueryString: executed, ...([...notices, ...built.notices].length ? { notices: [...notices, ...built.notices] } : {}) },
+    meta: {
+      executedQueryString: executed,
+      ...([...notices, ...built.notices].length ? { notices: [...notices, ...built.notices] } : {}),
+      ...(q.preferredVisualisation ? { preferredVisualisationType: q.preferredVisualisation } : {}),
+    },
   };
   return shapeTimeSeries(frame, q.timeSeries).map((f) => ({ ...f, refId: q.refId }));
 }

@@ -177,3 +177,11 @@ describe('coverageProblem', () => {
     expect(coverageProblem('/x', {})).toMatch(/no custom endpoint/);
   });
 });
+
+describe('preferredVisualisation', () => {
+  it('is logs for FilterLogEvents, and refused when unknown', () => {
+    expect(findEntry('logs.filter_log_events')?.query.preferredVisualisation).toBe('logs');
+    const bad = { refId: 'A', url: '/', preferredVisualisation: 'pie' } as unknown as SigilQuery;
+    expect(validateQuery(bad)).toEqual([{ path: 'preferredVisualisation', message: 'preferredVisualisation must be one of logs, table, graph' }]);
+  });
+});

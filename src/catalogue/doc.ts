@@ -47,6 +47,7 @@ function entrySection(entry: CatalogueEntry): string {
   if (q.timeSeries?.enabled) {
     out.push(`- **Time series**${q.timeSeries.labelColumns?.length ? `: one series per ${q.timeSeries.labelColumns.map((l) => `\`${l}\``).join(', ')}` : ''}`);
   }
+  if (q.preferredVisualisation) out.push(`- **Shown as**: ${q.preferredVisualisation} (frame meta preferredVisualisationType)`);
   const p = q.pagination;
   if (p && p.mode !== 'none') {
     const truncated = p.truncatedPath ? `, while \`${p.truncatedPath}\` is true` : '';

@@ -23,6 +23,7 @@ export const logsEntries: CatalogueEntry[] = [
       columns: [time('timestamp', 'epoch_ms', 'time'), str('message', 'body'), str('logStreamName', 'stream')],
       timeSeries: NO_SERIES,
       pagination: { mode: 'next_token', tokenPath: 'nextToken', tokenTarget: 'body', tokenField: 'nextToken' },
+      preferredVisualisation: 'logs',
     },
     blanks: [GROUP],
     result: 'Logs: time, body, stream.',

@@ -103,7 +103,12 @@ export interface SigilQuery extends DataQuery {
   service?: string;
   /** SigV4 region for this query (default: inferred from a standard AWS host, else the data source's region). */
   region?: string;
+  /** A hint for Explore and panels (frame meta preferredVisualisationType), e.g. `logs` for time + body rows. */
+  preferredVisualisation?: PreferredVisualisation;
 }
+
+export const PREFERRED_VISUALISATIONS = ['logs', 'table', 'graph'] as const;
+export type PreferredVisualisation = (typeof PREFERRED_VISUALISATIONS)[number];
 
 export const DEFAULT_MAX_PAGES = 10;
 export const MAX_PAGES_LIMIT = 1000;
@@ -129,8 +134,8 @@ export const DEFAULT_QUERY: Omit<SigilQuery, 'refId'> = {
 };
 
 /** The query with every optional part filled in, as the backend runs it. */
-export type ResolvedQuery = Required<Omit<SigilQuery, keyof DataQuery | 'queryType'>> &
-  Pick<SigilQuery, 'refId'> & { queryType: QueryType; pagination: Required<PaginationOptions> };
+export type ResolvedQuery = Required<Omit<SigilQuery, keyof DataQuery | 'queryType' | 'preferredVisualisation'>> &
+  Pick<SigilQuery, 'refId' | 'preferredVisualisation'> & { queryType: QueryType; pagination: Required<PaginationOptions> };
 
 export function resolveQuery(q: SigilQuery): ResolvedQuery {
   const p = q.pagination ?? { mode: 'none' };
@@ -160,6 +165,7 @@ export function resolveQuery(q: SigilQuery): ResolvedQuery {
     uql: q.uql ?? '',
     service: q.service?.trim() ?? '',
     region: q.region?.trim() ?? '',
+    preferredVisualisation: q.preferredVisualisation,
   };
 }
 
@@ -230,6 +236,9 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
   }
   if (q.region !== '' && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(q.region)) {
     problems.push({ path: 'region', message: 'the region looks like us-east-1' });
+  }
+  if (q.preferredVisualisation !== undefined && !PREFERRED_VISUALISATIONS.includes(q.preferredVisualisation)) {
+    problems.push({ path: 'preferredVisualisation', message: `preferredVisualisation must be one of ${PREFERRED_VISUALISATIONS.join(', ')}` });
   }
   if (q.format === 'uql' && q.uql.trim() === '') {
     problems.push({ path: 'uql', message: 'enter a UQL query, e.g. parse-json | project "name"' });

@@ -1,7 +1,7 @@
 // How the answer is read: format, root selector (JSONata) or UQL, typed columns, time series, max rows.
 import type { SelectableValue } from '@grafana/data';
 import { InlineField, InlineFieldRow, InlineSwitch, Input, Select } from '@grafana/ui';
-import { DEFAULT_MAX_ROWS, QUERY_FORMATS, type QueryFormat, type SigilQuery } from '../../shared/query';
+import { DEFAULT_MAX_ROWS, PREFERRED_VISUALISATIONS, QUERY_FORMATS, type PreferredVisualisation, type QueryFormat, type SigilQuery } from '../../shared/query';
 import { ColumnsEditor } from './ColumnsEditor';
 import { CodeField } from './CodeField';
 
@@ -24,6 +24,11 @@ const FORMAT_LABELS: Record<QueryFormat, string> = {
   uql: 'UQL',
 };
 const FORMAT_OPTIONS: Array<SelectableValue<QueryFormat>> = QUERY_FORMATS.map((f) => ({ value: f, label: FORMAT_LABELS[f] }));
+const AUTO = 'auto';
+const SHOW_AS_OPTIONS: Array<SelectableValue<PreferredVisualisation | typeof AUTO>> = [
+  { value: AUTO, label: 'Auto' },
+  ...PREFERRED_VISUALISATIONS.map((v) => ({ value: v, label: v[0].toUpperCase() + v.slice(1) })),
+];
 
 function splitList(text: string): string[] {
   return text
@@ -45,6 +50,15 @@ export function AnswerSection({ query: q, set, setAndRun, onRunQuery, problemAt,
       <InlineFieldRow>
         <InlineField label="Format" labelWidth={labelWidth} htmlFor="sigil-format">
           <Select<QueryFormat> inputId="sigil-format" width={24} options={FORMAT_OPTIONS} value={format} onChange={(v) => setAndRun({ format: v.value })} />
+        </InlineField>
+        <InlineField label="Show as" htmlFor="sigil-show-as" tooltip="A hint for Explore and panels: Logs shows time + body rows in the logs view">
+          <Select<PreferredVisualisation | typeof AUTO>
+            inputId="sigil-show-as"
+            width={12}
+            options={SHOW_AS_OPTIONS}
+            value={q.preferredVisualisation ?? AUTO}
+            onChange={(v) => setAndRun({ preferredVisualisation: v.value === AUTO ? undefined : v.value })}
+          />
         </InlineField>
         <InlineField
           label="Max rows"

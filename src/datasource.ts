@@ -7,14 +7,15 @@ import { CustomVariableSupport } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import type { Observable } from 'rxjs';
 import type { SigilJsonData } from './shared/settings';
-import { DEFAULT_QUERY, type SigilQuery } from './shared/query';
+import type { SigilQuery } from './shared/query';
+import { defaultQueryFor } from './catalogue';
 import { interpolateQuery } from './interpolate';
 import { asVariableQuery } from './variableQuery';
 
-export { asVariableQuery };
 import { VariableQueryEditor } from './components/VariableQueryEditor';
 import { AnnotationsQueryEditor } from './components/AnnotationsQueryEditor';
 
+export { asVariableQuery };
 
 export class SigilVariableSupport extends CustomVariableSupport<SigilDataSource, SigilQuery> {
   editor = VariableQueryEditor;
@@ -24,7 +25,7 @@ export class SigilVariableSupport extends CustomVariableSupport<SigilDataSource,
   }
 
   override getDefaultQuery(): Partial<SigilQuery> {
-    return { ...DEFAULT_QUERY, queryType: 'variable' };
+    return { ...defaultQueryFor(this.datasource.jsonData), queryType: 'variable' };
   }
 
   query(request: DataQueryRequest<SigilQuery>): Observable<DataQueryResponse> {
@@ -34,21 +35,28 @@ export class SigilVariableSupport extends CustomVariableSupport<SigilDataSource,
 }
 
 export class SigilDataSource extends DataSourceWithBackend<SigilQuery, SigilJsonData> {
-  constructor(settings: DataSourceInstanceSettings<SigilJsonData>) {
-    super(settings);
+  /** The data source's settings the query editor places catalogue entries with (endpoint, region, service). */
+  readonly jsonData: SigilJsonData;
+
+  constructor(instanceSettings: DataSourceInstanceSettings<SigilJsonData>) {
+    super(instanceSettings);
+    this.jsonData = instanceSettings.jsonData ?? {};
     this.variables = new SigilVariableSupport(this);
   }
 
   override annotations: AnnotationSupport<SigilQuery> = {
     QueryEditor: AnnotationsQueryEditor,
-    getDefaultQuery: () => ({ ...DEFAULT_QUERY, queryType: 'annotation' }),
+    getDefaultQuery: () => ({ ...defaultQueryFor(this.jsonData), queryType: 'annotation' }),
     // Grafana's standard processing then maps the backend's time/timeEnd/title/text/tags fields by name.
     prepareQuery: (anno: AnnotationQuery<SigilQuery>) => (anno.target ? { ...anno.target, queryType: 'annotation' } : undefined),
   };
 
-  /** A new query asks STS who the data source is, which works with any credentials and no extra setup. */
+  /**
+   * A new query asks STS who the data source is, which works with any credentials and no extra setup: at STS's
+   * global endpoint, or at the custom endpoint (signed for sts) when the data source has one.
+   */
   override getDefaultQuery(): Partial<SigilQuery> {
-    return DEFAULT_QUERY;
+    return defaultQueryFor(this.jsonData);
   }
 
   /** Skip queries that cannot produce anything (hidden, or no URL yet). */

@@ -5,6 +5,7 @@ import { sigilError } from '../errors';
 import { createRedactor } from '../redaction';
 import { fixedInstances } from '../instances/testing';
 import { FakeProxy } from '../query/testing';
+import type { SigningProxy } from '../http/types';
 import { callResource, PREVIEW_MAX_BYTES } from './callResource';
 import { PLUGIN_VERSION } from '../version';
 
@@ -15,7 +16,7 @@ async function call(
   path: string,
   method: string,
   body: unknown,
-  proxy: FakeProxy,
+  proxy: SigningProxy,
 ): Promise<{ code: number; json: Record<string, unknown> }> {
   const redactor = createRedactor();
   redactor.scope('ds').add(secret);
@@ -94,5 +95,45 @@ describe('callResource', () => {
     });
     expect((await call('request', 'GET', '', proxy)).code).toBe(405);
     expect((await call('nope', 'GET', '', proxy)).code).toBe(404);
+  });
+  it('shows the request as signed, with the access key id, signature and session token masked', async () => {
+    const signing: SigningProxy = {
+      send: async (r) => {
+        r.onSigned?.({
+          ...r,
+          headers: {
+            authorization:
+              'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE123/20260101/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcdef',
+            'x-amz-security-token': 'SESSIONTOKEN',
+            'x-amz-date': '20260101T000000Z',
+            'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+          },
+        });
+        return { status: 200, headers: {}, body: Buffer.from('<ok/>'), url: r.url };
+      },
+    };
+    const form = [
+      { key: 'Action', value: 'GetCallerIdentity' },
+      { key: 'Note', value: secret },
+    ];
+    const { json } = await call(
+      'request',
+      'POST',
+      { query: { url: 'https://sts.amazonaws.com/', bodyType: 'form', form } },
+      signing,
+    );
+    expect(json.request).toEqual({
+      method: 'POST',
+      url: 'https://sts.amazonaws.com/',
+      headers: {
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=****/20260101/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=****',
+        'x-amz-security-token': '****',
+        'x-amz-date': '20260101T000000Z',
+        'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+      },
+      body: 'Action=GetCallerIdentity&Note=[redacted]',
+    });
+    expect(JSON.stringify(json)).not.toMatch(/AKIAEXAMPLE123|0123abcdef|SESSIONTOKEN/);
   });
 });

@@ -2,12 +2,15 @@
 // - GET  version: the plugin version.
 // - POST request: body `{ query: SigilQuery, timeRange?: { from, to } (epoch ms) }` (or the query itself).
 //   Sends the query's first request through the same signing proxy as QueryData (so only allowed URLs) and
-//   answers `{ request: { method, url }, status, headers, body, truncated, bytes }`: the raw answer, capped,
-//   with authentication headers filtered out and secrets masked, for the editor's preview.
+//   answers a PreviewAnswer (src/shared/preview.ts): the request as signed (signature, access key id and
+//   session token masked), and the raw answer, capped, with authentication headers filtered out.
 import type { CallResourceRequest, CallResourceResponse } from '../protocol/types';
 import type { SigilQuery } from '../../src/shared/query';
+import { MASK, maskAuthorization, type PreviewAnswer, type SentRequest } from '../../src/shared/preview';
 import { PLUGIN_VERSION } from '../version';
 import { checkQuery, answerText } from '../query/engine';
+import { isSecretKey } from '../redaction';
+import type { OutgoingRequest } from '../http/types';
 import { buildRequest } from '../query/request';
 import type { HandlerDeps } from './deps';
 import { jsonAnswer as json, resourceErrorAnswer } from './answers';
@@ -33,6 +36,15 @@ function parseBody(req: CallResourceRequest): { query: SigilQuery; fromMs: numbe
   return { query: { ...query, refId: query.refId ?? 'preview' }, fromMs, toMs };
 }
 
+/** The signed headers for display: Authorization keeps its scope, other credentials are masked whole. */
+function maskedSentHeaders(sent: Record<string, string>, mask: (text: string) => string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(sent)) {
+    out[k] = /^authorization$/i.test(k) ? maskAuthorization(v) : isSecretKey(k) ? MASK : mask(v);
+  }
+  return out;
+}
+
 async function preview(
   req: CallResourceRequest,
   deps: HandlerDeps,
@@ -45,18 +57,25 @@ async function preview(
       endpoint: instance.settings.endpoint,
       macros: { fromMs, toMs, intervalMs: 60_000 },
     });
-    const res = await instance.proxy.send({ ...request, signal });
-    const headers = deps.redactor.maskHeaders(res.headers);
+    let wire: OutgoingRequest | undefined;
+    const res = await instance.proxy.send({ ...request, signal, onSigned: (signed) => (wire = signed) });
+    const mask = deps.redactor.mask;
     const truncated = res.body.length > PREVIEW_MAX_BYTES;
-    const body = answerText(truncated ? res.body.subarray(0, PREVIEW_MAX_BYTES) : res.body, deps.redactor.mask);
-    return json(200, {
-      request: { method: request.method, url: deps.redactor.mask(request.url) },
+    const body = answerText(truncated ? res.body.subarray(0, PREVIEW_MAX_BYTES) : res.body, mask);
+    const sent: SentRequest = { method: request.method, url: mask(request.url) };
+    if (wire?.headers) sent.headers = maskedSentHeaders(wire.headers, mask);
+    if (request.body !== undefined && request.body.length > 0) {
+      sent.body = answerText(Buffer.from(request.body).subarray(0, PREVIEW_MAX_BYTES), mask);
+    }
+    const answer: PreviewAnswer = {
+      request: sent,
       status: res.status,
-      headers: { ...headers },
+      headers: { ...deps.redactor.maskHeaders(res.headers) },
       body,
       truncated,
       bytes: res.body.length,
-    });
+    };
+    return json(200, answer);
   });
 }
 

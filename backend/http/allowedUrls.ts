@@ -68,6 +68,8 @@ function check(rawUrl: string, prefixes: UrlPrefix[]): { url: URL } | { reason: 
     return { reason: `scheme ${url.protocol} is not http or https` };
   if (url.username !== '' || url.password !== '')
     return { reason: 'URLs with a user name or password (user@host) are not sent' };
+  if (/%(?![0-9A-Fa-f]{2})/.test(url.pathname))
+    return { reason: 'the path has a "%" that is not a percent-encoding (write a literal % as %25)' };
   if (hasDotSegment(url.pathname))
     return { reason: 'the path contains "." or ".." segments (possibly percent-encoded)' };
   const match = prefixes.some(

@@ -27,6 +27,8 @@ export interface IncomingResponse {
   body: Buffer;
   /** The URL that answered, after any allowed redirects. */
   url: string;
+  /** The headers of the last request sent, as signed (secrets in them: for masked display only). */
+  sentHeaders?: Record<string, string>;
 }
 
 export interface SigningProxy {

@@ -65,7 +65,12 @@ interface PageResult {
   unmatched?: Notice;
 }
 
-async function readPage(q: ResolvedQuery, uql: UqlQuery | undefined, contentType: string | undefined, text: string): Promise<PageResult> {
+async function readPage(
+  q: ResolvedQuery,
+  uql: UqlQuery | undefined,
+  contentType: string | undefined,
+  text: string,
+): Promise<PageResult> {
   const paging = q.pagination.mode !== 'none';
   let format: DataFormat;
   let rows: Row[];
@@ -87,7 +92,8 @@ async function readPage(q: ResolvedQuery, uql: UqlQuery | undefined, contentType
       doc = readDocument(format, text);
       const selected = await selectRoot(doc, q.rootSelector);
       rows = toRows(selected);
-      unmatched = selected === undefined && q.rootSelector.trim() !== '' ? unmatchedRootNotice(q.rootSelector, doc) : undefined;
+      unmatched =
+        selected === undefined && q.rootSelector.trim() !== '' ? unmatchedRootNotice(q.rootSelector, doc) : undefined;
     }
   }
   const token = paging && doc !== undefined ? await readPageToken(doc, q.pagination) : undefined;
@@ -122,11 +128,19 @@ export class QueryProcessor {
     const page = ++this.pages;
     const text = answerText(answer.body, this.mask);
     if (q.format === 'prometheus') {
-      return { frames: parsePrometheus(text).map((f) => ({ ...f, refId: q.refId, meta: { ...f.meta, executedQueryString: this.job.executed } })) };
+      return {
+        frames: parsePrometheus(text).map((f) => ({
+          ...f,
+          refId: q.refId,
+          meta: { ...f.meta, executedQueryString: this.job.executed },
+        })),
+      };
     }
     const result = await readPage(q, this.uql, answer.contentType, text).catch((e: unknown) => {
       // Recursion limits (deeply nested answers) are a property of the answer, not a plugin bug.
-      throw e instanceof RangeError ? pluginError(`the answer from ${answer.host} is nested too deeply to read`, 422) : e;
+      throw e instanceof RangeError
+        ? pluginError(`the answer from ${answer.host} is nested too deeply to read`, 422)
+        : e;
     });
     this.format = result.format;
     if (page === 1 && result.unmatched) {
@@ -139,7 +153,10 @@ export class QueryProcessor {
     const { maxPages, maxRows } = q.pagination;
     if (this.rows.length > maxRows || (this.rows.length === maxRows && token !== undefined)) {
       this.rows = this.rows.slice(0, maxRows);
-      this.notices.push({ severity: 'warning', text: `the result was cut at ${maxRows} rows (max rows); raise pagination.maxRows to see more` });
+      this.notices.push({
+        severity: 'warning',
+        text: `the result was cut at ${maxRows} rows (max rows); raise pagination.maxRows to see more`,
+      });
       return { frames: this.frames() };
     }
     if (token === undefined || q.pagination.mode === 'none') {
@@ -147,12 +164,18 @@ export class QueryProcessor {
     }
     const key = tokenKey(token);
     if (this.seenTokens.has(key)) {
-      this.notices.push({ severity: 'warning', text: `page ${page} returned a token already seen; stopped to avoid a loop` });
+      this.notices.push({
+        severity: 'warning',
+        text: `page ${page} returned a token already seen; stopped to avoid a loop`,
+      });
       return { frames: this.frames() };
     }
     this.seenTokens.add(key);
     if (page >= maxPages) {
-      this.notices.push({ severity: 'warning', text: `the result was cut after ${maxPages} pages (max pages); more pages remain` });
+      this.notices.push({
+        severity: 'warning',
+        text: `the result was cut after ${maxPages} pages (max pages); more pages remain`,
+      });
       return { frames: this.frames() };
     }
     return { next: token };
@@ -161,14 +184,22 @@ export class QueryProcessor {
   private frames(): Frame[] {
     const q = this.q;
     const executed = q.pagination.mode !== 'none' ? `${this.job.executed} (${this.pages} page(s))` : this.job.executed;
-    const built = q.columns.length > 0
-      ? definedFields(this.rows, q.columns)
-      : { fields: autoFields(this.rows, q.format !== 'uql' && this.format !== 'json' ? 'text' : 'typed'), notices: [] };
+    const built =
+      q.columns.length > 0
+        ? definedFields(this.rows, q.columns)
+        : {
+            fields: autoFields(this.rows, q.format !== 'uql' && this.format !== 'json' ? 'text' : 'typed'),
+            notices: [],
+          };
     const notices = [...this.notices, ...built.notices];
     const frame: Frame = {
       refId: q.refId,
       fields: built.fields,
-      meta: { executedQueryString: executed, ...(notices.length ? { notices } : {}) },
+      meta: {
+        executedQueryString: executed,
+        ...(notices.length ? { notices } : {}),
+        ...(q.preferredVisualisation ? { preferredVisualisationType: q.preferredVisualisation } : {}),
+      },
     };
     this.rows = [];
     return shapeTimeSeries(frame, q.timeSeries).map((f) => ({ ...f, refId: q.refId }));

@@ -31,14 +31,14 @@ export interface FakeAmp {
 
 const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
 
-/** Checks the signature; returns 'ok' or why not. */
-async function verify(req: http.IncomingMessage, body: Buffer, opts: FakeAmpOptions): Promise<string> {
+/** Checks the signature (for `service`, default aps); returns 'ok' or why not. Also used by fakeExecuteApi.ts. */
+export async function verify(req: http.IncomingMessage, body: Buffer, opts: Omit<FakeAmpOptions, 'workspace'>, expectedService = 'aps'): Promise<string> {
   const auth = req.headers.authorization ?? '';
   const m = AUTH.exec(auth);
   if (!m) return 'missing or malformed Authorization header';
   const [, keyId, day, region, service, signedHeaders, signature] = m;
   if (keyId !== opts.accessKeyId) return `unknown access key ${keyId}`;
-  if (service !== 'aps') return `signed for service "${service}", expected "aps"`;
+  if (service !== expectedService) return `signed for service "${service}", expected "${expectedService}"`;
   if (region !== opts.region) return `signed for region "${region}", expected "${opts.region}"`;
   const amzDate = String(req.headers['x-amz-date'] ?? '');
   if (!amzDate.startsWith(day)) return 'X-Amz-Date does not match the credential scope';
@@ -65,7 +65,7 @@ async function verify(req: http.IncomingMessage, body: Buffer, opts: FakeAmpOpti
     headers,
     body: body.length ? body : undefined,
   });
-  const signer = new SignatureV4({ service: 'aps', region, sha256: Sha256, credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey, sessionToken: req.headers['x-amz-security-token'] as string | undefined } });
+  const signer = new SignatureV4({ service: expectedService, region, sha256: Sha256, credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey, sessionToken: req.headers['x-amz-security-token'] as string | undefined } });
   const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
   const signed = await signer.sign(request, { signingDate });
   const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1];

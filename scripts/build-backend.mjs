@@ -25,9 +25,11 @@ import {
   chmodSync,
   copyFileSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   readFileSync,
   readdirSync,
+  readlinkSync,
   renameSync,
   rmSync,
   statSync,
@@ -226,8 +228,14 @@ function stageLinuxLibs(target, libDir) {
     chmodSync(join(libDir, name), 0o755);
   }
   for (const pkg of DEB_PACKAGES) {
-    const copyright = join(debRoot, 'usr', 'share', 'doc', pkg, 'copyright');
-    if (existsSync(copyright)) copyFileSync(copyright, join(libDir, `copyright.${pkg}`));
+    // libstdc++6 and libgcc-s1 link their doc folder to gcc-<n>-base's (the same source package, GCC), which
+    // every Debian with libstdc++6 has installed.
+    const doc = join(debRoot, 'usr', 'share', 'doc', pkg);
+    const candidates = [join(doc, 'copyright')];
+    if (lstatSync(doc, { throwIfNoEntry: false })?.isSymbolicLink()) candidates.push(join('/usr/share/doc', readlinkSync(doc), 'copyright'));
+    const copyright = candidates.find((c) => existsSync(c));
+    if (!copyright) throw new Error(`no copyright file for Debian's ${pkg} (looked at ${candidates.join(', ')})`);
+    copyFileSync(copyright, join(libDir, `copyright.${pkg}`));
   }
   writeFileSync(join(libDir, 'DEBIAN-PACKAGES'), `${versions.split(' ').join('\n')}\n`);
 }

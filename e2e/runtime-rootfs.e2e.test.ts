@@ -3,8 +3,10 @@
 // and /tmp (and, for Grafana's Alpine image on amd64, exactly its glibc-compat files), runs CheckHealth and a
 // QueryData against moto over loopback, decodes the frames and shuts the plugin down. arm64 runs under
 // qemu-user through binfmt_misc. A broken plugin folder gives one line on stderr and exit 127.
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, runGrafanaHostDetailed, type HostRun } from './lib/grafanaHost';
@@ -19,6 +21,22 @@ const ISOLATED_ENV = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE
 const form = (pairs: Record<string, string>) => Object.entries(pairs).map(([key, value]) => ({ key, value }));
 
 let moto: Moto;
+let tlsServer: Server;
+let tlsEndpoint: string;
+
+/** An https server on loopback with a self-signed certificate (made here by openssl). */
+async function startSelfSignedServer(): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'sigil-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' });
+    const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('{"ok":true}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return server;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 beforeAll(async () => {
   const missing = rootPrerequisites();
@@ -28,10 +46,13 @@ beforeAll(async () => {
     if (!existsSync(exe)) throw new Error(`${exe} is missing: run \`npm run build:backend\` first`);
   }
   moto = await startMoto();
+  tlsServer = await startSelfSignedServer();
+  tlsEndpoint = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`;
 }, 120_000);
 
 afterAll(async () => {
   await moto?.stop();
+  await new Promise((resolve) => (tlsServer ? tlsServer.close(resolve) : resolve(undefined)));
 });
 
 /** CheckHealth, then a QueryData (STS GetCallerIdentity as XML, and an echo) through the plugin in a root. */
@@ -55,6 +76,13 @@ function runInRoot(wrapper: string): Promise<HostRun> {
           { refId: 'echo', queryType: 'echo', json: { values: [1, null, 3] }, from: 1000, to: 3000 },
         ],
       },
+      {
+        // TLS works with nothing from the image (no CA bundle, no openssl.cnf): Node's bundled CA store
+        // refuses the loopback server's self-signed certificate.
+        kind: 'queryData', timeoutMs: 120_000,
+        dataSource: { ...dataSource, uid: 'tls', jsonData: { ...dataSource.jsonData, endpoint: tlsEndpoint, service: 'execute-api' } },
+        queries: [{ refId: 'tls', json: { queryType: 'http', method: 'GET', url: '/', format: 'json' } }],
+      },
     ],
   });
 }
@@ -71,6 +99,7 @@ function expectWorked(run: HostRun): void {
   expect(arn?.values).toEqual([moto.admin.arn]);
   const echo = query.responses?.echo?.frames[0]?.fields.find((f) => f.type === 'number');
   expect(echo?.values).toEqual([1, null, 3]);
+  expect(run.results[2].responses?.tls?.error).toMatch(/self[- ]signed certificate/i);
   // The bundled runtime answered (its start-up log line, re-logged by go-plugin), and was shut down cleanly.
   expect(run.stderr).toMatch(NODE_VERSION);
   expect(run.stderr).toMatch(/"@message":"stopped"/);

@@ -163,12 +163,32 @@ export function seaBlob(bundleFile, version, useCodeCache) {
   return blob;
 }
 
+/**
+ * Removes a PE file's Authenticode signature (the certificate table at its end, and the data directory entry
+ * that points at it): injection invalidates it, and a stale entry would point into the new resource data.
+ */
+function stripAuthenticode(file) {
+  const data = readFileSync(file);
+  const pe = data.readUInt32LE(0x3c);
+  const optional = pe + 24;
+  const dirs = optional + (data.readUInt16LE(optional) === 0x20b ? 112 : 96);
+  const security = dirs + 4 * 8; // IMAGE_DIRECTORY_ENTRY_SECURITY
+  const offset = data.readUInt32LE(security);
+  const size = data.readUInt32LE(security + 4);
+  if (size === 0) return;
+  if (offset + size !== data.length) throw new Error(`${file}: the certificate table is not at the end of the file`);
+  data.writeUInt32LE(0, security);
+  data.writeUInt32LE(0, security + 4);
+  writeFileSync(file, data.subarray(0, offset));
+}
+
 /** Copies `nodeBin` to `out` with the blob injected (atomically: a half-written file is never left at `out`). */
 export function inject(nodeBin, blob, out, extra = []) {
   const tmp = `${out}.tmp`;
   mkdirSync(dirname(out), { recursive: true });
   copyFileSync(nodeBin, tmp);
   chmodSync(tmp, 0o755);
+  if (out.endsWith('.exe')) stripAuthenticode(tmp);
   // postject's ELF library prints harmless "Can't find string offset for section name" lines for Node's
   // note sections; run it apart and show its output only when it fails.
   const postject = join(root, 'node_modules', 'postject', 'dist', 'cli.js');

@@ -23,6 +23,9 @@ export function checkStructure(target, file, blob) {
     const pe = data.readUInt32LE(0x3c);
     if (data.toString('latin1', pe, pe + 4) !== 'PE\0\0') fail('no PE signature');
     if (data.readUInt16LE(pe + 4) !== target.peMachine) fail(`PE machine 0x${data.readUInt16LE(pe + 4).toString(16)} is not 0x${target.peMachine.toString(16)}`);
+    const optional = pe + 24;
+    const security = optional + (data.readUInt16LE(optional) === 0x20b ? 112 : 96) + 4 * 8;
+    if (data.readUInt32LE(security + 4) !== 0) fail('it still has an Authenticode signature entry, which injection made invalid');
     // postject stores the blob as an RT_RCDATA resource named NODE_SEA_BLOB (a UTF-16 name).
     if (data.indexOf(Buffer.from('NODE_SEA_BLOB', 'utf16le')) < 0) fail('no NODE_SEA_BLOB resource');
   } else if (target.os === 'darwin') {

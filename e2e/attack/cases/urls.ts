@@ -45,7 +45,14 @@ export const cases: AttackCase[] = [
   refusedUrl('encoded-dots', 'percent-encoded dot segments (%2e%2e)', (ctx) => `${ctx.api.url}/api/%2e%2e/forbidden/x`),
   refusedUrl('encoded-slash-dots', 'dots with an encoded slash (..%2f)', (ctx) => `${ctx.api.url}/api/..%2fforbidden/x`),
   refusedUrl('mixed-dots', 'a half-encoded dot segment (.%2E)', (ctx) => `${ctx.api.url}/api/.%2E/forbidden/x`),
-  refusedUrl('double-encoded-dots', 'double-encoded dots (%252e%252e)', (ctx) => `${ctx.api.url}/api/%252e%252e/forbidden/x`),
+  {
+    id: 'url.double-encoded-dots', klass: K, title: 'double-encoded dots (%252e%252e): refused, or sent as is under the prefix (the API answers 404)',
+    async run(ctx) {
+      const r = await ctx.one(apiOnly(ctx), { url: `${ctx.api.url}/api/%252e%252e/forbidden/x`, format: 'json' });
+      if (r.status === 403) refused(r);
+      else failed(r, 404, 'downstream', /no route \/api\/%252e%252e\/forbidden/);
+    },
+  },
   refusedUrl('backslash-host', 'a backslash that WHATWG reads as a slash (allowed\\@canary)', (ctx) => `http://127.0.0.2:${port(ctx)}\\@127.0.0.1:${port(ctx)}/api/rows`),
   refusedUrl('userinfo-at-canary', 'allowed host as userinfo of a canary (allowed@canary)', (ctx) => `http://127.0.0.1:${port(ctx)}@127.0.0.2:${port(ctx)}/api/rows`),
   refusedUrl('fragment-at', 'a fragment with an @ (allowed#@canary) pointing nowhere else', (ctx) => `http://127.0.0.2:${port(ctx)}/api/rows#@127.0.0.1:${port(ctx)}`),

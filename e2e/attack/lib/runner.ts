@@ -36,7 +36,10 @@ export interface CaseResult {
   stalled: boolean;
   elapsedMs: number;
   bystanderMaxMs?: number;
+  /** Plugin RSS after the case (and after a bystander query). */
   rssMiB?: number;
+  /** Highest plugin RSS sampled while a runaway case ran. */
+  rssPeakDuringMiB?: number;
 }
 
 export interface SuiteReport {
@@ -281,10 +284,12 @@ export class Suite {
     let bystanderMaxMs: number | undefined;
     let stop = false;
     let stalled = false;
+    let rssPeakDuringMiB: number | undefined;
     const loop = (async () => {
       if (!c.runaway) return;
       bystanderMaxMs = 0;
       while (!stop && this.session.alive) {
+        rssPeakDuringMiB = Math.max(rssPeakDuringMiB ?? 0, this.session.rssMiB() ?? 0);
         const b = await this.bystander();
         bystanderMaxMs = Math.max(bystanderMaxMs, b.ms);
         if (b.problem && this.session.alive) problems.push(`while the case ran: ${b.problem}`);
@@ -344,12 +349,11 @@ export class Suite {
     await ctx.cleanup();
     await Promise.all(sidecars.map((s) => s.close()));
     await api.close();
-    return { id: c.id, klass: c.klass, title: c.title, held: problems.length === 0, problems, secrets, canaryHits, died, stalled, elapsedMs, bystanderMaxMs, rssMiB };
+    return { id: c.id, klass: c.klass, title: c.title, held: problems.length === 0, problems, secrets, canaryHits, died, stalled, elapsedMs, bystanderMaxMs, rssMiB, rssPeakDuringMiB };
   }
 
   report(cases: CaseResult[]): SuiteReport {
     const runaway = cases.filter((c) => c.bystanderMaxMs !== undefined);
-    const lastRunaway = runaway[runaway.length - 1];
     return {
       cases,
       run: cases.length,
@@ -360,8 +364,8 @@ export class Suite {
       processDeaths: cases.filter((c) => c.died).length,
       stalls: cases.filter((c) => c.stalled).length,
       longestBystanderWaitMs: Math.max(0, ...runaway.map((c) => c.bystanderMaxMs ?? 0)),
-      rssAfterRunawayMiB: lastRunaway?.rssMiB,
-      peakRssMiB: Math.max(0, ...cases.map((c) => c.rssMiB ?? 0)),
+      rssAfterRunawayMiB: Math.max(0, ...runaway.map((c) => c.rssMiB ?? 0)),
+      peakRssMiB: Math.max(0, ...cases.map((c) => Math.max(c.rssMiB ?? 0, c.rssPeakDuringMiB ?? 0))),
     };
   }
 }
@@ -377,7 +381,7 @@ export function formatReport(r: SuiteReport): string {
     `  process deaths:               ${r.processDeaths} (target 0)`,
     `  stalls (plugin killed):       ${r.stalls} (target 0)`,
     `  longest bystander wait:       ${r.longestBystanderWaitMs} ms (target < 100 ms)`,
-    `  plugin RSS after runaways:    ${r.rssAfterRunawayMiB ?? '-'} MiB (peak seen ${r.peakRssMiB ?? '-'} MiB)`,
+    `  plugin RSS after runaways:    ${r.rssAfterRunawayMiB ?? '-'} MiB (highest right after a runaway case; peak sampled ${r.peakRssMiB ?? '-'} MiB)`,
     '',
     'by class (held/run):',
   ];

@@ -2,7 +2,7 @@
 // (a time or memory budget), other data sources go on (the runner measures a bystander's wait), the process
 // never dies. Regexes from queries must run in linear time or inside the budget.
 import type { AttackCase } from '../lib/runner';
-import { must } from '../lib/runner';
+import { must, until } from '../lib/runner';
 import { answered, failed } from './expect';
 
 const K1 = 'resource exhaustion (UQL/JSONata)';
@@ -124,7 +124,7 @@ export const cases: AttackCase[] = [
     async run(ctx) {
       // Settled at once so a failure of the query cannot go unhandled while the health check runs.
       const q = ctx.one(ctx.ds(), { ...evil(28), rootSelector: '$.{"m": $count($match(s, /^(a+)+$/))}' }, { timeoutMs: 120_000 }).then((r) => ({ r }), (e: unknown) => ({ e }));
-      await new Promise((r) => setTimeout(r, 200));
+      await until(() => ctx.api.requests.some((x) => x.path.startsWith('/api/evil-string')), 'the regex query to fetch its answer');
       const h = await ctx.health(ctx.ds(), { timeoutMs: 120_000 });
       must(h.status === "OK" && h.elapsedMs < 5000, `health blocked (a stall, over 5 s) or failed during the regex: ${h.status} after ${h.elapsedMs} ms: ${h.message}`);
       const settled = await q;

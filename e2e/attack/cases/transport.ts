@@ -1,7 +1,7 @@
 // Answers that attack the transport and the parsers (held, must keep holding): billion laughs and XXE, bombs,
 // size caps, slowloris, resets, 100 concurrent queries over 10 data sources, settings changed in flight.
 import type { AttackCase } from '../lib/runner';
-import { must, show } from '../lib/runner';
+import { must, show, until } from '../lib/runner';
 import { answered, failed } from './expect';
 import { ROWS } from '../lib/fakeApi';
 
@@ -114,8 +114,8 @@ export const cases: AttackCase[] = [
       const v1 = ctx.ds({}, { uid: `inflight-${Date.now()}`, lastUpdatedMS: 1 });
       const v2 = { ...v1, lastUpdatedMS: 2, jsonData: { ...v1.jsonData, endpoint: other.url } };
       const first = ctx.one(v1, { url: 'api/slow', params: [{ key: 'who', value: 'old' }, { key: 'ms', value: '1500' }], format: 'json' });
-      // The second query is sent while the first waits on its server (it answers after 1.5 s).
-      await new Promise((r) => setTimeout(r, 300));
+      // The second query is sent once the first waits on its server (which answers after 1.5 s).
+      await until(() => ctx.api.requests.some((q) => q.path.startsWith('/api/slow')), 'the first query to reach the old server');
       const second = await ctx.one(v2, { url: 'api/slow', params: [{ key: 'who', value: 'new' }, { key: 'ms', value: '10' }], format: 'json' });
       const r1 = await first;
       answered(r1, 1);

@@ -71,6 +71,15 @@ export function must(cond: unknown, message: string): asserts cond {
   if (!cond) throw new CaseFailure(message);
 }
 
+/** Resolves once `cond()` holds (polled every 20 ms); fails the case after `timeoutMs`. */
+export async function until(cond: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new CaseFailure(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** A short, readable view of a response for failure messages. */
 export function show(r: HostDataResponse | undefined): string {
   if (!r) return 'no response';

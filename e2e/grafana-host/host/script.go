@@ -30,11 +30,13 @@ type Script struct {
 
 // DataSource is the data source a call is made for; Grafana sends it in the PluginContext.
 type DataSource struct {
-	ID             int64             `json:"id"`
-	UID            string            `json:"uid"`
-	Name           string            `json:"name"`
-	URL            string            `json:"url"`
-	JSONData       json.RawMessage   `json:"jsonData"`
+	ID       int64           `json:"id"`
+	UID      string          `json:"uid"`
+	Name     string          `json:"name"`
+	URL      string          `json:"url"`
+	JSONData json.RawMessage `json:"jsonData"`
+	// RawJSONData (if set, even empty) is sent verbatim as jsonData: malformed or empty settings bytes.
+	RawJSONData    *string           `json:"rawJsonData"`
 	SecureJSONData map[string]string `json:"secureJsonData"`
 	LastUpdatedMS  int64             `json:"lastUpdatedMS"`
 }
@@ -142,7 +144,9 @@ func PluginContext(ds *DataSource, grafanaConfig map[string]string) *pluginv2.Pl
 	}
 	if ds != nil {
 		jsonData := []byte(ds.JSONData)
-		if len(jsonData) == 0 {
+		if ds.RawJSONData != nil {
+			jsonData = []byte(*ds.RawJSONData)
+		} else if len(jsonData) == 0 {
 			jsonData = []byte("{}")
 		}
 		pc.DataSourceInstanceSettings = &pluginv2.DataSourceInstanceSettings{

@@ -11,7 +11,7 @@ import { ConnectionSection } from './config/ConnectionSection';
 import { AllowedUrlsEditor } from './config/AllowedUrlsEditor';
 import { AdditionalSection } from './config/AdditionalSection';
 import { ConfigSection } from './config/ConfigSection';
-import { CONFIG_DOCS_URL } from './config/docsLink';
+import { configDocsUrl } from './config/docsLink';
 import { allowedUrlErrors, fieldErrors, visibleErrors } from './config/fieldErrors';
 import { withJsonData, type SigilSettings } from './config/optionsUpdate';
 import { readAwsServerOptions } from './config/serverOptions';
@@ -44,7 +44,7 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
     <Stack direction="column" gap={3}>
       <Text element="p" color="secondary">
         Sigil sends requests to AWS HTTP APIs, signed with SigV4 as the identity set below, and only to the allowed
-        URLs. <TextLink href={CONFIG_DOCS_URL} external>Read the documentation</TextLink> for the IAM permissions to
+        URLs. <TextLink href={configDocsUrl()} external>Read the documentation</TextLink> for the IAM permissions to
         grant and the Grafana server settings.
       </Text>
       {usesPrometheusKeys && (

@@ -253,9 +253,9 @@ describe('ConfigEditor: validation (the backend rules)', () => {
     expect(within(field as HTMLElement).queryByText('us-east-1')).not.toBeInTheDocument();
   });
 
-  it('links to the docs with an absolute URL', () => {
+  it('links to the docs on the plugin page in Grafana', () => {
     renderEditor(settings({}));
-    expect(screen.getByRole('link', { name: /Read the documentation/ }).getAttribute('href')).toMatch(/^https:\/\//);
+    expect(screen.getByRole('link', { name: /Read the documentation/ }).getAttribute('href')).toBe('/plugins/sigil-awsapi-datasource');
   });
 
   it('accepts a region typed in that is not in the list', async () => {

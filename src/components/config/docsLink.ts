@@ -1,4 +1,10 @@
-// Where the admin documentation lives: the README of the project, also shipped in the plugin folder.
-// plugin.json's info.links and the README's own links use the same address (checked by e2e/docs tests).
-export const PROJECT_URL = 'https://github.com/sigil-awsapi/sigil-awsapi-datasource';
-export const CONFIG_DOCS_URL = `${PROJECT_URL}#configuring-a-data-source`;
+// Where the admin documentation is: the plugin's own page in Grafana, which shows the README shipped in the
+// plugin folder (Sigil has no public web address). Relative to Grafana's root, so a sub-path install works.
+import { config } from '@grafana/runtime';
+
+export const PLUGIN_PAGE_PATH = '/plugins/sigil-awsapi-datasource';
+
+/** The config editor's "Read the documentation" link: the README's "Configuring a data source" part. */
+export function configDocsUrl(): string {
+  return `${config.appSubUrl ?? ''}${PLUGIN_PAGE_PATH}`;
+}

@@ -82,15 +82,15 @@ describe('decodePluginContext', () => {
 });
 
 describe('parseJsonData', () => {
-  it('reads no bytes and a JSON null as "nothing set" (what Grafana sends for a data source without jsonData)', () => {
-    expect(parseJsonData(new Uint8Array(0))).toEqual({ jsonData: {}, jsonDataRaw: '' });
-    expect(parseJsonData(Buffer.from('null'))).toEqual({ jsonData: {}, jsonDataRaw: 'null' });
+  it('reads {} (what Grafana stores for a data source saved without settings) as "nothing set"', () => {
     expect(parseJsonData(Buffer.from('{}'))).toEqual({ jsonData: {}, jsonDataRaw: '{}' });
   });
 
   it.each([
+    ['', /jsonData is empty/],
+    ['null', /jsonData is null, not a JSON object/],
     ['{broken', /jsonData is not valid JSON/],
-    ['   ', /jsonData is not valid JSON/],
+    ['   ', /jsonData is empty/],
     ['[1]', /jsonData is an array, not a JSON object/],
     ['"text"', /jsonData is a string, not a JSON object/],
     ['42', /jsonData is a number, not a JSON object/],

@@ -73,7 +73,11 @@ export function parseJsonData(raw: Uint8Array): {
 } {
   const jsonDataRaw = Buffer.from(raw).toString('utf8');
   const empty = Object.create(null) as Record<string, unknown>;
-  if (raw.byteLength === 0) return { jsonData: empty, jsonDataRaw };
+  // Grafana stores `{}` for a data source saved without settings; no bytes or `null` means the settings were
+  // lost or damaged on the way, and reading them as the defaults would run with the server's own identity.
+  if (raw.byteLength === 0 || jsonDataRaw.trim() === '') {
+    return { jsonData: empty, jsonDataRaw, jsonDataProblem: 'jsonData is empty (Grafana sends at least {})' };
+  }
   let parsed: unknown;
   let refused: string | undefined;
   try {
@@ -84,7 +88,7 @@ export function parseJsonData(raw: Uint8Array): {
   } catch (e) {
     return { jsonData: empty, jsonDataRaw, jsonDataProblem: `jsonData is not valid JSON (${(e as Error).message})` };
   }
-  if (parsed === null) return { jsonData: empty, jsonDataRaw };
+  if (parsed === null) return { jsonData: empty, jsonDataRaw, jsonDataProblem: 'jsonData is null, not a JSON object' };
   if (refused !== undefined) {
     return { jsonData: empty, jsonDataRaw, jsonDataProblem: `jsonData has a key named "${refused}", which is refused` };
   }

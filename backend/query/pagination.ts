@@ -98,17 +98,23 @@ function defineOwn(target: object, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
+/** The parts of a dotted token field; refuses empty, `__proto__`, `constructor` and `prototype` parts by name. */
+function tokenFieldParts(dotted: string): string[] {
+  const keys = dotted.split('.');
+  const bad = keys.find((k) => k === '' || FORBIDDEN_FIELD_SEGMENTS.includes(k));
+  if (bad !== undefined) {
+    throw pluginError(`pagination.tokenField "${dotted}" has ${bad === '' ? 'an empty part' : `the part "${bad}"`}, which cannot name a body field; use plain names such as NextToken or Page.Token`);
+  }
+  return keys;
+}
+
 /**
  * Writes `value` at a dotted path of a JSON body (`Page.Token`), creating objects on the way. Refuses
  * `__proto__`, `constructor` and `prototype` parts, reads only own properties, and defines own properties
  * (new objects have no prototype), so a token field can never reach or change an object prototype.
  */
 export function setOwnDotted(target: Record<string, unknown>, dotted: string, value: unknown): void {
-  const keys = dotted.split('.');
-  const bad = keys.find((k) => k === '' || FORBIDDEN_FIELD_SEGMENTS.includes(k));
-  if (bad !== undefined) {
-    throw pluginError(`pagination.tokenField "${dotted}" has ${bad === '' ? 'an empty part' : `the part "${bad}"`}, which cannot name a body field; use plain names such as NextToken or Page.Token`);
-  }
+  const keys = tokenFieldParts(dotted);
   let node: Record<string, unknown> = target;
   for (const key of keys.slice(0, -1)) {
     const next = Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
@@ -125,6 +131,7 @@ export function setOwnDotted(target: Record<string, unknown>, dotted: string, va
 
 /** A JSON body (already parsed) with the token written into `field`. */
 export function withTokenInJson(body: unknown, field: string, token: PageToken): unknown {
+  tokenFieldParts(field); // a bad field is named whatever the body is
   if (!isRecord(body)) {
     throw pluginError('a pagination token sent in the body needs the JSON body to be an object');
   }

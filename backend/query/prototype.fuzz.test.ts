@@ -109,7 +109,7 @@ describe('dotted-path writer (pagination tokenField into a JSON body)', () => {
       let built: ReturnType<typeof buildRequest> | undefined;
       let error: unknown;
       try {
-        built = buildRequest(pagedQuery(path, body), { macros, pageToken: 'TOKEN-1' });
+        built = buildRequest(pagedQuery(path, body), { macros, pageToken: { kind: 'text', value: 'TOKEN-1' } });
       } catch (e) {
         error = e;
       }

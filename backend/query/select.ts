@@ -8,6 +8,7 @@
 // JSONata without its evaluation cost on large answers.
 import jsonata from 'jsonata';
 import { pluginError } from '../errors';
+import { FORBIDDEN_FIELD_SEGMENTS } from '../../src/shared/query';
 import { LinearRegExp } from './regex';
 
 const SIMPLE_PATH = /^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/;
@@ -74,16 +75,21 @@ export function getPath(row: unknown, path: string): unknown {
   if (typeof row !== 'object' || row === null) {
     return undefined;
   }
-  const direct = (row as Record<string, unknown>)[path];
-  if (direct !== undefined || Object.prototype.hasOwnProperty.call(row, path)) {
-    return direct;
+  if (Object.prototype.hasOwnProperty.call(row, path)) {
+    return (row as Record<string, unknown>)[path];
   }
-  if (!path.includes('.')) {
+  const keys = path.split('.');
+  const bad = keys.find((k) => FORBIDDEN_FIELD_SEGMENTS.includes(k));
+  if (bad !== undefined) {
+    throw pluginError(`the field path "${path}" has the part "${bad}", which names no field of an answer; use the answer's own field names`);
+  }
+  if (keys.length === 1) {
     return undefined;
   }
+  // Own properties only: an inherited value (toString, constructor, a polluted prototype) never comes back.
   let node: unknown = row;
-  for (const key of path.split('.')) {
-    if (typeof node !== 'object' || node === null) {
+  for (const key of keys) {
+    if (typeof node !== 'object' || node === null || !Object.prototype.hasOwnProperty.call(node, key)) {
       return undefined;
     }
     node = (node as Record<string, unknown>)[key];

@@ -115,8 +115,9 @@ describe('parseSettings fails closed and reads own properties only', () => {
     expect(err.message).toMatch(/^the settings of data source "My AWS" could not be read: jsonData /);
   });
 
-  it('reads no jsonData as every setting at its default', () => {
-    expect(parseSettings(withRaw(''), server, {})).toMatchObject({ authType: 'default', region: 'us-east-1', allowedUrls: [] });
+  it("refuses no jsonData rather than reading it as the defaults (the default chain is the server's own identity)", () => {
+    expect(() => parseSettings(withRaw(''), server, {})).toThrow(/could not be read: jsonData is empty/);
+    expect(parseSettings(withRaw('{}'), server, {})).toMatchObject({ authType: 'default', region: 'us-east-1', allowedUrls: [] });
   });
 
   it('ignores anything set on Object.prototype (a polluted prototype is never a setting)', () => {

@@ -468,7 +468,7 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
   if (!Number.isInteger(p.maxRows) || p.maxRows < 1) {
     problems.push({ path: 'pagination.maxRows', message: 'max rows must be a whole number of at least 1' });
   }
-  problems.push(...blankProblems(input));
+  problems.push(...blankProblems(q));
   return problems;
 }
 

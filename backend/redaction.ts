@@ -69,12 +69,16 @@ const SECRET_HEADER =
  * `redential=`), which keeps this one regular expression fast on large answers.
  */
 const SIGV4_PATTERN =
-  /(redential=)[^,\s&"'\\]+|(ignature=)[0-9a-fA-F]+|(ecurity-[Tt]oken(?:\\?["'])?\s*[=:]\s*(?:\\?["'])?)[^&\s"',\\]+|(AWS4-HMAC-SHA256)[^\r\n"'\\]*|(?:AKIA|ASIA)[A-Z0-9]{16}/g;
+  /(redential=)(?!\*\*\*\*|\[redacted\])[^/,\s&"'\\]+|(ignature=)[0-9a-fA-F]+|(ecurity-[Tt]oken(?:\\?["'])?\s*[=:]\s*(?:\\?["'])?)[^&\s"',\\]+|(?:AKIA|ASIA)[A-Z0-9]{16}/g;
 
+/**
+ * A credential keeps its scope (`/20260101/us-east-1/sts/aws4_request`): date, region and service are what a
+ * SigV4 failure is debugged with, and none is secret; the access key id before it and the signature are masked.
+ */
 function maskPatterns(text: string): string {
-  return text.replace(SIGV4_PATTERN, (_m, cred?: string, sig?: string, token?: string, auth?: string) => {
-    const kept = cred ?? sig ?? token ?? auth;
-    return kept === undefined ? REDACTED : `${kept}${auth ? ' ' : ''}${REDACTED}`;
+  return text.replace(SIGV4_PATTERN, (_m, cred?: string, sig?: string, token?: string) => {
+    const kept = cred ?? sig ?? token;
+    return kept === undefined ? REDACTED : `${kept}${REDACTED}`;
   });
 }
 

@@ -224,7 +224,7 @@ const CHECKS: Record<string, () => void> = {
   },
   's3.get_object_json': () => {
     const f = one('s3.get_object_json');
-    expect(shape(f)).toEqual([['day', 'string'], ['cost', 'number'], ['tags.team', 'string']]);
+    expect(shape(f)).toEqual([['day', 'time'], ['cost', 'number'], ['tags.team', 'string']]);
     expect(field(f, 'cost').values).toEqual([1.5, 0.25]);
   },
   'dynamodb.scan': () => {

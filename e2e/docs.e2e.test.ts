@@ -43,7 +43,7 @@ describe('README (shipped in dist/, shown on Grafana\'s plugin page)', () => {
 
   it.each(Object.keys(readmes))('%s links only to absolute URLs', (name) => {
     const targets = linkTargets(readmes[name as keyof typeof readmes]);
-    expect(targets.length).toBeGreaterThanOrEqual(5);
+    expect(targets.length).toBeGreaterThan(0); // the screenshot at least: the check is never vacuous
     expect(targets.filter((t) => !ABSOLUTE.test(t))).toEqual([]);
   });
 

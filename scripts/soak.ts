@@ -193,7 +193,12 @@ export async function runScenario(
   script.push(metrics(idleMs));
   for (let i = 1; i < (options.idleSamples ?? 3); i++) script.push(metrics(1000));
   const run = await runGrafanaHostDetailed({
-    env: { SIGIL_INSTANCE_TTL_SECONDS: String(options.ttlSeconds), SIGIL_LOG_LEVEL: 'warn' },
+    env: {
+      SIGIL_INSTANCE_TTL_SECONDS: String(options.ttlSeconds),
+      // Idle query workers exit on the same clock, so "back to the baseline" counts their descriptors too.
+      SIGIL_QUERY_WORKER_IDLE_S: String(options.ttlSeconds),
+      SIGIL_LOG_LEVEL: 'warn',
+    },
     valuesLimit: 1,
     calls: script,
   });

@@ -20,7 +20,8 @@ function envNumber(name: string, fallback: number, min: number, max: number): nu
  *   queries have room, and a runaway one holds at most its data source's share of the workers meanwhile.
  * - memory: 1024 MiB of JavaScript heap per query worker. Parsing and selecting take a few times the answer's
  *   size in heap (a 50 MB CSV answer peaks near 650 MB), and V8 ends a heap past about 1 GiB anyway.
- * SIGIL_QUERY_TIME_BUDGET_S (a fixed time budget), SIGIL_QUERY_MEMORY_MB and SIGIL_QUERY_WORKERS override them.
+ * SIGIL_QUERY_TIME_BUDGET_S (a fixed time budget), SIGIL_QUERY_MEMORY_MB, SIGIL_QUERY_WORKERS and
+ * SIGIL_QUERY_WORKER_IDLE_S (how long an idle worker lives) override them.
  */
 export const QUERY_BUDGET = {
   /** A fixed time budget instead of the data source's timeout; undefined: follow the data source. */
@@ -29,7 +30,7 @@ export const QUERY_BUDGET = {
   defaultTimeMs: 30_000,
   memoryMb: envNumber('SIGIL_QUERY_MEMORY_MB', 1024, 64, 4096),
   maxWorkers: envNumber('SIGIL_QUERY_WORKERS', Math.max(4, 2 * cpus().length), 1, 64),
-  idleMs: 30_000,
+  idleMs: envNumber('SIGIL_QUERY_WORKER_IDLE_S', 30, 1, 3600) * 1000,
   nice: envNumber('SIGIL_QUERY_WORKER_NICE', 0, 0, 19),
 };
 

@@ -57,6 +57,11 @@ function pathUnder(path: string, prefix: string): boolean {
 }
 
 /** The parsed URL when `rawUrl` may receive a signed request, else why not. */
+/** An `@` in the authority, even an empty userinfo (`http://:@host/`) that URL parsing drops without a trace. */
+export function hasUserinfo(rawUrl: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(rawUrl.trim());
+}
+
 function check(rawUrl: string, prefixes: UrlPrefix[]): { url: URL } | { reason: string } {
   let url: URL;
   try {
@@ -66,8 +71,8 @@ function check(rawUrl: string, prefixes: UrlPrefix[]): { url: URL } | { reason: 
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     return { reason: `scheme ${url.protocol} is not http or https` };
-  if (url.username !== '' || url.password !== '')
-    return { reason: 'URLs with a user name or password (user@host) are not sent' };
+  if (url.username !== '' || url.password !== '' || hasUserinfo(rawUrl))
+    return { reason: 'URLs with userinfo (a user name or password, user@host) are not sent' };
   if (/%(?![0-9A-Fa-f]{2})/.test(url.pathname))
     return { reason: 'the path has a "%" that is not a percent-encoding (write a literal % as %25)' };
   if (hasDotSegment(url.pathname))

@@ -124,9 +124,13 @@ describe('allowed URL guard', () => {
     [
       'userinfo @ with the allowed host as user',
       (p) => `http://127.0.0.1:${p}@localhost:${p}/api/x`,
-      /user name or password/,
+      /userinfo \(a user name or password/,
     ],
-    ['userinfo @ before the allowed host', (p) => `http://evil@127.0.0.1:${p}/api/x`, /user name or password/],
+    [
+      'userinfo @ before the allowed host',
+      (p) => `http://evil@127.0.0.1:${p}/api/x`,
+      /userinfo \(a user name or password/,
+    ],
     ['encoded dots', (p) => `http://127.0.0.1:${p}/api/%2e%2e/admin`, /not under any allowed URL/],
     ['encoded dot-dot-slash', (p) => `http://127.0.0.1:${p}/api/..%2fadmin`, /"\." or "\.\." segments/],
     [

@@ -14,8 +14,9 @@ describe('urlGuard layer', () => {
 
   it.each([
     ['another host', 'http://localhost:9000/api/x', /not under any allowed URL/],
-    ['userinfo', 'http://user:pw@127.0.0.1:9000/api/x', /user name or password/],
-    ['a user name only', 'http://user@127.0.0.1:9000/api/x', /user name or password/],
+    ['userinfo', 'http://user:pw@127.0.0.1:9000/api/x', /userinfo \(a user name or password/],
+    ['a user name only', 'http://user@127.0.0.1:9000/api/x', /userinfo \(a user name or password/],
+    ['an empty userinfo the URL parser drops', 'http://:@127.0.0.1:9000/api/x', /userinfo \(a user name or password/],
     ['an encoded dot segment', 'http://127.0.0.1:9000/api/..%2fadmin', /segments/],
   ])('refuses %s without calling the next layer', async (_name, url, reason) => {
     const next = fakeNext(() => answer(200));

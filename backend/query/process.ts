@@ -4,7 +4,7 @@
 // a query worker (backend/query/worker) under the query's time and memory budget; it does no I/O.
 import type { ResolvedQuery } from '../../src/shared/query';
 import type { Frame, Notice } from '../frames/model';
-import { pluginError } from '../errors';
+import { pluginError, sigilError } from '../errors';
 import { selectRoot } from './select';
 import { autoFields, definedFields, toRows, unmatchedRootNotice, type Row } from './table';
 import { emptyXmlListsAsLists } from './xmlLists';
@@ -100,6 +100,9 @@ async function readPage(
   return { rows, token, format, unmatched };
 }
 
+/** The widest frame a query may build: every field crosses back to the main thread and into Arrow there. */
+export const MAX_FRAME_FIELDS = 2_000;
+
 /** One query's processing state across its pages. */
 export class QueryProcessor {
   private readonly q: ResolvedQuery;
@@ -183,6 +186,11 @@ export class QueryProcessor {
 
   private frames(): Frame[] {
     const q = this.q;
+    const width = this.rows.reduce((most, row) => Math.max(most, Object.keys(row).length), 0);
+    if (q.columns.length === 0 && width > MAX_FRAME_FIELDS) {
+      // Every field crosses back to the main thread and into Arrow there: a frame this wide would stall it.
+      throw sigilError('too_large', `the answer has rows with ${width} fields, more than ${MAX_FRAME_FIELDS} columns a frame may have; choose columns, or a root selector that picks fewer fields`);
+    }
     const executed = q.pagination.mode !== 'none' ? `${this.job.executed} (${this.pages} page(s))` : this.job.executed;
     const built =
       q.columns.length > 0

@@ -64,8 +64,8 @@ describe('buildRequest', () => {
 
 describe('userinfo in the query URL', () => {
   it('is refused, not silently dropped', () => {
-    for (const url of ['https://user:pw@monitoring.us-east-1.amazonaws.com/', 'https://user@monitoring.us-east-1.amazonaws.com/']) {
-      expect(() => build({ url })).toThrow(/user name or password \(user@host\) are not sent/);
+    for (const url of ['https://user:pw@monitoring.us-east-1.amazonaws.com/', 'https://user@monitoring.us-east-1.amazonaws.com/', 'https://:@monitoring.us-east-1.amazonaws.com/']) {
+      expect(() => build({ url })).toThrow(/userinfo \(a user name or password, user@host\) are not sent/);
     }
   });
 });

@@ -4,6 +4,7 @@ import type { ResolvedQuery, KeyValue } from '../../src/shared/query';
 import { isAbsoluteUrl, joinUrl } from '../../src/shared/query';
 import type { OutgoingRequest } from '../http/types';
 import { pluginError, sigilError } from '../errors';
+import { hasUserinfo } from '../http/allowedUrls';
 import { strictEncode } from '../aws/sign';
 import { resolveMacros, type MacroContext } from './macros';
 import { withTokenFormField, withTokenInJson, withTokenParam, type PageToken } from './pagination';
@@ -46,8 +47,8 @@ export function buildRequest(q: ResolvedQuery, opts: BuildOptions): OutgoingRequ
     throw pluginError(`the URL "${base}" is not valid; fix the query URL`);
   }
   // Rebuilding the URL from its origin below would silently drop userinfo; refuse it as documented.
-  if (parsed.username !== '' || parsed.password !== '') {
-    throw sigilError('url_refused', 'request refused before sending: URLs with a user name or password (user@host) are not sent; remove it from the query URL');
+  if (parsed.username !== '' || parsed.password !== '' || hasUserinfo(base)) {
+    throw sigilError('url_refused', 'request refused before sending: URLs with userinfo (a user name or password, user@host) are not sent; remove it from the query URL');
   }
   const params = usable(q.params).map((p) => ({ key: m(p.key), value: m(p.value) }));
   const pag = q.pagination;

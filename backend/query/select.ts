@@ -7,7 +7,7 @@
 // libraries differ). A plain dotted path over objects is walked directly, which gives the same answer as
 // JSONata without its evaluation cost on large answers.
 import jsonata from 'jsonata';
-import { pluginError } from '../errors';
+import { pluginError, sigilError } from '../errors';
 import { FORBIDDEN_FIELD_SEGMENTS } from '../../src/shared/query';
 import { LinearRegExp } from './regex';
 
@@ -66,6 +66,10 @@ export async function selectRoot(doc: unknown, selector: string, what = 'root se
     return Array.isArray(result) ? Array.from(result) : result;
   } catch (e) {
     const err = e as JsonataError;
+    if (e instanceof RangeError) {
+      // "Invalid array length" / "Invalid string length": the expression grew past JavaScript's size limit.
+      throw sigilError('budget', `${what} "${expr}" exceeded a size limit (${e.message}); narrow the expression`);
+    }
     throw pluginError(`${what} "${expr}" failed: ${err.message ?? String(e)}`);
   }
 }

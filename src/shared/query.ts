@@ -443,6 +443,8 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
   q.columns.forEach((c, i) => {
     if (c.selector.trim() === '') {
       problems.push({ path: `columns[${i}].selector`, message: 'enter the column selector' });
+    } else if (c.selector.split('.').some((part) => FORBIDDEN_FIELD_SEGMENTS.includes(part))) {
+      problems.push({ path: `columns[${i}].selector`, message: `the selector "${c.selector}" may not have __proto__, constructor or prototype parts` });
     }
     if (!COLUMN_TYPES.includes(c.type)) {
       problems.push({ path: `columns[${i}].type`, message: `type must be one of ${COLUMN_TYPES.join(', ')}` });

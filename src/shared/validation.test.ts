@@ -28,7 +28,7 @@ describe('validateJsonData', () => {
     [{ allowedUrls: 'https://x/' }, {}, 'allowedUrls', /must be a list/],
     [{ allowedUrls: ['https://x.example/?a=1'] }, {}, 'allowedUrls[0]', /must not contain a query/],
     [{ service: 'Monitoring!' }, {}, 'service', /not a SigV4 signing name/],
-    [{ timeoutSeconds: 0 }, {}, 'timeoutSeconds', /^Timeout must be a number of seconds from 1 to 300$/],
+    [{ timeoutSeconds: 0 }, {}, 'timeoutSeconds', /^Timeout must be a number of seconds from 1 to 300 \(timeoutSeconds\)$/],
     [{ maxResponseBytes: 1.5 }, {}, 'maxResponseBytes', /^Largest answer must be from 1 KiB to 1024 MiB \(maxResponseBytes: a whole number of bytes/],
   ])('%j is refused naming %s', (jsonData, secure, field, message) => {
     const problems = fields(jsonData, secure);

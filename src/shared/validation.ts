@@ -165,6 +165,24 @@ function numberProblem(value: unknown, field: string, range: string, min: number
   return undefined;
 }
 
+/** Settings stored as text; any other JSON type is refused rather than read as unset. */
+const TEXT_SETTINGS = [
+  'authType',
+  'defaultRegion',
+  'region',
+  'profile',
+  'assumeRoleArn',
+  'externalId',
+  'endpoint',
+  'service',
+  'testUrl',
+  'sigV4AuthType',
+  'sigV4Region',
+  'sigV4Profile',
+  'sigV4AssumeRoleArn',
+  'sigV4ExternalId',
+];
+
 /**
  * Every problem in the stored settings. `secureFieldsSet` says which secureJsonData keys hold a value
  * (the editor's secureJsonFields, or the backend's decrypted keys that are non-empty).
@@ -178,6 +196,15 @@ export function validateJsonData(
   // A null-prototype copy of the own properties: every read below sees only what was stored.
   const data = Object.assign(Object.create(null) as Record<string, unknown>, jsonData as Record<string, unknown>);
   const problems: FieldProblem[] = [];
+  // A text setting stored as another JSON type would otherwise read as unset (i.e. the default chain).
+  for (const key of TEXT_SETTINGS) {
+    const value = data[key];
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      const got = Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+      problems.push({ field: key, message: `${fieldLabel(key)} (${key}) must be text (got ${got})` });
+    }
+  }
+  if (problems.length > 0) return problems;
   const r = resolveJsonData(data, secureFieldsSet);
 
   const authType = normaliseAuthType(r.authType);
@@ -258,7 +285,7 @@ export function validateJsonData(
     if (p) problems.push({ field: 'testUrl', message: `${fieldLabel('testUrl')} ${p}` });
   }
   const { timeoutSeconds: t, maxResponseBytes: m } = LIMITS;
-  const timeout = numberProblem(data.timeoutSeconds, 'timeoutSeconds', `a number of seconds from ${t.min} to ${t.max}`, t.min, t.max, false);
+  const timeout = numberProblem(data.timeoutSeconds, 'timeoutSeconds', `a number of seconds from ${t.min} to ${t.max} (timeoutSeconds)`, t.min, t.max, false);
   if (timeout) problems.push(timeout);
   // Stored in bytes (maxResponseBytes), shown in MiB by the editor: say both.
   const maxBytes = numberProblem(data.maxResponseBytes, 'maxResponseBytes', `from 1 KiB to 1024 MiB (maxResponseBytes: a whole number of bytes from ${m.min} to ${m.max})`, m.min, m.max, true);

@@ -85,25 +85,25 @@ export const cases: AttackCase[] = [
     },
   },
   {
-    id: 'proto.query-model', klass: K, title: 'a query model with "__proto__": {"url": canary}: 400 naming url, nothing sent',
+    id: 'proto.query-model', klass: K, title: 'a query model with "__proto__": {"url": canary}: 400 naming the refused __proto__ field, nothing sent',
     async run(ctx) {
       const { responses } = await ctx.query(ctx.ds(), [{ refId: 'A', rawJson: `{"queryType":"http","__proto__":{"url":"${ctx.suite.canaries.canaries[0].url}/x","format":"json"}}` }]);
-      namesField(responses.A, 'url');
+      namesField(responses.A, '"__proto__"');
     },
   },
   {
-    id: 'proto.query-pagination-proto', klass: K, freshProcessAfter: true, title: 'pagination {"__proto__": {"tokenField": "__proto__.endpoint"}}: no pagination, 1 page, nothing polluted',
+    id: 'proto.query-pagination-proto', klass: K, freshProcessAfter: true, title: 'pagination {"__proto__": {"tokenField": "__proto__.endpoint"}}: 400 naming the refused __proto__ field, nothing polluted',
     async run(ctx) {
       ctx.api.planted.pageToken = ctx.suite.canaries.canaries[0].url;
       const { responses } = await ctx.query(ctx.ds(), [{ refId: 'A', rawJson: '{"queryType":"http","method":"POST","url":"api/page","bodyType":"json","body":"{}","format":"json","rootSelector":"items","pagination":{"mode":"next_token","tokenPath":"NextToken","tokenTarget":"body","__proto__":{"tokenField":"__proto__.endpoint"}}}' }]);
-      namesField(responses.A, 'pagination.tokenField');
+      namesField(responses.A, '"__proto__"');
     },
   },
   {
-    id: 'proto.resource-body', klass: K, title: 'a resource request {"query": {"__proto__": {...}}}: 400 naming url, nothing sent',
+    id: 'proto.resource-body', klass: K, title: 'a resource request {"query": {"__proto__": {...}}}: 400 naming the refused __proto__ field, nothing sent',
     async run(ctx) {
       const res = await ctx.call({ kind: 'callResource', dataSource: ctx.ds(), path: 'request', method: 'POST', body: `{"query":{"__proto__":{"url":"${ctx.suite.canaries.canaries[0].url}/x"}}}` });
-      must(res.code === 400 && /url/.test(res.body ?? ''), `expected 400 naming url, got ${res.code} ${res.body}`);
+      must(res.code === 400 && /\\?"__proto__\\?"/.test(res.body ?? ''), `expected 400 naming __proto__, got ${res.code} ${res.body}`);
     },
   },
   {

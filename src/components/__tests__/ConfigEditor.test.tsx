@@ -203,7 +203,7 @@ describe('ConfigEditor: validation (the backend rules)', () => {
     expect(screen.getByText(/"Frankfurt" is not an AWS region/)).toBeInTheDocument();
     expect(screen.getByText(/is not a SigV4 signing name/)).toBeInTheDocument();
     expect(screen.getByText(/only http:\/\/ and https:\/\/ are allowed/)).toBeInTheDocument();
-    expect(screen.getByText('Timeout must be a number of seconds from 1 to 300')).toBeInTheDocument();
+    expect(screen.getByText('Timeout must be a number of seconds from 1 to 300 (timeoutSeconds)')).toBeInTheDocument();
     expect(screen.getByText(/^Assume Role ARN "arn:aws:iam:123:role\/x" is not an IAM role ARN/)).toBeInTheDocument();
     expect(document.querySelectorAll('[role="alert"]')).toHaveLength(5);
   });

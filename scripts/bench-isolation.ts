@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     const ds = (uid: string): HostDataSource => ({
       uid, name: uid, lastUpdatedMS: 1,
       jsonData: { authType: 'keys', defaultRegion: 'us-east-1', endpoint: server.url, service: 'execute-api' },
-      secureJsonData: { accessKey: 'AKIABENCH00000000001', secretKey: 'bench-secret-key-000000000000000000000001' },
+      secureJsonData: { accessKey: 'AKIAIOSFODNN7EXAMPLE', secretKey: 'bench-secret-key-000000000000000000000001' },
     });
     const query = (uid: string, json: Record<string, unknown>, extra: Partial<HostCall> = {}): HostCall => ({
       kind: 'queryData', dataSource: ds(uid), queries: [{ refId: 'A', json: { queryType: 'http', url: '/', ...json }, from: 0, to: 1000, intervalMs: 1000 }], ...extra,

@@ -99,7 +99,10 @@ it('answers the other data source\'s queries while a runaway one runs, before it
       expect(r.responses?.B.error).toBeUndefined();
       expect(r.responses?.B.frames[0].rows).toBe(3);
       expect(r.startedMs).toBeGreaterThan(runaway.startedMs);
-      expect(r.endedMs).toBeLessThan(runaway.endedMs);
+      // The time runaway ends only at its 3 s budget, so the bystanders must be answered before it. A memory
+      // runaway ends whenever its heap fills, which a quiet machine does in well under a second: there the
+      // bystanders must be answered and the process live (checked above), whichever finished first.
+      if (run === timeRun) expect(r.endedMs).toBeLessThan(runaway.endedMs);
     }
     const times = [2, 3, 4].map((i) => run.results[i].elapsedMs.toFixed(1)).join(', ');
     process.stdout.write(`isolation e2e: bystander query times while a runaway query ran: ${times} ms\n`);

@@ -1,6 +1,7 @@
 // SigV4 signing with @smithy/signature-v4. The URL is first put in one canonical wire form (each path
 // segment and query component percent-encoded per RFC 3986), so that what is signed is exactly what is sent.
 // Service and region come from the request, the settings, or standard AWS host names.
+import { REGION_PATTERN } from '../../src/shared/aws';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { HttpRequest } from '@smithy/protocol-http';
 import { Hash } from '@smithy/hash-node';
@@ -37,7 +38,7 @@ const GLOBAL_SERVICES = new Set([
   'shield',
 ]);
 
-const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d{1,2}';
+const REGION = REGION_PATTERN;
 const AWS_SUFFIX = '(?:amazonaws\\.com(?:\\.cn)?|api\\.aws)';
 
 function signingName(prefix: string): string {

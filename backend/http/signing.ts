@@ -6,20 +6,11 @@ import type { CredentialSource } from '../aws/credentials';
 import { resolveTarget, signRequest } from '../aws/sign';
 import { urlForLog } from './allowedUrls';
 import { untilAborted } from '../clock';
+import { OWNED_HEADERS } from '../../src/shared/aws';
 import type { Layer, OutgoingRequest } from './types';
 
 /** Headers the signer and transport own (signature, framing, host) are dropped from what the caller passed. */
-const OWNED_HEADERS = new Set([
-  'host',
-  'authorization',
-  'x-amz-date',
-  'x-amz-security-token',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'expect',
-  'user-agent',
-]);
+const OWNED = new Set(OWNED_HEADERS);
 
 /** Sent when the caller asked for no encoding; the transport inflates each of them. */
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
@@ -34,7 +25,7 @@ export interface SigningOptions {
 
 function callerHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers ?? {})) if (!OWNED_HEADERS.has(k.toLowerCase())) out[k] = v;
+  for (const [k, v] of Object.entries(headers ?? {})) if (!OWNED.has(k.toLowerCase())) out[k] = v;
   return out;
 }
 

@@ -5,20 +5,10 @@
 import type { AnnotationOptions } from '../../src/shared/query';
 import type { Field, FieldValue, Frame, Notice } from '../frames/model';
 import { pluginError } from '../errors';
-
-function named(frame: Frame, name: string | undefined, what: string): Field | undefined {
-  const wanted = name?.trim() ?? '';
-  if (wanted === '') return undefined;
-  const field = frame.fields.find((f) => f.name === wanted);
-  if (!field) {
-    const names = frame.fields.map((f) => `"${f.name}"`).join(', ');
-    throw pluginError(`${what} "${wanted}" is not a column of the result${names ? ` (columns: ${names})` : ' (the result has no columns)'}`);
-  }
-  return field;
-}
+import { columnByName } from './columnByName';
 
 function timeField(frame: Frame, name: string | undefined, what: string): Field | undefined {
-  const field = named(frame, name, what);
+  const field = columnByName(frame, name, what);
   if (field && field.type !== 'time') {
     throw pluginError(`${what} "${field.name}" is a ${field.type} column, not a time; give it type time (with its time format) under Columns`);
   }
@@ -53,9 +43,9 @@ export function annotationFrame(frames: Frame[], opts: AnnotationOptions | undef
     throw pluginError('an annotation needs a time: the result has no time column; set annotation.timeField or give a column type time under Columns');
   }
   const end = timeField(table, opts?.timeEndField, 'annotation.timeEndField');
-  const title = named(table, opts?.titleField, 'annotation.titleField');
-  const textField = named(table, opts?.textField, 'annotation.textField') ?? table.fields.find((f) => f.type === 'string' && f !== title);
-  const tagFields = (opts?.tagsFields ?? []).filter((t) => t.trim() !== '').map((t) => named(table, t, 'annotation.tagsFields') as Field);
+  const title = columnByName(table, opts?.titleField, 'annotation.titleField');
+  const textField = columnByName(table, opts?.textField, 'annotation.textField') ?? table.fields.find((f) => f.type === 'string' && f !== title);
+  const tagFields = (opts?.tagsFields ?? []).filter((t) => t.trim() !== '').map((t) => columnByName(table, t, 'annotation.tagsFields') as Field);
 
   const out = { time: [] as FieldValue[], timeEnd: [] as FieldValue[], title: [] as FieldValue[], text: [] as FieldValue[], tags: [] as FieldValue[] };
   let skipped = 0;

@@ -3,18 +3,7 @@
 // Values are deduplicated in first-seen order; rows without a value are left out.
 import type { VariableOptions } from '../../src/shared/query';
 import type { Field, Frame } from '../frames/model';
-import { pluginError } from '../errors';
-
-function pick(frame: Frame, name: string | undefined, what: string): Field | undefined {
-  const wanted = name?.trim() ?? '';
-  if (wanted === '') return undefined;
-  const field = frame.fields.find((f) => f.name === wanted);
-  if (!field) {
-    const names = frame.fields.map((f) => `"${f.name}"`).join(', ');
-    throw pluginError(`${what} "${wanted}" is not a column of the result${names ? ` (columns: ${names})` : ' (the result has no columns)'}`);
-  }
-  return field;
-}
+import { columnByName } from './columnByName';
 
 function text(field: Field, row: number): string | null {
   const v = field.values[row];
@@ -24,8 +13,8 @@ function text(field: Field, row: number): string | null {
 
 export function variableFrame(frames: Frame[], opts: VariableOptions | undefined, refId: string): Frame {
   const table: Frame = frames[0] ?? { fields: [] };
-  const valueField = pick(table, opts?.valueField, 'variable.valueField') ?? table.fields.find((f) => f.type === 'string') ?? table.fields[0];
-  const textField = pick(table, opts?.textField, 'variable.textField') ?? valueField;
+  const valueField = columnByName(table, opts?.valueField, 'variable.valueField') ?? table.fields.find((f) => f.type === 'string') ?? table.fields[0];
+  const textField = columnByName(table, opts?.textField, 'variable.textField') ?? valueField;
   const texts: string[] = [];
   const values: string[] = [];
   const seen = new Set<string>();

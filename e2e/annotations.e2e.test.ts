@@ -12,8 +12,6 @@ import { runGrafanaHostDetailed, type HostDataResponse, type HostFrame, type Hos
 import { startMoto, type Moto } from './lib/moto';
 import type { SigilQuery } from '../src/shared/query';
 
-jest.setTimeout(240_000);
-
 const ISOLATED_ENV = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
 const ICONS = `${__dirname}/../node_modules/@grafana/ui/dist/public/img/icons`;
 const ICON_PREFIX = 'public/build/img/icons/';

@@ -15,8 +15,6 @@ const SHOTS = join(ROOT, 'e2e/.work/screenshots');
 const ICONS = join(ROOT, 'node_modules/@grafana/ui/dist/public/img/icons');
 const ICON_PREFIX = 'public/build/img/icons/';
 
-jest.setTimeout(240_000);
-
 interface HarnessState {
   query: Record<string, unknown> & { body?: string; url?: string; headers?: Array<{ key: string; value: string }> };
   requests: Array<{ url: string; data: { query: Record<string, unknown> } }>;

@@ -108,7 +108,7 @@ beforeAll(async () => {
   });
   stderr += previewRun.stderr;
   preview = { code: previewRun.results[0]?.code, json: previewRun.results[0]?.json };
-}, 240_000);
+});
 
 afterAll(async () => {
   await moto?.stop();

@@ -14,9 +14,6 @@ const ROOT = resolve(__dirname, '..');
 const SCREENSHOTS = join(ROOT, 'e2e/.work/screenshots');
 const SHIPPED_IMG = join(ROOT, 'src/img');
 
-// testTimeout is a global option, so the e2e project's value does not reach this file on its own.
-jest.setTimeout(60_000);
-
 interface HarnessState {
   options: { jsonData: Record<string, unknown>; secureJsonData?: Record<string, string>; secureJsonFields: Record<string, boolean> };
   query: Record<string, unknown>;
@@ -39,7 +36,7 @@ beforeAll(async () => {
   base = `${site.origin}/index.html`;
   browser = await launchChromium({ width: 1000, height: 900 });
   context = browser.context;
-}, 240_000);
+});
 
 afterAll(async () => {
   await browser?.close();

@@ -66,7 +66,7 @@ beforeAll(async () => {
       { kind: 'collectMetrics', dataSource: dataSource('bystander') }, // 6
     ],
   });
-}, 180_000);
+});
 
 afterAll(async () => {
   await server?.close();

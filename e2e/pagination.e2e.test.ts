@@ -105,7 +105,7 @@ print(json.dumps({
   expect(run.error).toBeUndefined();
   results = run.results;
   stderr = run.stderr;
-}, 240_000);
+});
 
 afterAll(async () => {
   await moto?.stop();

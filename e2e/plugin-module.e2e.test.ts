@@ -13,8 +13,6 @@ import type { AmdState } from './browser/amdHost';
 const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist');
 
-jest.setTimeout(120_000);
-
 it("plugin.json's grafanaDependency starts at the oldest Grafana proven here", () => {
   const plugin = JSON.parse(readFileSync(join(ROOT, 'src/plugin.json'), 'utf8')) as { dependencies: { grafanaDependency: string } };
   expect(plugin.dependencies.grafanaDependency).toBe(`>=${OLDEST_GRAFANA.version}`);

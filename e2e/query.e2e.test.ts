@@ -126,7 +126,7 @@ for i in range(1, ${QUEUES + 1}):
   expect(run.error).toBeUndefined();
   results = run.results;
   stderr = run.stderr;
-}, 180_000);
+});
 
 afterAll(async () => {
   await moto?.stop();

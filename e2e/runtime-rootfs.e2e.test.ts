@@ -48,7 +48,7 @@ beforeAll(async () => {
   moto = await startMoto();
   tlsServer = await startSelfSignedServer();
   tlsEndpoint = `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`;
-}, 120_000);
+});
 
 afterAll(async () => {
   await moto?.stop();

@@ -14,4 +14,4 @@ for mod in e2e/*/go.mod; do
   [ -f "$mod" ] || continue
   (cd "$(dirname "$mod")" && go test -count=1 ./...)
 done
-npx jest --selectProjects e2e --runInBand --testTimeout=180000
+npx jest --selectProjects e2e --runInBand

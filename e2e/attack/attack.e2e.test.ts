@@ -13,14 +13,14 @@ const results: CaseResult[] = [];
 
 beforeAll(async () => {
   await suite.start();
-}, 120_000);
+});
 
 afterAll(async () => {
   const report = suite.report(results);
   writeFileSync(ATTACK_REPORT_JSON, JSON.stringify(report, null, 2));
   process.stdout.write(`\n${formatReport(report)}\n(JSON: ${ATTACK_REPORT_JSON})\n`);
   await suite.stop();
-}, 60_000);
+});
 
 describe('attack and fault table through the built plugin', () => {
   for (const c of selectCases()) {

@@ -59,7 +59,7 @@ async function openProviderList() {
 // limit of its own, so no test's 5 s budget includes it.
 beforeAll(() => {
   renderEditor(settings({ authType: 'keys', allowedUrls: ['https://a.example/'] })).unmount();
-}, 60_000);
+});
 
 const originalProviders = config.awsAllowedAuthProviders;
 const originalAssume = config.awsAssumeRoleEnabled;

@@ -196,6 +196,7 @@ describe('log lines and metrics an admin can use', () => {
       refId: 'CUT',
       reason: 'max_rows',
       limit: 3,
+      rows: 3,
       url: `${api.url}/api/list?next=`,
     });
   });

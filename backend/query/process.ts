@@ -170,7 +170,8 @@ export class QueryProcessor {
         severity: 'warning',
         text: `the result was cut at ${maxRows} rows (max rows); raise pagination.maxRows to see more`,
       });
-      return { frames: this.frames(), cut: { reason: 'max_rows', limit: maxRows, rows: this.rows.length, pages: page } };
+      const cut = { reason: 'max_rows', limit: maxRows, rows: this.rows.length, pages: page } as const;
+      return { frames: this.frames(), cut };
     }
     if (token === undefined || q.pagination.mode === 'none') {
       return { frames: this.frames() };
@@ -189,7 +190,8 @@ export class QueryProcessor {
         severity: 'warning',
         text: `the result was cut after ${maxPages} pages (max pages); more pages remain`,
       });
-      return { frames: this.frames(), cut: { reason: 'max_pages', limit: maxPages, rows: this.rows.length, pages: page } };
+      const cut = { reason: 'max_pages', limit: maxPages, rows: this.rows.length, pages: page } as const;
+      return { frames: this.frames(), cut };
     }
     return { next: token };
   }

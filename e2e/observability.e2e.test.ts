@@ -267,6 +267,15 @@ describe('log lines and metrics an admin can use', () => {
     expect(sample(metrics, `sigil_datasource_sts_calls_total{${role}}`)).toBe(1);
     expect(sample(metrics, `sigil_datasource_credential_refresh_failures_total{${role}}`)).toBe(1);
     expect(sample(metrics, `sigil_datasource_credential_refresh_failures_total{${main}}`)).toBe(0);
+
+    // Series per data source: 14 (histogram 10, four counters) plus one per outcome seen (obs-main: 4).
+    const seriesOf = (labels: string) => metrics.split('\n').filter((l) => l.includes(`{${labels}`)).length;
+    expect(seriesOf(main)).toBe(18);
+    expect(seriesOf(health)).toBe(15);
+    expect(seriesOf(role)).toBe(15);
+    expect(new Set([...metrics.matchAll(/uid="([^"]*)"/g)].map((m) => m[1]))).toEqual(
+      new Set(['obs-main', 'obs-health', 'obs-role']),
+    );
   });
 
   it('names no secret in any log line or in the metrics', () => {

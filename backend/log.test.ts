@@ -1,4 +1,4 @@
-import { createLogger } from './log';
+import { createLogger, logLevelFromEnv } from './log';
 import { createRedactor, REDACTED } from './redaction';
 
 function capture(level?: 'trace' | 'debug' | 'info' | 'warn' | 'error', redactor = createRedactor()) {
@@ -85,5 +85,41 @@ describe('logger', () => {
     cyclic.self = cyclic;
     log.info('odd', { big: 10n, cyclic, bytes: new Uint8Array(4) });
     expect(parsed()[0]).toMatchObject({ big: '10', bytes: '[4 bytes]' });
+  });
+});
+
+describe('logLevelFromEnv', () => {
+  it("takes SIGIL_LOG_LEVEL first, then this plugin's GF_LOG_FILTERS entry, then GF_LOG_LEVEL", () => {
+    expect(logLevelFromEnv({})).toBe('debug');
+    expect(logLevelFromEnv({ GF_LOG_LEVEL: 'warn' })).toBe('warn');
+    expect(
+      logLevelFromEnv({ GF_LOG_LEVEL: 'warn', GF_LOG_FILTERS: 'sqlstore:error plugin.sigil-awsapi-datasource:debug' }),
+    ).toBe('debug');
+    expect(
+      logLevelFromEnv({
+        SIGIL_LOG_LEVEL: 'error',
+        GF_LOG_LEVEL: 'debug',
+        GF_LOG_FILTERS: 'plugin.sigil-awsapi-datasource:debug',
+      }),
+    ).toBe('error');
+  });
+
+  it("reads Grafana's level spellings and ignores other loggers' filters and unknown names", () => {
+    expect(logLevelFromEnv({ GF_LOG_FILTERS: 'plugin.sigil-awsapi-datasource:Warning' })).toBe('warn');
+    expect(logLevelFromEnv({ GF_LOG_FILTERS: 'plugin.sigil-awsapi-datasource:critical' })).toBe('error');
+    expect(logLevelFromEnv({ GF_LOG_FILTERS: 'plugin.other-datasource:error,plugin.sigil:error' })).toBe('debug');
+    expect(logLevelFromEnv({ GF_LOG_FILTERS: 'plugin.sigil-awsapi-datasource:loud', GF_LOG_LEVEL: 'info' })).toBe(
+      'info',
+    );
+    expect(logLevelFromEnv({ GF_LOG_LEVEL: 'constructor' })).toBe('debug');
+  });
+
+  it('drops lines below the level it gives', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: logLevelFromEnv({ GF_LOG_LEVEL: 'info' }), write: (l) => lines.push(l) });
+    log.debug('refreshed');
+    log.info('retrying');
+    log.warn('refused');
+    expect(lines.map((l) => (JSON.parse(l) as { '@message': string })['@message'])).toEqual(['retrying', 'refused']);
   });
 });

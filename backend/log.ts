@@ -3,6 +3,7 @@
 // and every field go through the redactor (secret-named keys replaced, live secrets and SigV4 material
 // masked).
 import { createRedactor, type Redactor } from './redaction';
+import { PLUGIN_ID } from './version';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 
@@ -29,9 +30,45 @@ export interface LoggerOptions {
   now?: () => Date;
 }
 
+/** Level names as Grafana's `[log]` settings spell them, plus hclog's. */
+const LEVEL_ALIASES: Record<string, LogLevel> = {
+  trace: 'trace',
+  debug: 'debug',
+  dbug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  warning: 'warn',
+  error: 'error',
+  eror: 'error',
+  crit: 'error',
+  critical: 'error',
+};
+
 function parseLevel(text: string | undefined): LogLevel | undefined {
-  const t = (text ?? '').toLowerCase();
-  return t in LEVEL_RANK ? (t as LogLevel) : undefined;
+  const t = (text ?? '').trim().toLowerCase();
+  return Object.hasOwn(LEVEL_ALIASES, t) ? LEVEL_ALIASES[t] : undefined;
+}
+
+/**
+ * The level this process writes at, from the environment Grafana starts it with (go-plugin passes Grafana's
+ * own environment on unless the plugin's `skip_host_env_var` is set). Grafana re-logs each line under the
+ * logger `plugin.<id>` and filters it with that logger's level, so the plugin decides as Grafana would:
+ * SIGIL_LOG_LEVEL (an explicit override) first, then this plugin's entry in GF_LOG_FILTERS
+ * (`plugin.sigil-awsapi-datasource:debug`), then GF_LOG_LEVEL; with none of them (the settings may live in
+ * grafana.ini, which the plugin cannot see) every line is written, as Grafana's Go SDK does, and Grafana filters.
+ */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv, pluginId = PLUGIN_ID): LogLevel {
+  const own = parseLevel(env.SIGIL_LOG_LEVEL);
+  if (own) return own;
+  const logger = `plugin.${pluginId}`;
+  for (const entry of (env.GF_LOG_FILTERS ?? '').split(/[\s,]+/)) {
+    const at = entry.lastIndexOf(':');
+    if (at > 0 && entry.slice(0, at) === logger) {
+      const level = parseLevel(entry.slice(at + 1));
+      if (level) return level;
+    }
+  }
+  return parseLevel(env.GF_LOG_LEVEL) ?? 'debug';
 }
 
 /** hclog's timestamp layout: 2006-01-02T15:04:05.000000Z07:00 (microseconds). */

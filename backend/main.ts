@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${check.message}\n`);
     process.exit(1);
   }
-  const { log: logger, redactor, handlers, gauges } = createPlugin(process.env);
+  const { log: logger, redactor, handlers, gauges, metricsText } = createPlugin(process.env);
   installProcessGuards(logger);
   let exiting = false;
   const exit = (reason: string): void => {
@@ -55,7 +55,14 @@ async function main(): Promise<void> {
       });
   };
 
-  const server = new PluginServer({ handlers, log: logger.child('protocol'), redactor, gauges, onShutdown: exit });
+  const server = new PluginServer({
+    handlers,
+    log: logger.child('protocol'),
+    redactor,
+    gauges,
+    metricsText,
+    onShutdown: exit,
+  });
   const address = await server.listen(check.listen);
 
   process.on('SIGTERM', () => server.shutdown('SIGTERM'));

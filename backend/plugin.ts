@@ -1,12 +1,13 @@
 // The composition root: builds the process's one logger, one redactor (with the process scope for ambient
 // credentials), the instance provider (cache + factory) and the handlers, and hands them to the protocol
 // server. Nothing else constructs these; every other module receives what it needs.
-import { createLogger, type Logger } from './log';
+import { createLogger, logLevelFromEnv, type Logger } from './log';
 import { createRedactor, type Redactor } from './redaction';
 import { CachingInstanceProvider, lifecycleFromEnv } from './instances/provider';
 import { createHandlers } from './handlers';
 import type { PluginHandlers } from './protocol/types';
 import type { Gauge } from './protocol/metrics';
+import { DataSourceMetrics } from './metrics/dataSources';
 
 export interface Plugin {
   log: Logger;
@@ -14,6 +15,8 @@ export interface Plugin {
   handlers: PluginHandlers;
   /** Gauges for CollectMetrics: live and retiring instances, registered secrets. */
   gauges(): Gauge[];
+  /** Per data source series for CollectMetrics (Prometheus text). */
+  metricsText(): string;
 }
 
 /** Environment credentials the default chain may use: masked in every output from the start. */
@@ -28,12 +31,14 @@ export function createPlugin(env: NodeJS.ProcessEnv = process.env): Plugin {
   const redactor = createRedactor();
   const ambient = redactor.scope('process');
   for (const name of AMBIENT_SECRET_VARS) ambient.add(env[name]);
-  const log = createLogger({ redactor });
+  const log = createLogger({ redactor, level: logLevelFromEnv(env) });
+  const metrics = new DataSourceMetrics();
   const instances = new CachingInstanceProvider({
     env,
     redactor,
     ambient,
     logger: log,
+    metrics,
     ...lifecycleFromEnv(env),
     onDisposeError: (err) => log.warn('disposing a data source instance failed', { error: err }),
   });
@@ -42,6 +47,7 @@ export function createPlugin(env: NodeJS.ProcessEnv = process.env): Plugin {
     log,
     redactor,
     handlers,
+    metricsText: () => metrics.prometheusText(),
     gauges: () => [
       { name: 'sigil_instances_live', help: 'Data source instances in the cache.', value: instances.stats.live },
       {

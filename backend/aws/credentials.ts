@@ -9,6 +9,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { SigilError, sigilError, type ErrorSource } from '../errors';
 import type { Logger } from '../log';
+import type { InstanceMeter } from '../metrics/dataSources';
 import { createRedactor, type SecretScope } from '../redaction';
 import type { Settings } from '../settings/types';
 import { systemClock, type Clock } from '../clock';
@@ -58,6 +59,8 @@ export interface CredentialOptions {
   timeoutMs?: number;
   /** Refreshes: success at debug, failure at warn; lines carry the data source's uid and name. */
   logger?: Pick<Logger, 'debug' | 'warn'> & { child?: Logger['child'] };
+  /** Counts STS AssumeRole calls and failed resolutions for the data source's metrics. */
+  meter?: Pick<InstanceMeter, 'stsCall' | 'refreshFailure'>;
 }
 
 // The SDK's Node-version notice would be a non-JSON line on stderr, which is the plugin's log channel.
@@ -209,10 +212,12 @@ class CachedCredentials implements CredentialSource {
           },
           (err: unknown) => {
             this.lastFailure = this.clock.now();
+            this.options.meter?.refreshFailure();
             const stillValid = this.current?.expiration ? this.clock.now() < this.current.expiration.getTime() : false;
             this.log?.warn('credentials refresh failed', {
               authType: this.settings.authType,
               assumeRole: this.settings.assumeRoleArn ?? '',
+              ...(this.settings.assumeRoleArn ? { url: this.settings.stsEndpoint } : {}),
               error: (err as Error).message,
               ...(stillValid ? { servingCachedUntil: this.current!.expiration!.toISOString() } : {}),
             });
@@ -283,6 +288,7 @@ class CachedCredentials implements CredentialSource {
     if (!this.sts || !this.settings.assumeRoleArn || signal.aborted) return base;
     state.step = 'assumeRole';
     this.calls++;
+    this.options.meter?.stsCall();
     try {
       const out = await this.sts.send(
         new AssumeRoleCommand({

@@ -7,6 +7,7 @@ import { CredentialsError } from '../aws/credentials';
 import { sigilError } from '../errors';
 import { createRedactor } from '../redaction';
 import { fixedInstances } from '../instances/testing';
+import { createLogger } from '../log';
 
 const settings: Settings = {
   uid: 'u',
@@ -139,5 +140,78 @@ describe('checkHealth', () => {
       }),
     ).toBe('SlowDown: Reduce your request rate.');
     expect(awsErrorSummary({ headers: {}, body: Buffer.from('plain   text\n error') })).toBe('plain text error');
+  });
+});
+
+describe('checkHealth log lines', () => {
+  function capture() {
+    const lines: Array<{ level: string; message: string; fields: Record<string, unknown> }> = [];
+    const log = createLogger({
+      write: (line) => {
+        const { '@level': level, '@message': message, ...fields } = JSON.parse(line) as Record<string, unknown>;
+        lines.push({ level: String(level), message: String(message), fields });
+      },
+    });
+    return { lines, log };
+  }
+  const withDs = {
+    ...req,
+    pluginContext: {
+      ...req.pluginContext,
+      dataSourceInstanceSettings: {
+        id: 1,
+        uid: 'u',
+        name: 'n',
+        url: '',
+        jsonData: {},
+        decryptedSecureJsonData: {},
+        lastUpdatedMS: 1,
+      } as never,
+    },
+  };
+
+  it('writes one warn line per failed check with the data source, step, kind and URL without query values', async () => {
+    const { lines, log } = capture();
+    const d = { ...deps(() => ok('<ErrorResponse/>', 403)), log };
+    await checkHealth(withDs, d);
+    const test = {
+      ...deps((r) => (r.url.includes('test') ? ok('no', 500) : ok(IDENTITY)), {
+        testUrl: 'https://api.example.com/test?key=SECRET',
+      }),
+      log,
+    };
+    await checkHealth(withDs, test);
+    expect(lines.map((l) => [l.level, l.message])).toEqual([
+      ['warn', 'health check failed'],
+      ['warn', 'health check failed'],
+    ]);
+    expect(lines[0].fields).toMatchObject({
+      uid: 'u',
+      name: 'n',
+      step: 'identity',
+      kind: 'aws_answer',
+      status: 403,
+      url: 'https://sts.eu-west-1.amazonaws.com/',
+    });
+    expect(lines[1].fields).toMatchObject({ step: 'testUrl', url: 'https://api.example.com/test?key=' });
+    expect(JSON.stringify(lines)).not.toContain('SECRET');
+  });
+
+  it('writes one line for a settings failure and none for a passing check', async () => {
+    const { lines, log } = capture();
+    await checkHealth(withDs, {
+      instances: fixedInstances(() => {
+        throw sigilError('settings', 'invalid data source settings for "n": x');
+      }),
+      redactor: createRedactor(),
+      log,
+    });
+    await checkHealth(withDs, { ...deps(() => ok(IDENTITY)), log });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: 'warn',
+      message: 'health check failed',
+      fields: { uid: 'u', name: 'n', step: 'settings', kind: 'settings' },
+    });
   });
 });

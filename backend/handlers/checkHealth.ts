@@ -7,6 +7,8 @@ import { awsErrorSummary } from '../http/awsError';
 import { parseXml } from '../aws/xml';
 import { healthFailure, type HealthStep } from './answers';
 import { awsAnswerMessage } from '../../src/shared/aws';
+import { urlForLog } from '../http/allowedUrls';
+import type { Logger } from '../log';
 
 interface Identity {
   arn: string;
@@ -57,12 +59,35 @@ export async function checkHealth(
   deps: HandlerDeps,
   signal?: AbortSignal,
 ): Promise<CheckHealthResult> {
+  const ds = req.pluginContext.dataSourceInstanceSettings;
+  const target = { uid: ds?.uid ?? '', name: ds?.name ?? '' };
   try {
-    return await deps.instances.use(req.pluginContext, (instance) => checkInstance(instance, signal));
+    return await deps.instances.use(req.pluginContext, async (instance) => {
+      const result = await checkInstance(instance, signal);
+      const { settings } = instance;
+      const step = result.jsonDetails?.step;
+      const url = step === 'testUrl' && settings.testUrl ? settings.testUrl : settings.stsEndpoint;
+      if (result.status !== 'OK') logHealthFailure(deps.log, result, { ...target, url: urlForLog(url) });
+      return result;
+    });
   } catch (err) {
     // Only getting the instance fails here (checkInstance answers its own failures): the settings step.
-    return healthFailure('settings', err, {}, deps.log);
+    const result = healthFailure('settings', err, {}, deps.log);
+    logHealthFailure(deps.log, result, target);
+    return result;
   }
+}
+
+/** One warn line per failed Save & test: the data source, the step, the kind and the message shown. */
+function logHealthFailure(log: Logger | undefined, result: CheckHealthResult, fields: Record<string, string>): void {
+  const details = result.jsonDetails ?? {};
+  log?.warn('health check failed', {
+    ...fields,
+    step: String(details.step ?? ''),
+    ...(details.kind ? { kind: String(details.kind) } : {}),
+    ...(typeof details.status === 'number' ? { status: details.status } : {}),
+    error: result.message,
+  });
 }
 
 async function checkInstance(instance: DataSourceInstance, signal?: AbortSignal): Promise<CheckHealthResult> {

@@ -41,6 +41,7 @@ async function runOne(
           intervalMs: query.intervalMs,
           signal,
           secretValues: () => instance.secretValues?.() ?? [],
+          onCut: (cut) => instance.resultTruncated?.({ ...cut, refId: query.refId }),
         });
         if (queryType === 'variable')
           return { frames: [variableFrame(frames, model.variable, query.refId)], status: 200 };

@@ -57,3 +57,59 @@ describe('observe layer', () => {
     ]);
   });
 });
+
+describe('observe layer metrics and too-large answers', () => {
+  function meterRecorder() {
+    const calls: Array<[string, number, number]> = [];
+    return { calls, meter: { request: (o: string, s: number, b: number) => void calls.push([o, s, b]) } };
+  }
+
+  it('counts each request once by outcome with its duration and bytes read', async () => {
+    const { calls, meter } = meterRecorder();
+    let t = 1000;
+    const clock = { now: () => t };
+    const slowOk = fakeNext(() => {
+      t += 1500;
+      return answer(200, 'twelve bytes');
+    });
+    await observeLayer({ warn: () => undefined }, meter, clock)(slowOk)({ method: 'GET', url: 'http://h/' });
+    await observeLayer({ warn: () => undefined }, meter, clock)(fakeNext(() => answer(403, 'no')))({
+      method: 'GET',
+      url: 'http://h/',
+    });
+    await rejection(
+      observeLayer({ warn: () => undefined }, meter, clock)(
+        fakeNext(() => {
+          throw sigilError('timeout', 'slow');
+        }),
+      )({ method: 'GET', url: 'http://h/' }),
+    );
+    expect(calls).toEqual([
+      ['ok', 1.5, 12],
+      ['aws_error', 0, 2],
+      ['timeout', 0, 0],
+    ]);
+  });
+
+  it('logs an answer over maxResponseBytes once, URL without query values', async () => {
+    const { lines, log } = recorder();
+    const big = fakeNext(() => {
+      throw sigilError('too_large', 'GET http://h/x?k= answered with more than maxResponseBytes (10)', {
+        details: { url: 'http://h/x?k=', maxResponseBytes: 10 },
+      });
+    });
+    const err = await rejection(observeLayer(log)(big)({ method: 'get', url: 'http://h/x?k=secretish' }));
+    expect(err.kind).toBe('too_large');
+    expect(lines).toEqual([
+      [
+        'answer too large',
+        {
+          url: 'http://h/x?k=',
+          method: 'GET',
+          reason: 'GET http://h/x?k= answered with more than maxResponseBytes (10)',
+          maxResponseBytes: 10,
+        },
+      ],
+    ]);
+  });
+});

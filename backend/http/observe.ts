@@ -1,8 +1,12 @@
-// Layer: what an admin needs in Grafana's log, one line per event: a refused request (warn) and an error
-// answer (warn, with status, AWS error code and request id). URLs without query values, never a secret;
-// the logger is injected and masks what it writes as well.
+// Layer: what an admin needs in Grafana's log and metrics, one line per event: a refused request (warn), an
+// answer over maxResponseBytes (warn) and an error answer (warn, with status, AWS error code and request
+// id). URLs without query values, never a secret; the logger is injected and masks what it writes as well.
+// It is the outermost layer, so it sees each request once (redirects and retries below it) and is the one
+// place that counts requests by outcome, their duration and the bytes read.
 import { SigilError } from '../errors';
 import type { Logger } from '../log';
+import { systemClock, type Clock } from '../clock';
+import { NO_METER, requestOutcomeOf, type InstanceMeter } from '../metrics/dataSources';
 import { parseAwsError } from './awsError';
 import { urlForLog } from './allowedUrls';
 import type { IncomingResponse, Layer } from './types';
@@ -22,22 +26,41 @@ export function requestIdOf(res: Pick<IncomingResponse, 'headers' | 'body'>): st
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
-export function observeLayer(log: Pick<Logger, 'warn'>): Layer {
+export function observeLayer(
+  log: Pick<Logger, 'warn'>,
+  meter: Pick<InstanceMeter, 'request'> = NO_METER,
+  clock: Pick<Clock, 'now'> = systemClock,
+): Layer {
   return (next) => async (req) => {
+    const started = clock.now();
+    const seconds = (): number => Math.max(0, clock.now() - started) / 1000;
     let res: IncomingResponse;
     try {
       res = await next(req);
     } catch (err) {
-      if (err instanceof SigilError && err.kind === 'url_refused') {
-        log.warn('request refused', {
-          url: urlForLog(req.url),
-          method: req.method.toUpperCase(),
-          reason: err.message,
-          ...err.details,
-        });
+      if (err instanceof SigilError) {
+        meter.request(requestOutcomeOf(err.kind), seconds(), 0);
+        if (err.kind === 'url_refused') {
+          log.warn('request refused', {
+            url: urlForLog(req.url),
+            method: req.method.toUpperCase(),
+            reason: err.message,
+            ...err.details,
+          });
+        } else if (err.kind === 'too_large') {
+          log.warn('answer too large', {
+            url: urlForLog(req.url),
+            method: req.method.toUpperCase(),
+            reason: err.message,
+            ...err.details,
+          });
+        }
+      } else {
+        meter.request('internal', seconds(), 0);
       }
       throw err;
     }
+    meter.request(res.status >= 400 ? 'aws_error' : 'ok', seconds(), res.body.length);
     if (res.status >= 400) {
       const { code } = parseAwsError(res);
       const requestId = requestIdOf(res);

@@ -1,6 +1,6 @@
 // The outgoing path of one data source instance, as layers. The order below is the whole design:
 //
-//   observe       one log line per refused request or error answer
+//   observe       one log line per refused request, too large or error answer; the request metrics
 //   redirects     each hop is a new request through every layer below
 //   urlGuard      allowed URL prefixes, userinfo, dot segments, header control characters
 //   credentials   no STS action (or answer) that mints credentials
@@ -9,6 +9,7 @@
 //   transport     agents, attempt timeout, size cap, inflation
 import type { CredentialSource } from '../aws/credentials';
 import type { Logger } from '../log';
+import type { InstanceMeter } from '../metrics/dataSources';
 import type { Redactor, SecretScope } from '../redaction';
 import type { Settings } from '../settings/types';
 import { ConnectionAgents } from './agents';
@@ -37,6 +38,8 @@ export interface OutgoingStackOptions {
   /** Lines carry the data source's uid and name (added here when the logger has `child`). */
   logger?: Pick<Logger, 'info' | 'warn'> & { child?: Logger['child'] };
   clock?: Clock;
+  /** Counts each request (outcome, duration, bytes read) for the data source's metrics. */
+  meter?: Pick<InstanceMeter, 'request'>;
   retryPolicy?: RetryPolicy;
   maxRedirects?: number;
   userAgent?: string;
@@ -62,7 +65,7 @@ export function createOutgoingStack(options: OutgoingStackOptions): OutgoingStac
     : (options.logger ?? SILENT);
   const send = compose(
     [
-      observeLayer(log),
+      observeLayer(log, options.meter, clock),
       redirectLayer(options.maxRedirects ?? 5),
       urlGuardLayer(allowedPrefixes(settings)),
       credentialGuardLayer(),

@@ -12,6 +12,8 @@ import { createOutgoingStack } from '../http/stack';
 import { defaultRetryPolicy, type RetryOptions } from '../http/retries';
 import type { OutgoingStack } from '../http/types';
 import type { Logger } from '../log';
+import { NO_METER, type DataSourceMetrics } from '../metrics/dataSources';
+import { urlForLog } from '../http/allowedUrls';
 import { ConnectionAgents } from '../http/agents';
 import type { DataSourceInstance } from './types';
 
@@ -32,6 +34,8 @@ export interface InstanceFactoryOptions {
   proxy?: RetryOptions & { maxRedirects?: number };
   /** Lines about this instance's requests and credentials (refused URLs, AWS errors, retries, refreshes). */
   logger?: Logger;
+  /** Per data source series; each instance holds its data source's series until it is disposed. */
+  metrics?: DataSourceMetrics;
 }
 
 /** Where an instance lives in the cache (org + uid: a uid is unique within an organisation only) and what makes it stale. */
@@ -56,22 +60,33 @@ export function createInstance(
   const secrets = options.redactor.scope(`${ctx.orgId}/${ds.uid}/${ds.lastUpdatedMS}`);
   for (const value of Object.values(ds.decryptedSecureJsonData)) secrets.add(value);
   const agents = new ConnectionAgents(env);
-  const credentials = createCredentialSource(settings, {
-    ...options.credentials,
-    stsAgent: agents.for(new URL(settings.stsEndpoint)),
-    secrets,
-    logger: options.logger,
-  });
-  const proxy = createOutgoingStack({
-    settings,
-    credentials,
-    agents,
-    secrets,
-    redactor: options.redactor,
-    logger: options.logger,
-    retryPolicy: defaultRetryPolicy(options.proxy),
-    maxRedirects: options.proxy?.maxRedirects,
-  });
+  const meter = options.metrics?.acquire(ctx.orgId, ds.uid) ?? NO_METER;
+  let credentials: ReturnType<typeof createCredentialSource>;
+  let proxy: OutgoingStack;
+  try {
+    credentials = createCredentialSource(settings, {
+      ...options.credentials,
+      stsAgent: agents.for(new URL(settings.stsEndpoint)),
+      secrets,
+      logger: options.logger,
+      meter,
+    });
+    proxy = createOutgoingStack({
+      settings,
+      credentials,
+      agents,
+      secrets,
+      redactor: options.redactor,
+      logger: options.logger,
+      meter,
+      retryPolicy: defaultRetryPolicy(options.proxy),
+      maxRedirects: options.proxy?.maxRedirects,
+    });
+  } catch (err) {
+    meter.release();
+    throw err;
+  }
+  const truncationLog = options.logger?.child('query', { uid: settings.uid, name: settings.name });
   let disposed: Promise<void> | undefined;
   return {
     settings,
@@ -79,11 +94,16 @@ export function createInstance(
     credentials,
     proxy,
     secretValues: () => [...secrets.values(), ...(options.ambient?.values() ?? [])],
+    resultTruncated(cut) {
+      meter.truncated();
+      truncationLog?.warn('result truncated', { ...cut, url: urlForLog(cut.url) });
+    },
     dispose() {
       disposed ??= proxy.whenIdle().then(() => {
         proxy.dispose();
         credentials.dispose();
         secrets.drop();
+        meter.release();
       });
       return disposed;
     },

@@ -3,6 +3,7 @@ import type { AwsDataSourceInstance } from './factory';
 import type { PluginContext } from '../protocol/types';
 import { SigilError } from '../errors';
 import { createRedactor } from '../redaction';
+import { DataSourceMetrics } from '../metrics/dataSources';
 
 function ctx(
   uid: string,
@@ -165,5 +166,26 @@ describe('CachingInstanceProvider', () => {
       ttlMs: INSTANCE_DEFAULTS.ttlSeconds * 1000,
       maxLive: INSTANCE_DEFAULTS.maxLive,
     });
+  });
+});
+
+describe('per data source metrics of the provider', () => {
+  it('keeps a data source series across a settings change and drops them once its last instance is disposed', async () => {
+    const metrics = new DataSourceMetrics();
+    const { p, clock, get } = provider({ metrics, ttlMs: 1000 });
+    const a1 = await get(ctx('a', 1, KEYS, {}, 1, SECRETS));
+    await get(ctx('b', 1, KEYS, {}, 1, SECRETS));
+    expect(metrics.dataSources).toBe(2);
+    a1.resultTruncated?.({ refId: 'A', url: 'https://h/x?token=t0k3n', reason: 'max_rows', limit: 3, rows: 3, pages: 1 });
+    // A settings change replaces a's instance: its counts stay, one series per data source.
+    await get(ctx('a', 2, KEYS, {}, 1, SECRETS));
+    await p.settled();
+    expect(metrics.dataSources).toBe(2);
+    expect(metrics.prometheusText()).toContain('sigil_datasource_truncated_results_total{org_id="1",uid="a"} 1');
+    clock.now = 5000;
+    p.sweep();
+    await p.settled();
+    expect(metrics.dataSources).toBe(0);
+    expect(metrics.prometheusText()).not.toContain('uid=');
   });
 });

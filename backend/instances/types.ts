@@ -10,6 +10,18 @@ export interface DataSourceInstance {
   proxy: SigningProxy;
   /** Every secret this instance knows (configured, resolved, and the process's ambient ones), for masking in a query worker. */
   secretValues?(): string[];
+  /** A query's result was cut at a row or page limit: one log line and one count. */
+  resultTruncated?(cut: ResultCut): void;
+}
+
+/** Where and why a result was cut (the URL is logged without query values). */
+export interface ResultCut {
+  refId: string;
+  url: string;
+  reason: 'max_rows' | 'max_pages';
+  limit: number;
+  rows: number;
+  pages: number;
 }
 
 export interface InstanceProvider {

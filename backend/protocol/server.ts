@@ -49,6 +49,8 @@ export interface PluginServerOptions {
   redactor: Pick<Redactor, 'mask' | 'maskValue'>;
   /** Extra gauges for CollectMetrics (live instances, registered secrets, ...). */
   gauges?: () => Gauge[];
+  /** More metric families in Prometheus text, appended to CollectMetrics' answer (per data source series). */
+  metricsText?: () => string;
   /** Called once the server has drained after a Shutdown request (or `shutdown()`). */
   onShutdown: (reason: string) => void;
 }
@@ -234,7 +236,11 @@ export class PluginServer {
         encodeCheckHealthResult(await handlers.checkHealth(decodeCheckHealthRequest(raw), signal), redactor),
       ),
       CollectMetrics: this.unary('CollectMetrics', async () => ({
-        metrics: { prometheus: Buffer.from(this.metrics.prometheusText(this.options.gauges?.() ?? [])) },
+        metrics: {
+          prometheus: Buffer.from(
+            this.metrics.prometheusText(this.options.gauges?.() ?? []) + (this.options.metricsText?.() ?? ''),
+          ),
+        },
       })),
     };
   }

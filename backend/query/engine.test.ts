@@ -124,6 +124,21 @@ describe('query engine', () => {
     expect(looped.meta?.notices?.[0].text).toMatch(/token already seen/);
   });
 
+  it('reports a cut result once to onCut, with the reason, limit and the last page URL', async () => {
+    const body = JSON.stringify({ Items: [1, 2, 3], Next: 'n' });
+    const proxy = new FakeProxy((_req, i) => ({ headers: JSON_HEADERS, body: body.replace('"n"', `"n${i}"`) }));
+    const cuts: unknown[] = [];
+    const ctx = { proxy, settings: {}, timeRange, intervalMs: 60_000, onCut: (c: unknown) => cuts.push(c) };
+    const pagination = { mode: 'next_token' as const, tokenPath: 'Next', tokenTarget: 'param' as const, tokenField: 'next' };
+    await runQuery({ refId: 'A', url: 'https://a.amazonaws.com/', rootSelector: 'Items', pagination: { ...pagination, maxRows: 5 } }, ctx);
+    await runQuery({ refId: 'B', url: 'https://a.amazonaws.com/', rootSelector: 'Items', pagination: { ...pagination, maxPages: 2 } }, ctx);
+    await runQuery({ refId: 'C', url: 'https://a.amazonaws.com/', rootSelector: 'Items' }, ctx);
+    expect(cuts).toEqual([
+      { reason: 'max_rows', limit: 5, rows: 5, pages: 2, url: 'https://a.amazonaws.com/?next=n0' },
+      { reason: 'max_pages', limit: 2, rows: 6, pages: 2, url: 'https://a.amazonaws.com/?next=n2' },
+    ]);
+  });
+
   it('keeps AWS error code and message as a downstream error with AWS status', async () => {
     const { run } = engine(() => ({ status: 403, headers: XML_HEADERS, body: '<ErrorResponse><Error><Code>AccessDenied</Code><Message>User is not authorized to perform: cloudwatch:ListMetrics</Message></Error></ErrorResponse>' }));
     const err = await failure(run({ url: 'https://monitoring.us-east-1.amazonaws.com/' }));

@@ -11,6 +11,7 @@ import { buildRequest, describeRequest } from './request';
 import type { MacroContext } from './macros';
 import { downstreamHttpError } from '../http/awsError';
 import { QuerySession, timeBudgetMs } from './worker/client';
+import type { ResultLimitCut } from './process';
 import { parseUql } from './uql';
 export { answerText } from './process';
 
@@ -23,6 +24,8 @@ export interface EngineContext {
   signal?: AbortSignal;
   /** Every secret the data source knows; the query worker masks them in the answer before parsing it. */
   secretValues?: () => string[];
+  /** Called once when the result is cut at pagination.maxRows or maxPages (log line and metrics). */
+  onCut?: (cut: ResultLimitCut & { url: string }) => void;
 }
 
 function header(res: IncomingResponse, name: string): string | undefined {
@@ -73,6 +76,7 @@ export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<F
       const res = await send(ctx, request);
       const outcome = await session.page({ contentType: header(res, 'content-type'), body: res.body, host: hostOf(request.url) });
       if (outcome.frames) {
+        if (outcome.cut) ctx.onCut?.({ ...outcome.cut, url: request.url });
         return outcome.frames;
       }
       request = buildRequest(q, { endpoint: ctx.settings.endpoint, macros, pageToken: outcome.next });

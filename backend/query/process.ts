@@ -38,7 +38,17 @@ export interface PageAnswer {
 }
 
 /** After a page: the next page's token, or the frames when the query is done. */
-export type PageOutcome = { next: PageToken; frames?: undefined } | { frames: Frame[]; next?: undefined };
+export type PageOutcome =
+  | { next: PageToken; frames?: undefined }
+  | { frames: Frame[]; next?: undefined; cut?: ResultLimitCut };
+
+/** The result was cut at pagination.maxRows or maxPages (for the admin's log line and metrics). */
+export interface ResultLimitCut {
+  reason: 'max_rows' | 'max_pages';
+  limit: number;
+  rows: number;
+  pages: number;
+}
 
 /** The answer as text, with secrets masked should an API ever echo them. */
 export function answerText(body: Uint8Array, mask: (text: string) => string): string {
@@ -160,7 +170,8 @@ export class QueryProcessor {
         severity: 'warning',
         text: `the result was cut at ${maxRows} rows (max rows); raise pagination.maxRows to see more`,
       });
-      return { frames: this.frames() };
+      const cut = { reason: 'max_rows', limit: maxRows, rows: this.rows.length, pages: page } as const;
+      return { frames: this.frames(), cut };
     }
     if (token === undefined || q.pagination.mode === 'none') {
       return { frames: this.frames() };
@@ -179,7 +190,8 @@ export class QueryProcessor {
         severity: 'warning',
         text: `the result was cut after ${maxPages} pages (max pages); more pages remain`,
       });
-      return { frames: this.frames() };
+      const cut = { reason: 'max_pages', limit: maxPages, rows: this.rows.length, pages: page } as const;
+      return { frames: this.frames(), cut };
     }
     return { next: token };
   }

@@ -78,7 +78,11 @@ describe('observe layer metrics and too-large answers', () => {
       url: 'http://h/',
     });
     await rejection(
-      observeLayer({ warn: () => undefined }, meter, clock)(
+      observeLayer(
+        { warn: () => undefined },
+        meter,
+        clock,
+      )(
         fakeNext(() => {
           throw sigilError('timeout', 'slow');
         }),

@@ -176,7 +176,14 @@ describe('per data source metrics of the provider', () => {
     const a1 = await get(ctx('a', 1, KEYS, {}, 1, SECRETS));
     await get(ctx('b', 1, KEYS, {}, 1, SECRETS));
     expect(metrics.dataSources).toBe(2);
-    a1.resultTruncated?.({ refId: 'A', url: 'https://h/x?token=t0k3n', reason: 'max_rows', limit: 3, rows: 3, pages: 1 });
+    a1.resultTruncated?.({
+      refId: 'A',
+      url: 'https://h/x?token=t0k3n',
+      reason: 'max_rows',
+      limit: 3,
+      rows: 3,
+      pages: 1,
+    });
     // A settings change replaces a's instance: its counts stay, one series per data source.
     await get(ctx('a', 2, KEYS, {}, 1, SECRETS));
     await p.settled();

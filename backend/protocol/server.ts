@@ -21,7 +21,7 @@ import {
 } from './decode';
 import type { DataResponse, PluginHandlers } from './types';
 import { ProtocolMetrics, type Gauge } from './metrics';
-import type { Frame } from '../frames/model';
+import { encodeFrame } from '../frames/arrow';
 import type { Logger } from '../log';
 import type { Redactor } from '../redaction';
 import type { BoundAddress, ListenTarget } from './handshake';
@@ -53,20 +53,6 @@ export interface PluginServerOptions {
   onShutdown: (reason: string) => void;
 }
 
-/** Frame -> Arrow IPC bytes (../frames/arrow). */
-export type FrameEncoder = (frame: Frame) => Uint8Array;
-
-let frameEncoder: Promise<FrameEncoder> | undefined;
-
-/**
- * The Arrow encoder, loaded at the first QueryData rather than at start: apache-arrow is one of the largest
- * modules in the bundle, and nothing before the handshake needs it.
- */
-function loadFrameEncoder(): Promise<FrameEncoder> {
-  frameEncoder ??= import('../frames/arrow').then((m) => m.encodeFrame);
-  return frameEncoder;
-}
-
 /**
  * One protobuf DataResponse per refId: the frames as Arrow bytes, and the error if any (Grafana shows
  * frames that came with an error too). A frame that cannot be encoded becomes this refId's error.
@@ -74,7 +60,6 @@ function loadFrameEncoder(): Promise<FrameEncoder> {
 export function encodeDataResponse(
   refId: string,
   resp: DataResponse,
-  encodeFrame: FrameEncoder,
   log: Logger,
   redactor: Pick<Redactor, 'mask'>,
 ): Raw {
@@ -220,7 +205,6 @@ export class PluginServer {
       QueryData: this.unary('QueryData', async (raw, signal) => {
         const req = decodeQueryDataRequest(raw);
         const result = await handlers.queryData(req, signal);
-        const encodeFrame = await loadFrameEncoder();
         const responses: Record<string, Raw> = {};
         for (const q of req.queries) {
           const resp = result.responses[q.refId] ?? {
@@ -229,7 +213,7 @@ export class PluginServer {
             status: 500,
             errorSource: 'plugin' as const,
           };
-          responses[q.refId] = encodeDataResponse(q.refId, resp, encodeFrame, log, redactor);
+          responses[q.refId] = encodeDataResponse(q.refId, resp, log, redactor);
         }
         return { responses };
       }),

@@ -1,5 +1,5 @@
-// Regenerates backend/protocol/proto/protocol.json (npm run gen:protocol) from the .proto files: the parsed
-// protobufjs descriptor the plugin loads at start, so the executable parses no .proto text when it starts.
+// Regenerates backend/protocol/proto/protocol.json from the .proto files (`node scripts/gen-protocol-json.mjs`):
+// the parsed protobufjs descriptor the plugin loads at start, so the executable parses no .proto text.
 // backend/protocol/load.test.ts fails when the JSON and the .proto files disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

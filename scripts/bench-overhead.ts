@@ -1,6 +1,6 @@
-// Per-query overhead benchmark (npx tsx scripts/bench-overhead.ts [plugin executable ...]): through Grafana's Go
-// plugin client (e2e/grafana-host), against each executable given (default: dist's), alternating between them
-// run by run, two small queries: a signed one (a 2-row JSON answer from a loopback target that refuses unsigned
+// Start-up and per-query overhead benchmark (npx tsx scripts/bench-overhead.ts [plugin executable ...]), for
+// each executable given (default: dist's), alternating between them run by run: exec to the handshake line
+// (median of 40 starts), then through Grafana's Go plugin client (e2e/grafana-host) two small queries: a signed one (a 2-row JSON answer from a loopback target that refuses unsigned
 // requests, scripts/soak.ts's) and an echo query (a 20-row frame, no network: protocol and Arrow encoding
 // only). Prints per executable and query the median over runs of the QueryData p50, and the CPU per query of
 // host and plugin together: (CPU of a run with W+N calls - CPU of a run with W calls) / N, from /usr/bin/time.
@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { ensureGrafanaHostBinary, PLUGIN_EXECUTABLE, type HostCall, type HostResult } from '../e2e/lib/grafanaHost';
 import { startTarget } from './soak';
 
+const STARTS = 40;
 const RUNS = 7;
 const WARMUP = 20;
 const CALLS = 300;
@@ -17,6 +18,27 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const PLUGIN_ENV = { ...process.env, grafana_plugin_type: 'datasource', PLUGIN_PROTOCOL_VERSIONS: '2' };
+
+/** Milliseconds from spawning the executable to its handshake line on stdout. */
+function startToHandshake(plugin: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(plugin, [], { env: PLUGIN_ENV, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.once('error', reject);
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (!out.includes('\n')) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      child.once('exit', () =>
+        /^1\|2\|tcp\|/.test(out) ? resolve(ms) : reject(new Error(`unexpected handshake ${out}`)),
+      );
+      child.kill('SIGKILL');
+    });
+  });
 }
 
 /** One host run: the results and the CPU seconds (user + system) of the host and the plugin it waited for. */
@@ -46,6 +68,11 @@ function run(plugin: string, calls: HostCall[]): Promise<{ results: HostResult[]
 
 async function main(): Promise<void> {
   const plugins = process.argv.length > 2 ? process.argv.slice(2) : [PLUGIN_EXECUTABLE];
+  const starts = new Map<string, number[]>(plugins.map((p) => [p, []]));
+  for (let i = 0; i < STARTS; i++) for (const p of plugins) starts.get(p)!.push(await startToHandshake(p));
+  console.log(`exec → handshake line: median (min) of ${STARTS} starts`);
+  for (const p of plugins)
+    console.log(`  ${p}: ${median(starts.get(p)!).toFixed(0)} ms (${Math.min(...starts.get(p)!).toFixed(0)} ms)`);
   const target = await startTarget();
   const signed: HostCall = {
     kind: 'queryData',

@@ -1,8 +1,13 @@
 // Entry point of the plugin executable: check that Grafana started us, serve the plugin protocol, print the
 // handshake line, and shut down cleanly when the host asks, sends SIGTERM, or goes away.
+// Start-up order: only the protocol server (grpc-js, the codecs, the logger and redactor) is loaded before the
+// handshake line; the handlers (query engine, AWS SDK, parsers) are loaded right after it, and a call that
+// arrives meanwhile waits for them (./handlers/deferred).
 import { checkHandshakeEnv, handshakeLine } from './protocol/handshake';
 import { PluginServer } from './protocol/server';
-import { createPlugin } from './plugin';
+import type { Plugin } from './plugin';
+import { createPluginCore } from './pluginCore';
+import { deferredHandlers } from './handlers/deferred';
 import type { Logger } from './log';
 import { createRedactor } from './redaction';
 import { PLUGIN_ID, PLUGIN_VERSION } from './version';
@@ -35,8 +40,17 @@ async function main(): Promise<void> {
     process.stderr.write(`${check.message}\n`);
     process.exit(1);
   }
-  const { log: logger, redactor, handlers, gauges, metricsText } = createPlugin(process.env);
+  const core = createPluginCore(process.env);
+  const { log: logger, redactor } = core;
   installProcessGuards(logger);
+  let plugin: Plugin | undefined;
+  let loaded!: (p: Plugin) => void;
+  let loadFailed!: (e: unknown) => void;
+  const pluginReady = new Promise<Plugin>((resolve, reject) => {
+    loaded = resolve;
+    loadFailed = reject;
+  });
+  const handlers = deferredHandlers(pluginReady.then((p) => p.handlers));
   let exiting = false;
   const exit = (reason: string): void => {
     if (exiting) return;
@@ -59,8 +73,8 @@ async function main(): Promise<void> {
     handlers,
     log: logger.child('protocol'),
     redactor,
-    gauges,
-    metricsText,
+    gauges: () => plugin?.gauges() ?? [],
+    metricsText: () => plugin?.metricsText() ?? '',
     onShutdown: exit,
   });
   const address = await server.listen(check.listen);
@@ -73,6 +87,15 @@ async function main(): Promise<void> {
   }, PARENT_POLL_MS).unref();
 
   process.stdout.write(handshakeLine(address));
+  // The rest of the plugin, after the line (written before the load starts: a pipe write is synchronous on Linux).
+  try {
+    const { createPlugin } = await import('./plugin');
+    plugin = createPlugin(process.env, core);
+    loaded(plugin);
+  } catch (e) {
+    loadFailed(e);
+    throw e;
+  }
   // The build's smoke test: every module loaded and the server listened; that is all it checks.
   if (process.env.SIGIL_SMOKE_TEST === '1') server.shutdown('smoke test');
   logger.info('plugin started', {

@@ -1,8 +1,10 @@
 // The composition root: builds the process's one logger, one redactor (with the process scope for ambient
 // credentials), the instance provider (cache + factory) and the handlers, and hands them to the protocol
-// server. Nothing else constructs these; every other module receives what it needs.
-import { createLogger, logLevelFromEnv, type Logger } from './log';
-import { createRedactor, type Redactor } from './redaction';
+// server. Nothing else constructs these; every other module receives what it needs. main.ts builds the logger
+// and redactor (./pluginCore) before the handshake and this module's handlers after it.
+import type { Logger } from './log';
+import type { Redactor } from './redaction';
+import { createPluginCore, type PluginCore } from './pluginCore';
 import { CachingInstanceProvider, lifecycleFromEnv } from './instances/provider';
 import { createHandlers } from './handlers';
 import type { PluginHandlers } from './protocol/types';
@@ -19,19 +21,8 @@ export interface Plugin {
   metricsText(): string;
 }
 
-/** Environment credentials the default chain may use: masked in every output from the start. */
-const AMBIENT_SECRET_VARS = [
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_CONTAINER_AUTHORIZATION_TOKEN',
-];
-
-export function createPlugin(env: NodeJS.ProcessEnv = process.env): Plugin {
-  const redactor = createRedactor();
-  const ambient = redactor.scope('process');
-  for (const name of AMBIENT_SECRET_VARS) ambient.add(env[name]);
-  const log = createLogger({ redactor, level: logLevelFromEnv(env) });
+export function createPlugin(env: NodeJS.ProcessEnv = process.env, core: PluginCore = createPluginCore(env)): Plugin {
+  const { redactor, ambient, log } = core;
   const metrics = new DataSourceMetrics();
   const instances = new CachingInstanceProvider({
     env,

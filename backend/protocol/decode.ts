@@ -1,4 +1,4 @@
-// pluginv2 messages as proto-loader yields them -> the shapes in ./types.ts, and handler results -> the
+// pluginv2 messages as protobufjs decodes them (./load) -> the shapes in ./types.ts, and handler results -> the
 // messages Grafana expects. Decoding is total: a missing or odd field gets its zero value, never a throw;
 // jsonData that cannot be read is kept as `{}` with a `jsonDataProblem` the settings parser fails on.
 // Maps built from what Grafana sends are null-prototype objects, so no key can reach Object.prototype.
@@ -27,7 +27,7 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** int64 arrives as a decimal string (proto-loader `longs: String`); numbers are accepted too. */
+/** int64 arrives as a decimal string (`longs: String` in ./load); numbers are accepted too. */
 function int(value: unknown): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : 0;
   return Number.isFinite(n) ? n : 0;

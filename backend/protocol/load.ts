@@ -1,17 +1,14 @@
-// Loads the .proto files into a gRPC package definition. The files are imported as text (esbuild's text
-// loader bundles them into the single executable), parsed with protobufjs and handed to proto-loader as
-// JSON, so nothing is read from disk at run time.
-import * as protobuf from 'protobufjs';
-import { fromJSON, type Options } from '@grpc/proto-loader';
-import { loadPackageDefinition, type GrpcObject, type ServiceDefinition } from '@grpc/grpc-js';
-import backendProto from './proto/backend.proto';
-import healthProto from './proto/health.proto';
-import goPluginProto from './proto/go_plugin.proto';
-import emptyProto from './proto/empty.proto';
+// The gRPC service definitions of the plugin protocol, from protobufjs's descriptor of the .proto files
+// (./proto/protocol.json, made by scripts/gen-protocol-json.mjs and checked against the .proto files by
+// load.test.ts). The descriptor is loaded as JSON, so the executable parses no .proto text at start, and the
+// definitions are built here: grpc-js needs only each method's path, streaming flags and codecs, so
+// @grpc/proto-loader's reflection descriptors (most of its start-up cost) are never built.
+import { Root, type IConversionOptions, type Service, type Type } from 'protobufjs/light';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import descriptor from './proto/protocol.json';
 
 /** How messages look in JavaScript: int64 as decimal strings (no precision loss), enums as names. */
-export const PROTO_OPTIONS: Options = {
-  keepCase: true,
+export const PROTO_OPTIONS: IConversionOptions = {
   longs: String,
   enums: String,
   bytes: Buffer,
@@ -29,32 +26,63 @@ export interface ProtocolServices {
   broker: ServiceDefinition;
 }
 
-function service(pkg: GrpcObject, path: string): ServiceDefinition {
-  let node: unknown = pkg;
-  for (const part of path.split('.')) node = (node as Record<string, unknown>)[part];
-  const definition = (node as { service?: ServiceDefinition } | undefined)?.service;
-  if (!definition) throw new Error(`protocol definition is missing service ${path}`);
-  return definition;
+type Raw = Record<string, unknown>;
+
+/** Plain object -> protobuf bytes: fromObject accepts what toObject gives (strings for int64 and enums). */
+function serializer(type: Type): (value: Raw) => Buffer {
+  return (value) => {
+    if (Array.isArray(value)) throw new Error(`cannot serialize an array as ${type.name}`);
+    const bytes = type.encode(type.fromObject(value)).finish();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  };
+}
+
+/** Protobuf bytes -> plain object in PROTO_OPTIONS's shape. */
+function deserializer(type: Type): (bytes: Buffer) => Raw {
+  return (bytes) => type.toObject(type.decode(bytes), PROTO_OPTIONS);
+}
+
+/** `Foo_bar` -> `fooBar`: grpc-js also finds a handler under this name (as proto-loader's definitions say). */
+function lowerCamel(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1).replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function service(root: Root, path: string): ServiceDefinition {
+  const svc = root.lookup(path) as Service | null;
+  if (!svc || !('methods' in svc)) throw new Error(`protocol definition is missing service ${path}`);
+  const definition: Record<string, unknown> = {};
+  for (const method of svc.methodsArray) {
+    const request = method.resolvedRequestType;
+    const response = method.resolvedResponseType;
+    if (!request || !response) throw new Error(`protocol method ${path}.${method.name} has unresolved types`);
+    definition[method.name] = {
+      path: `/${path}/${method.name}`,
+      requestStream: !!method.requestStream,
+      responseStream: !!method.responseStream,
+      requestSerialize: serializer(request),
+      requestDeserialize: deserializer(request),
+      responseSerialize: serializer(response),
+      responseDeserialize: deserializer(response),
+      originalName: lowerCamel(method.name),
+    };
+  }
+  return definition as ServiceDefinition;
 }
 
 let cached: ProtocolServices | undefined;
 
 export function loadProtocol(): ProtocolServices {
   if (cached) return cached;
-  const root = new protobuf.Root();
-  for (const text of [emptyProto, backendProto, healthProto, goPluginProto]) {
-    protobuf.parse(text, root, { keepCase: true });
-  }
+  const root = Root.fromJSON(descriptor);
   root.resolveAll();
-  const pkg = loadPackageDefinition(fromJSON(root.toJSON(), PROTO_OPTIONS));
   cached = {
-    data: service(pkg, 'pluginv2.Data'),
-    diagnostics: service(pkg, 'pluginv2.Diagnostics'),
-    resource: service(pkg, 'pluginv2.Resource'),
-    health: service(pkg, 'grpc.health.v1.Health'),
-    controller: service(pkg, 'plugin.GRPCController'),
-    stdio: service(pkg, 'plugin.GRPCStdio'),
-    broker: service(pkg, 'plugin.GRPCBroker'),
+    data: service(root, 'pluginv2.Data'),
+    diagnostics: service(root, 'pluginv2.Diagnostics'),
+    resource: service(root, 'pluginv2.Resource'),
+    health: service(root, 'grpc.health.v1.Health'),
+    controller: service(root, 'plugin.GRPCController'),
+    stdio: service(root, 'plugin.GRPCStdio'),
+    broker: service(root, 'plugin.GRPCBroker'),
   };
   return cached;
 }

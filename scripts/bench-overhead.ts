@@ -1,0 +1,134 @@
+// Start-up and per-query overhead benchmark (npx tsx scripts/bench-overhead.ts [plugin executable ...]), for
+// each executable given (default: dist's), alternating between them run by run: exec to the handshake line
+// (median of 40 starts), then through Grafana's Go plugin client (e2e/grafana-host) two small queries: a signed one (a 2-row JSON answer from a loopback target that refuses unsigned
+// requests, scripts/soak.ts's) and an echo query (a 20-row frame, no network: protocol and Arrow encoding
+// only). Prints per executable and query the median over runs of the QueryData p50, and the CPU per query of
+// host and plugin together: (CPU of a run with W+N calls - CPU of a run with W calls) / N, from /usr/bin/time.
+// Needs `npm run build:backend` first. Prints numbers; asserts nothing.
+import { spawn } from 'node:child_process';
+import { ensureGrafanaHostBinary, PLUGIN_EXECUTABLE, type HostCall, type HostResult } from '../e2e/lib/grafanaHost';
+import { startTarget } from './soak';
+
+const STARTS = 40;
+const RUNS = 7;
+const WARMUP = 20;
+const CALLS = 300;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const PLUGIN_ENV = { ...process.env, grafana_plugin_type: 'datasource', PLUGIN_PROTOCOL_VERSIONS: '2' };
+
+/** Milliseconds from spawning the executable to its handshake line on stdout. */
+function startToHandshake(plugin: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(plugin, [], { env: PLUGIN_ENV, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.once('error', reject);
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (!out.includes('\n')) return;
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      child.once('exit', () =>
+        /^1\|2\|tcp\|/.test(out) ? resolve(ms) : reject(new Error(`unexpected handshake ${out}`)),
+      );
+      child.kill('SIGKILL');
+    });
+  });
+}
+
+/** One host run: the results and the CPU seconds (user + system) of the host and the plugin it waited for. */
+function run(plugin: string, calls: HostCall[]): Promise<{ results: HostResult[]; cpu: number }> {
+  const bin = ensureGrafanaHostBinary();
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', 'CPU %U %S', bin], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', () => {
+      const stderr = Buffer.concat(err).toString();
+      const cpu = /CPU ([\d.]+) ([\d.]+)/.exec(stderr);
+      try {
+        const parsed = JSON.parse(Buffer.concat(out).toString()) as { results: HostResult[] | null };
+        if (!cpu) throw new Error('no CPU line');
+        resolve({ results: parsed.results ?? [], cpu: Number(cpu[1]) + Number(cpu[2]) });
+      } catch (e) {
+        reject(new Error(`host run failed: ${(e as Error).message}\n${stderr.slice(-2000)}`));
+      }
+    });
+    child.stdin.end(JSON.stringify({ plugin, valuesLimit: 1, calls }));
+  });
+}
+
+async function main(): Promise<void> {
+  const plugins = process.argv.length > 2 ? process.argv.slice(2) : [PLUGIN_EXECUTABLE];
+  const starts = new Map<string, number[]>(plugins.map((p) => [p, []]));
+  for (let i = 0; i < STARTS; i++) for (const p of plugins) starts.get(p)!.push(await startToHandshake(p));
+  console.log(`exec → handshake line: median (min) of ${STARTS} starts`);
+  for (const p of plugins)
+    console.log(`  ${p}: ${median(starts.get(p)!).toFixed(0)} ms (${Math.min(...starts.get(p)!).toFixed(0)} ms)`);
+  const target = await startTarget();
+  const signed: HostCall = {
+    kind: 'queryData',
+    dataSource: {
+      uid: 'bench',
+      name: 'bench',
+      jsonData: { authType: 'keys', defaultRegion: 'us-east-1', endpoint: target.url, service: 'execute-api' },
+      secureJsonData: { accessKey: 'AKIABENCH000000000000', secretKey: `bench-secret-${'x'.repeat(28)}` },
+      lastUpdatedMS: 1,
+    },
+    queries: [{ refId: 'A', json: { url: '/rows', format: 'json' } }],
+  };
+  const echo: HostCall = {
+    kind: 'queryData',
+    dataSource: { uid: 'echo', jsonData: {} },
+    queries: [{ refId: 'A', queryType: 'echo', json: { values: Array.from({ length: 20 }, (_, i) => i / 3) } }],
+  };
+  const cases = [
+    ['small signed query', signed],
+    ['echo, 20 rows', echo],
+  ] as const;
+  const key = (plugin: string, name: string) => `${plugin}\t${name}`;
+  const keys = plugins.flatMap((p) => cases.map(([name]) => key(p, name)));
+  const p50s = new Map<string, number[]>(keys.map((k) => [k, []]));
+  const cpus = new Map<string, number[]>(keys.map((k) => [k, []]));
+  try {
+    for (let r = 0; r < RUNS; r++) {
+      for (const plugin of plugins)
+        for (const [name, call] of cases) {
+          const base = await run(plugin, Array(WARMUP).fill(call));
+          const full = await run(plugin, Array(WARMUP + CALLS).fill(call));
+          for (const x of full.results) {
+            const resp = Object.values(x.responses ?? {})[0];
+            if (x.grpcError || !resp || resp.error || resp.decodeError)
+              throw new Error(`query failed: ${JSON.stringify(x).slice(0, 400)}`);
+          }
+          p50s.get(key(plugin, name))!.push(median(full.results.slice(WARMUP).map((x) => x.elapsedMs)));
+          cpus.get(key(plugin, name))!.push(((full.cpu - base.cpu) / CALLS) * 1000);
+        }
+    }
+  } finally {
+    await target.close();
+  }
+  console.log(`medians of ${RUNS} runs of ${CALLS} sequential calls after ${WARMUP} warm-up calls`);
+  for (const plugin of plugins) {
+    console.log(plugin);
+    for (const [name] of cases) {
+      const k = key(plugin, name);
+      console.log(
+        `  ${name.padEnd(20)} QueryData p50 ${median(p50s.get(k)!).toFixed(2)} ms, CPU per query (host + plugin) ${median(cpus.get(k)!).toFixed(2)} ms`,
+      );
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

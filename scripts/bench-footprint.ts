@@ -93,6 +93,12 @@ interface ProcMemory {
   threads: number;
 }
 
+/** CPU seconds the process used so far, all threads (Linux /proc/<pid>/stat utime + stime). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks (USER_HZ 100)
+}
+
 function procMemory(pid: number): ProcMemory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
@@ -192,6 +198,7 @@ async function smallAndLoad(target: string) {
     let peak = 0;
     let calls = 0;
     const sampler = setInterval(() => (peak = Math.max(peak, procMemory(plugin.pid).rssMiB)), 50);
+    const cpu0 = cpuSeconds(plugin.pid);
     const end = Date.now() + LOAD_MS;
     await Promise.all(
       Array.from({ length: CALLERS }, async () => {
@@ -202,9 +209,10 @@ async function smallAndLoad(target: string) {
       }),
     );
     clearInterval(sampler);
+    const cpuMsPerCall = ((cpuSeconds(plugin.pid) - cpu0) * 1000) / calls;
     peak = Math.max(peak, procMemory(plugin.pid).rssMiB);
     const afterLoad = await plugin.breakdown();
-    return { afterStart, idleAfterQuery, p50: percentile(times, 50), peakLoad: peak, loadCalls: calls, afterLoad };
+    return { afterStart, idleAfterQuery, p50: percentile(times, 50), peakLoad: peak, loadCalls: calls, cpuMsPerCall, afterLoad };
   } finally {
     await plugin.stop();
   }
@@ -313,6 +321,7 @@ async function main(): Promise<void> {
   console.log(describe('RSS after start (2 s)', load.map((l) => l.afterStart)));
   console.log(describe('RSS idle, 5 s after a query', load.map((l) => l.idleAfterQuery)));
   console.log(`peak RSS, ${CALLERS} callers, ${LOAD_MS / 1000} s             ${median(load.map((l) => l.peakLoad)).toFixed(1).padStart(6)} MiB  (${median(load.map((l) => l.loadCalls))} calls)`);
+  console.log(`plugin CPU per call, 8 callers           ${median(load.map((l) => l.cpuMsPerCall)).toFixed(2).padStart(6)} ms  (all threads, /proc/<pid>/stat)`);
   console.log(describe('RSS right after the 8-caller load', load.map((l) => l.afterLoad)));
   console.log(`50 MB JSON answer → frame              ${median(large.map((l) => l.ms)).toFixed(0).padStart(6)} ms  (${large[0].rows} rows; Go client call + SDK decode)`);
   console.log(`peak RSS with the 50 MB answer        ${median(large.map((l) => l.peak)).toFixed(1).padStart(6)} MiB  (VmHWM)`);

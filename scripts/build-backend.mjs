@@ -72,11 +72,14 @@ const LINUX_LIBS = ['libc.so.6', 'libm.so.6', 'libdl.so.2', 'libpthread.so.0', '
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 /**
- * Node and V8 flags every executable starts with (the SEA config's execArgv; chosen with
- * scripts/bench-footprint.ts, figures in README's benchmark section). SIGIL_SEA_EXEC_ARGV (space-separated)
- * replaces them for a build, to measure others.
+ * Node and V8 flags every executable starts with (the SEA config's execArgv), chosen with
+ * scripts/bench-footprint.ts (README, "Memory and start-up"). A 2 MiB semi-space (V8's default grows to
+ * 16 MiB) keeps the main thread's young generation at 6 MiB instead of ~50: the main thread only moves bytes
+ * (requests, gRPC, Arrow), its garbage is short-lived, and query processing runs in workers with their own
+ * limits (backend/isolation/pool.ts). No old-space limit: the main thread reaching one would abort the
+ * process. SIGIL_SEA_EXEC_ARGV (space-separated) replaces the flags for one build, to measure others.
  */
-export const SEA_EXEC_ARGV = (process.env.SIGIL_SEA_EXEC_ARGV ?? '').split(' ').filter(Boolean);
+export const SEA_EXEC_ARGV = (process.env.SIGIL_SEA_EXEC_ARGV ?? '--max-semi-space-size=2').split(' ').filter(Boolean);
 
 const buildDir = join(root, 'build');
 const distDir = join(root, 'dist');

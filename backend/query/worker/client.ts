@@ -31,8 +31,6 @@ export const QUERY_BUDGET = {
   memoryMb: envNumber('SIGIL_QUERY_MEMORY_MB', 1024, 64, 4096),
   maxWorkers: envNumber('SIGIL_QUERY_WORKERS', Math.max(4, 2 * cpus().length), 1, 64),
   idleMs: envNumber('SIGIL_QUERY_WORKER_IDLE_S', 30, 1, 3600) * 1000,
-  youngMb: envNumber('SIGIL_QUERY_WORKER_YOUNG_MB', 48, 1, 256),
-  spares: envNumber('SIGIL_QUERY_WORKER_SPARES', 2, 0, 8),
   nice: envNumber('SIGIL_QUERY_WORKER_NICE', 0, 0, 19),
 };
 
@@ -45,15 +43,7 @@ let shared: WorkerPool | undefined;
 
 /** The process's query worker pool; workers start at the first query. */
 export function queryPool(): WorkerPool {
-  shared ??= new WorkerPool({
-    source: queryWorkerSource,
-    maxWorkers: QUERY_BUDGET.maxWorkers,
-    idleMs: QUERY_BUDGET.idleMs,
-    memoryMb: QUERY_BUDGET.memoryMb,
-    youngMb: QUERY_BUDGET.youngMb,
-    spares: QUERY_BUDGET.spares,
-    nice: QUERY_BUDGET.nice,
-  });
+  shared ??= new WorkerPool({ source: queryWorkerSource, maxWorkers: QUERY_BUDGET.maxWorkers, idleMs: QUERY_BUDGET.idleMs, memoryMb: QUERY_BUDGET.memoryMb, nice: QUERY_BUDGET.nice });
   return shared;
 }
 

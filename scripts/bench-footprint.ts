@@ -41,7 +41,14 @@ function percentile(xs: number[], p: number): number {
 
 /** A JSON array of `count` objects. */
 function jsonRows(count: number): string {
-  return JSON.stringify(Array.from({ length: count }, (_, i) => ({ id: i, name: `metric-${i}`, value: i / 7, tags: 'a,b,c,d,e,f,g,h,i,j,k,l,m' })));
+  return JSON.stringify(
+    Array.from({ length: count }, (_, i) => ({
+      id: i,
+      name: `metric-${i}`,
+      value: i / 7,
+      tags: 'a,b,c,d,e,f,g,h,i,j,k,l,m',
+    })),
+  );
 }
 
 /** A JSON array of such rows, just under `bytes` bytes. */
@@ -121,7 +128,8 @@ class Plugin {
 
   static async start(): Promise<Plugin> {
     const env: Record<string, string> = { SIGIL_LOG_LEVEL: 'warn' };
-    for (const [k, v] of Object.entries(process.env)) if ((k.startsWith('SIGIL_') || k.startsWith('MALLOC_')) && v !== undefined) env[k] = v;
+    for (const [k, v] of Object.entries(process.env))
+      if ((k.startsWith('SIGIL_') || k.startsWith('MALLOC_')) && v !== undefined) env[k] = v;
     // V8/Node flags to try on the plugin only (NODE_OPTIONS here would change this script's own Node).
     if (process.env.BENCH_NODE_OPTIONS) env.NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS;
     const session = new PluginSession(env);
@@ -169,7 +177,13 @@ function dataSource(target: string): HostDataSource {
   return {
     uid: 'bench-footprint',
     name: 'bench-footprint',
-    jsonData: { authType: 'keys', defaultRegion: 'us-east-1', endpoint: target, service: 'execute-api', timeoutSeconds: 60 },
+    jsonData: {
+      authType: 'keys',
+      defaultRegion: 'us-east-1',
+      endpoint: target,
+      service: 'execute-api',
+      timeoutSeconds: 60,
+    },
     secureJsonData: { accessKey: ACCESS_KEY, secretKey: SECRET_KEY },
     lastUpdatedMS: 1,
   };
@@ -212,7 +226,15 @@ async function smallAndLoad(target: string) {
     const cpuMsPerCall = ((cpuSeconds(plugin.pid) - cpu0) * 1000) / calls;
     peak = Math.max(peak, procMemory(plugin.pid).rssMiB);
     const afterLoad = await plugin.breakdown();
-    return { afterStart, idleAfterQuery, p50: percentile(times, 50), peakLoad: peak, loadCalls: calls, cpuMsPerCall, afterLoad };
+    return {
+      afterStart,
+      idleAfterQuery,
+      p50: percentile(times, 50),
+      peakLoad: peak,
+      loadCalls: calls,
+      cpuMsPerCall,
+      afterLoad,
+    };
   } finally {
     await plugin.stop();
   }
@@ -272,17 +294,28 @@ async function directSigned(port: number, runs: number): Promise<number> {
   });
   const once = async (): Promise<number> => {
     const t = process.hrtime.bigint();
-    const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port, path: '/small', query: {}, headers: { host: `127.0.0.1:${port}` } });
+    const signed = await signer.sign({
+      method: 'GET',
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port,
+      path: '/small',
+      query: {},
+      headers: { host: `127.0.0.1:${port}` },
+    });
     await new Promise<void>((resolve, reject) => {
-      const req = request({ agent, host: '127.0.0.1', port, path: '/small', method: 'GET', headers: signed.headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          if (res.statusCode === 200) resolve();
-          else reject(new Error(`direct request: HTTP ${res.statusCode}`));
-        });
-      });
+      const req = request(
+        { agent, host: '127.0.0.1', port, path: '/small', method: 'GET', headers: signed.headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            if (res.statusCode === 200) resolve();
+            else reject(new Error(`direct request: HTTP ${res.statusCode}`));
+          });
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -315,22 +348,80 @@ async function main(): Promise<void> {
   for (let i = 0; i < REPEATS; i++) floor.push(await directSigned(target.port, 500));
   await target.close();
 
-  const overrides = Object.entries(process.env).filter(([k]) => k.startsWith('SIGIL_') || k.startsWith('MALLOC_') || k === 'BENCH_NODE_OPTIONS');
-  console.log(`executable  ${PLUGIN_EXECUTABLE}; repeats ${REPEATS}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  const overrides = Object.entries(process.env).filter(
+    ([k]) => k.startsWith('SIGIL_') || k.startsWith('MALLOC_') || k === 'BENCH_NODE_OPTIONS',
+  );
+  console.log(
+    `executable  ${PLUGIN_EXECUTABLE}; repeats ${REPEATS}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+  );
   if (overrides.length) console.log(`environment ${overrides.map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  console.log(describe('RSS after start (2 s)', load.map((l) => l.afterStart)));
-  console.log(describe('RSS idle, 5 s after a query', load.map((l) => l.idleAfterQuery)));
-  console.log(`peak RSS, ${CALLERS} callers, ${LOAD_MS / 1000} s             ${median(load.map((l) => l.peakLoad)).toFixed(1).padStart(6)} MiB  (${median(load.map((l) => l.loadCalls))} calls)`);
-  console.log(`plugin CPU per call, 8 callers           ${median(load.map((l) => l.cpuMsPerCall)).toFixed(2).padStart(6)} ms  (all threads, /proc/<pid>/stat)`);
-  console.log(describe('RSS right after the 8-caller load', load.map((l) => l.afterLoad)));
-  console.log(`50 MB JSON answer → frame              ${median(large.map((l) => l.ms)).toFixed(0).padStart(6)} ms  (${large[0].rows} rows; Go client call + SDK decode)`);
-  console.log(`peak RSS with the 50 MB answer        ${median(large.map((l) => l.peak)).toFixed(1).padStart(6)} MiB  (VmHWM)`);
-  console.log(describe('RSS 5 s after the 50 MB answer', large.map((l) => l.after5)));
-  console.log(describe('RSS 30 s after the 50 MB answer', large.map((l) => l.after30)));
-  console.log(describe('RSS 60 s after the 50 MB answer', large.map((l) => l.after60)));
-  console.log(`exec → handshake line                 ${median(starts).toFixed(0).padStart(6)} ms  (min ${Math.min(...starts).toFixed(0)}, n=${starts.length})`);
-  console.log(`QueryData p50, ${SMALL_ROWS}-row answer          ${median(load.map((l) => l.p50)).toFixed(2).padStart(6)} ms  (Go client, warm, 200 calls per repeat)`);
-  console.log(`direct signed request p50 (floor)     ${median(floor).toFixed(2).padStart(6)} ms  (SignatureV4 + keep-alive node:http from this process)`);
+  console.log(
+    describe(
+      'RSS after start (2 s)',
+      load.map((l) => l.afterStart),
+    ),
+  );
+  console.log(
+    describe(
+      'RSS idle, 5 s after a query',
+      load.map((l) => l.idleAfterQuery),
+    ),
+  );
+  console.log(
+    `peak RSS, ${CALLERS} callers, ${LOAD_MS / 1000} s             ${median(load.map((l) => l.peakLoad))
+      .toFixed(1)
+      .padStart(6)} MiB  (${median(load.map((l) => l.loadCalls))} calls)`,
+  );
+  console.log(
+    `plugin CPU per call, 8 callers           ${median(load.map((l) => l.cpuMsPerCall))
+      .toFixed(2)
+      .padStart(6)} ms  (all threads, /proc/<pid>/stat)`,
+  );
+  console.log(
+    describe(
+      'RSS right after the 8-caller load',
+      load.map((l) => l.afterLoad),
+    ),
+  );
+  console.log(
+    `50 MB JSON answer → frame              ${median(large.map((l) => l.ms))
+      .toFixed(0)
+      .padStart(6)} ms  (${large[0].rows} rows; Go client call + SDK decode)`,
+  );
+  console.log(
+    `peak RSS with the 50 MB answer        ${median(large.map((l) => l.peak))
+      .toFixed(1)
+      .padStart(6)} MiB  (VmHWM)`,
+  );
+  console.log(
+    describe(
+      'RSS 5 s after the 50 MB answer',
+      large.map((l) => l.after5),
+    ),
+  );
+  console.log(
+    describe(
+      'RSS 30 s after the 50 MB answer',
+      large.map((l) => l.after30),
+    ),
+  );
+  console.log(
+    describe(
+      'RSS 60 s after the 50 MB answer',
+      large.map((l) => l.after60),
+    ),
+  );
+  console.log(
+    `exec → handshake line                 ${median(starts).toFixed(0).padStart(6)} ms  (min ${Math.min(...starts).toFixed(0)}, n=${starts.length})`,
+  );
+  console.log(
+    `QueryData p50, ${SMALL_ROWS}-row answer          ${median(load.map((l) => l.p50))
+      .toFixed(2)
+      .padStart(6)} ms  (Go client, warm, 200 calls per repeat)`,
+  );
+  console.log(
+    `direct signed request p50 (floor)     ${median(floor).toFixed(2).padStart(6)} ms  (SignatureV4 + keep-alive node:http from this process)`,
+  );
 }
 
 main().catch((e: unknown) => {

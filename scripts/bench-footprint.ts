@@ -7,7 +7,9 @@
 //   and, as the floor, the same request signed and sent directly from this process (keep-alive).
 // With each RSS figure: the V8 heap and external memory the plugin reports (CollectMetrics) and its threads.
 // Needs `npm run build:backend -- --targets=linux-amd64` first. Prints numbers; asserts nothing.
-// Set SIGIL_* variables in this process's environment to try settings: they reach the plugin.
+// Also: the plugin's CPU time per call under the 8 callers. The 50 MB answer (~700k rows) is parsed whole; its
+// frame holds the first 100k (the default pagination.maxRows). To try settings, SIGIL_* and MALLOC_* variables
+// in this process's environment reach the plugin, and BENCH_NODE_OPTIONS becomes its NODE_OPTIONS.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -10,6 +10,7 @@ import { createPluginCore } from './pluginCore';
 import { deferredHandlers } from './handlers/deferred';
 import type { Logger } from './log';
 import { createRedactor } from './redaction';
+import { fullGc, IDLE_COLLECTOR_DEFAULTS, startIdleCollector } from './idleCollector';
 import { PLUGIN_ID, PLUGIN_VERSION } from './version';
 
 /** How long handlers.dispose() may take before the process exits anyway. */
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
     loadFailed(e);
     throw e;
   }
+  const gc = fullGc();
+  if (gc && process.env.SIGIL_IDLE_GC !== '0') startIdleCollector({ ...IDLE_COLLECTOR_DEFAULTS, collect: gc });
   // The build's smoke test: every module loaded and the server listened; that is all it checks.
   if (process.env.SIGIL_SMOKE_TEST === '1') server.shutdown('smoke test');
   logger.info('plugin started', {

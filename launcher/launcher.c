@@ -118,6 +118,15 @@ int main(int argc, char **argv) {
   for (int a = 1; a < argc; a++) args[i++] = argv[a];
   args[i] = NULL;
 
+  /*
+   * glibc's malloc keeps freed blocks below its mmap threshold in its arenas, and raises that threshold
+   * (up to 32 MiB) each time a larger mapped block is freed; memory freed in the middle of an arena stays
+   * resident. A large answer arrives in 64 KiB socket reads and leaves ~100 MiB resident that way after it
+   * is gone. A fixed 64 KiB threshold maps such blocks and unmaps them when freed (scripts/bench-footprint.ts).
+   * An administrator's own MALLOC_MMAP_THRESHOLD_ or GLIBC_TUNABLES is kept as it is.
+   */
+  if (!getenv("MALLOC_MMAP_THRESHOLD_") && !getenv("GLIBC_TUNABLES")) setenv("MALLOC_MMAP_THRESHOLD_", "65536", 0);
+
   execve(loader, args, environ);
   die("cannot execute the bundled ELF loader", loader, errno);
   return EXIT_CANNOT_START;

@@ -71,6 +71,16 @@ const LINUX_LIBS = ['libc.so.6', 'libm.so.6', 'libdl.so.2', 'libpthread.so.0', '
 
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
+/**
+ * Node and V8 flags every executable starts with (the SEA config's execArgv), chosen with
+ * scripts/bench-footprint.ts (README, "Memory and start-up"). A 2 MiB semi-space (V8's default grows to
+ * 16 MiB) keeps the main thread's young generation at 6 MiB instead of ~50: the main thread only moves bytes
+ * (requests, gRPC, Arrow), its garbage is short-lived, and query processing runs in workers with their own
+ * limits (backend/isolation/pool.ts). No old-space limit: the main thread reaching one would abort the
+ * process. SIGIL_SEA_EXEC_ARGV (space-separated) replaces the flags for one build, to measure others.
+ */
+export const SEA_EXEC_ARGV = (process.env.SIGIL_SEA_EXEC_ARGV ?? '--max-semi-space-size=2').split(' ').filter(Boolean);
+
 const buildDir = join(root, 'build');
 const distDir = join(root, 'dist');
 const cacheDir = join(root, '.cache');
@@ -155,7 +165,7 @@ export async function bundle(nodeMajor = 24) {
  * a linux-x64 runtime (made by the very binary that will run it); every other blob is the JavaScript alone,
  * which Node documents as portable across platforms of one version.
  */
-export function seaBlob(bundleFile, version, useCodeCache) {
+export function seaBlob(bundleFile, version, useCodeCache, execArgv = []) {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`SEA blobs are made by the pinned linux-x64 Node; this machine is ${process.platform}-${process.arch}`);
   }
@@ -163,7 +173,8 @@ export function seaBlob(bundleFile, version, useCodeCache) {
   const name = `sea-${version}${useCodeCache ? '-codecache' : ''}`;
   const blob = join(buildDir, `${name}.blob`);
   const config = join(buildDir, `${name}.json`);
-  writeFileSync(config, JSON.stringify({ main: bundleFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache }, null, 2));
+  const seaConfig = { main: bundleFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache, ...(execArgv.length ? { execArgv } : {}) };
+  writeFileSync(config, JSON.stringify(seaConfig, null, 2));
   tool(maker, ['--experimental-sea-config', config]);
   return blob;
 }
@@ -346,14 +357,14 @@ async function buildTarget(target, bundleFile, bundleHash) {
   const seaFile = join(distDir, seaFileName(target));
   const stamp = join(cacheDir, 'node', `last-build-${target.id}`);
   const launcherHash = isLinux ? sha256(readFileSync(join(root, 'launcher', 'launcher.c'))) : '';
-  const key = `${NODES[target.node].integrity} ${bundleHash} ${launcherHash}`;
+  const key = `${NODES[target.node].integrity} ${bundleHash} ${launcherHash} ${SEA_EXEC_ARGV.join(' ')}`;
   if (existsSync(out) && existsSync(seaFile) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) {
     log(`${target.id}: up to date`);
     if (target.id === 'linux-amd64') smokeTest([out]); // quick, and proves dist still works
     return;
   }
   rmSync(stamp, { force: true });
-  const blob = seaBlob(bundleFile, version, codeCache);
+  const blob = seaBlob(bundleFile, version, codeCache, SEA_EXEC_ARGV);
   if (isLinux) {
     rmSync(libDir, { recursive: true, force: true });
     mkdirSync(libDir, { recursive: true });

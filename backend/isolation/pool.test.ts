@@ -103,6 +103,12 @@ describe('worker pool', () => {
     await spinning;
   });
 
+  it('keeps one spare, not two, while one caller at a time is served', async () => {
+    const p = pool({ maxWorkers: 8 });
+    for (let i = 0; i < 3; i++) await expect(run(p, { op: 'echo', value: i })).resolves.toBe(i);
+    expect(p.stats()).toMatchObject({ workers: 2, idle: 2 });
+  });
+
   it('makes callers wait for a worker at the cap, and hands the freed one on', async () => {
     const p = pool({ maxWorkers: 1 });
     const events: string[] = [];

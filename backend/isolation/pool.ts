@@ -9,8 +9,9 @@
 // ms per start and needs a copy of each answer, while a worker takes answers by transfer and starts faster.
 //
 // The pool is elastic: an idle worker is reused; when none is idle a new one starts (up to a cap), so a
-// runaway task never makes another caller wait for it; two spares are kept warm while the pool is in use; a
-// worker that was ended is replaced lazily; idle workers exit after a while, so an idle plugin holds none.
+// runaway task never makes another caller wait for it; one spare is kept warm while the pool is in use, two
+// while callers overlap; a worker that was ended is replaced lazily; idle workers exit after
+// a while, so an idle plugin holds none.
 // A lease holds one worker for a sequence of tasks that share state inside it (a query's pages).
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 
@@ -26,8 +27,8 @@ export interface PoolOptions {
   /** Young generation (default 48, V8's default for a main thread, so JSONata's garbage is collected as often as before) and stack (4), MiB. */
   youngMb?: number;
   stackMb?: number;
-  /** Idle workers kept warm while the pool is in use (default 2), so that callers arriving during a burst of
-   * runaway tasks find a started worker; 0 disables. */
+  /** Idle workers kept warm while callers overlap (default 2; one while a single caller uses the pool), so that
+   * callers arriving during a burst of runaway tasks find a started worker; 0 disables. */
   spares?: number;
   /**
    * Most workers one key (a data source) holds at once (default: half the cap, at least 1): its further
@@ -214,7 +215,10 @@ export class WorkerPool {
     if (!w && this.all.size < this.opts.maxWorkers) w = this.spawn();
     if (!w) w = await new Promise<PooledWorker>((resolve) => this.waiting.push(resolve));
     w.worker.ref();
-    const spares = this.opts.spares ?? 2;
+    // Spares are whole isolates (~15 MiB each): one while a single caller uses the pool, so that a caller
+    // arriving while this one runs away finds a started worker; all of them once callers overlap.
+    const overlapping = this.all.size - this.idle.length > 1;
+    const spares = Math.min(overlapping ? Infinity : 1, this.opts.spares ?? 2);
     while (this.idle.length < spares && this.all.size < this.opts.maxWorkers && this.waiting.length === 0) {
       this.makeIdle(this.spawn());
     }

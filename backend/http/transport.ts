@@ -120,6 +120,33 @@ function readAnswer(res: http.IncomingMessage, method: string, x: Exchange, mask
   });
 }
 
+/**
+ * Refusals by the plugin's own system, not the target: each says what to change. Kind 'network' (a retry of
+ * an idempotent request may find a descriptor freed), source 'plugin' (the host's limits, not AWS).
+ */
+const SYSTEM_REFUSALS: Readonly<Record<string, string>> = {
+  EMFILE:
+    'the plugin process has no file descriptor left (EMFILE, too many open files): raise its open-file limit ' +
+    "(ulimit -n, or LimitNOFILE= of Grafana's systemd unit) or lower SIGIL_MAX_INSTANCES",
+  ENFILE:
+    "the system's file table is full (ENFILE): raise the system's limit (fs.file-max) or close files other programs hold",
+  ENOMEM: 'the system is out of memory (ENOMEM): give the Grafana host more memory or run fewer queries at once',
+  ENOBUFS: 'the system has no socket buffer left (ENOBUFS): give the Grafana host more memory or lower the load',
+};
+
+/** The error for a failed request: a system refusal says what to change, anything else is the socket's message. */
+function requestFailed(where: string, url: string, e: NodeJS.ErrnoException, mask: (t: string) => string): SigilError {
+  const refusal = e.code === undefined ? undefined : SYSTEM_REFUSALS[e.code];
+  if (refusal !== undefined)
+    return sigilError('network', `${where} could not be sent: ${refusal}`, {
+      cause: e,
+      source: 'plugin',
+      status: 503,
+      details: { url: urlForLog(url), code: e.code ?? '' },
+    });
+  return sigilError('network', `${where} failed: ${mask(e.message)}`, { cause: e, details: { url: urlForLog(url) } });
+}
+
 /** The path and query as signed (a re-serialised URL could differ), without a fragment. */
 function wirePath(rawUrl: string): string {
   const slash = rawUrl.indexOf('/', rawUrl.indexOf('//') + 2);
@@ -214,10 +241,7 @@ export function createTransport(options: TransportOptions): Send {
         );
       }
       x.attach(request);
-      request.on('error', (e) => {
-        const details = { url: urlForLog(req.url) };
-        x.fail(sigilError('network', `${x.where()} failed: ${mask(e.message)}`, { cause: e, details }));
-      });
+      request.on('error', (e) => x.fail(requestFailed(x.where(), req.url, e, mask)));
       request.on('response', (res) => readAnswer(res, method, x, mask));
       request.end(body && body.length > 0 ? body : undefined);
     });

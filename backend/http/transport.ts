@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { sigilError, type SigilError } from '../errors';
+import { sigilError, systemRefusal, type SigilError } from '../errors';
 import { urlForLog } from './allowedUrls';
 import { whenAborted, type Clock } from '../clock';
 import type { IncomingResponse, OutgoingRequest, Send } from './types';
@@ -120,23 +120,10 @@ function readAnswer(res: http.IncomingMessage, method: string, x: Exchange, mask
   });
 }
 
-/**
- * Refusals by the plugin's own system, not the target: each says what to change. Kind 'network' (a retry of
- * an idempotent request may find a descriptor freed), source 'plugin' (the host's limits, not AWS).
- */
-const SYSTEM_REFUSALS: Readonly<Record<string, string>> = {
-  EMFILE:
-    'the plugin process has no file descriptor left (EMFILE, too many open files): raise its open-file limit ' +
-    "(ulimit -n, or LimitNOFILE= of Grafana's systemd unit) or lower SIGIL_MAX_INSTANCES",
-  ENFILE:
-    "the system's file table is full (ENFILE): raise the system's limit (fs.file-max) or close files other programs hold",
-  ENOMEM: 'the system is out of memory (ENOMEM): give the Grafana host more memory or run fewer queries at once',
-  ENOBUFS: 'the system has no socket buffer left (ENOBUFS): give the Grafana host more memory or lower the load',
-};
-
 /** The error for a failed request: a system refusal says what to change, anything else is the socket's message. */
 function requestFailed(where: string, url: string, e: NodeJS.ErrnoException, mask: (t: string) => string): SigilError {
-  const refusal = e.code === undefined ? undefined : SYSTEM_REFUSALS[e.code];
+  // Kind 'network' (a retry of an idempotent request may find a descriptor freed), source 'plugin' (the host's limits).
+  const refusal = typeof e.code === 'string' ? systemRefusal({ code: e.code }) : undefined;
   if (refusal !== undefined)
     return sigilError('network', `${where} could not be sent: ${refusal}`, {
       cause: e,

@@ -1,5 +1,5 @@
 // Soak (npx tsx scripts/soak.ts [--short] [--scale N] [--churn N] [--ttl seconds] [--settle seconds]
-// [--only <name part>]): five scenarios through the built executable under Grafana's Go plugin client
+// [--only <name part>] [--json <file> for every sample]): five scenarios through the built executable under Grafana's Go plugin client
 // (e2e/grafana-host), against a loopback target that checks each request is SigV4-signed. Samples RSS, open
 // fds, live instances and registered secrets (CollectMetrics) during the run, after an idle time longer than
 // the instance TTL and `--settle` seconds (default 60) after the last call; times 50 health checks of a probe
@@ -7,6 +7,7 @@
 // table. Needs `npm run build:backend` first. Prints numbers; asserts nothing (e2e/soak.e2e.test.ts asserts
 // the shape). `--scale` scales every scenario's calls; `--churn` sets the number of distinct data sources of
 // the churn scenario whatever the scale.
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runGrafanaHostDetailed, type HostCall, type HostDataSource, type HostResult } from '../e2e/lib/grafanaHost';
@@ -215,11 +216,13 @@ export async function runScenario(scenario: Scenario, target: string, options: R
   const callers = Math.max(1, scenario.callers ?? 1);
   const healthChecks = options.healthChecks ?? 50;
   const probe: HostCall = { kind: 'checkHealth', dataSource: dataSource(target, PROBE_UID) };
-  type Role = 'sample' | 'call' | 'healthStart' | 'healthEnd';
+  type Role = 'sample' | 'call' | 'warmUp' | 'healthStart' | 'healthEnd';
   const script: Array<{ call: HostCall; role: Role; seen: number }> = [];
   const seen = new Set<string>();
   const push = (call: HostCall, role: Role) => script.push({ call, role, seen: seen.size });
   push(metrics(), 'sample');
+  // Untimed warm-up first (instance build, JIT), so start and end compare the same warm path.
+  for (let i = 0; i < healthChecks; i++) push(probe, 'warmUp');
   for (let i = 0; i < healthChecks; i++) push(probe, 'healthStart');
   calls.forEach((c, i) => {
     const uid = distinctUid(c);
@@ -299,10 +302,15 @@ export function median(xs: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** Least-squares slope of RSS (MiB) per 1,000 distinct data sources; NaN when the run saw fewer than 100. */
-export function rssSlopePer1000(samples: Sample[]): number {
-  const points = samples.filter((s) => Number.isFinite(s.rssMiB));
-  if (points.length < 2 || Math.max(...points.map((s) => s.dataSources)) < 100) return NaN;
+/**
+ * Least-squares slope of RSS (MiB) per 1,000 distinct data sources, over the samples from `fromFraction` of
+ * the run's data sources on (0: all; 0.5: the second half, once warm-up and the live-instance bound are
+ * behind); NaN when the run saw fewer than 100.
+ */
+export function rssSlopePer1000(samples: Sample[], fromFraction = 0): number {
+  const most = Math.max(0, ...samples.map((s) => s.dataSources));
+  const points = samples.filter((s) => Number.isFinite(s.rssMiB) && s.dataSources >= most * fromFraction);
+  if (points.length < 2 || most < 100) return NaN;
   const mx = points.reduce((a, s) => a + s.dataSources, 0) / points.length;
   const my = points.reduce((a, s) => a + s.rssMiB, 0) / points.length;
   let num = 0;
@@ -331,7 +339,7 @@ export function formatTable(results: ScenarioResult[]): string {
       String(r.calls),
       String(r.unexpectedErrors),
       `${f(first.rssMiB)} → ${f(last.rssMiB)} (${f(maxRss)})`,
-      f(rssSlopePer1000(r.samples)),
+      `${f(rssSlopePer1000(r.samples))} / ${f(rssSlopePer1000(r.samples, 0.5))}`,
       `${first.fds} → ${last.fds} (${maxFds})`,
       `${last.live}`,
       `${last.secrets} (${maxSecrets})`,
@@ -342,7 +350,7 @@ export function formatTable(results: ScenarioResult[]): string {
     ].join(' | ');
   });
   return [
-    '| run | calls | unexpected errors | RSS MiB start → end (max) | RSS MiB per 1,000 data sources | fds start → end (max) | live instances at end | secrets at end (max) | health p50 ms start → end | after idle > TTL | RSS MiB after last call | verdict |',
+    '| run | calls | unexpected errors | RSS MiB start → end (max) | RSS MiB per 1,000 data sources (all / 2nd half) | fds start → end (max) | live instances at end | secrets at end (max) | health p50 ms start → end | after idle > TTL | RSS MiB after last call | verdict |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
   ].join('\n');
@@ -380,9 +388,11 @@ async function main(): Promise<void> {
     }
     console.log(
       `instance TTL ${ttlSeconds} s (SIGIL_INSTANCE_TTL_SECONDS), one plugin process per run, ` +
-        `health p50 of 50 checks of a probe data source before and after the calls`,
+        `health p50 of 50 checks of a probe data source (after 50 untimed) before and after the calls`,
     );
     console.log(formatTable(results));
+    const json = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
+    if (json !== undefined) writeFileSync(json, JSON.stringify({ ttlSeconds, settleMs, results }, null, 1));
   } finally {
     await target.close();
   }

@@ -1,4 +1,4 @@
-import { SigilError, asSigilError, sigilError, KIND_DEFAULTS, type ErrorKind } from './errors';
+import { SigilError, asSigilError, sigilError, systemRefusal, KIND_DEFAULTS, type ErrorKind } from './errors';
 
 describe('SigilError', () => {
   it('takes source and status from its kind unless the call site says otherwise', () => {
@@ -45,5 +45,19 @@ describe('SigilError', () => {
     expect(wrapped.message).toBe('internal error: t.url.trim is not a function');
     expect(asSigilError('text').message).toBe('internal error: text');
     expect(asSigilError(undefined).kind).toBe('internal');
+  });
+
+  it('names what to change for a refusal by the system, from its errno code or the code in its message', () => {
+    expect(systemRefusal({ code: 'EMFILE', message: 'connect EMFILE 127.0.0.1:443' })).toMatch(
+      /^the plugin process has no file descriptor left \(EMFILE, too many open files\): raise its open-file limit \(ulimit -n/,
+    );
+    expect(systemRefusal({ message: 'the worker failed: Worker initialization failure: ENOMEM' })).toMatch(
+      /out of memory \(ENOMEM\)/,
+    );
+    expect(systemRefusal({ code: 'ENFILE' })).toMatch(/fs\.file-max/);
+    expect(systemRefusal({ code: 'ECONNRESET', message: 'socket hang up' })).toBeUndefined();
+    // Only whole codes: a word that contains one is not a refusal.
+    expect(systemRefusal({ message: 'the worker exited (code 1) XEMFILES' })).toBeUndefined();
+    expect(systemRefusal({ code: 'toString' })).toBeUndefined();
   });
 });

@@ -67,6 +67,27 @@ export function sigilError(kind: ErrorKind, message: string, options?: SigilErro
   return new SigilError(kind, message, options);
 }
 
+/**
+ * Refusals by the plugin's own system (not the target, not the query), each with what to change: a socket,
+ * a worker thread or a file the system would not give. Keyed by errno code.
+ */
+export const SYSTEM_REFUSALS: Readonly<Record<string, string>> = {
+  EMFILE:
+    'the plugin process has no file descriptor left (EMFILE, too many open files): raise its open-file limit ' +
+    "(ulimit -n, or LimitNOFILE= of Grafana's systemd unit) or lower SIGIL_MAX_INSTANCES",
+  ENFILE:
+    "the system's file table is full (ENFILE): raise the system's limit (fs.file-max) or close files other programs hold",
+  ENOMEM: 'the system is out of memory (ENOMEM): give the Grafana host more memory or run fewer queries at once',
+  ENOBUFS: 'the system has no socket buffer left (ENOBUFS): give the Grafana host more memory or lower the load',
+};
+
+/** What to change when `err` (its errno code, else a code named in its message) is a system refusal. */
+export function systemRefusal(err: { code?: unknown; message?: unknown }): string | undefined {
+  if (typeof err.code === 'string' && Object.hasOwn(SYSTEM_REFUSALS, err.code)) return SYSTEM_REFUSALS[err.code];
+  const named = typeof err.message === 'string' ? /\b(EMFILE|ENFILE|ENOMEM|ENOBUFS)\b/.exec(err.message) : null;
+  return named ? SYSTEM_REFUSALS[named[1]] : undefined;
+}
+
 /** Wraps any thrown value: a SigilError is returned as is; anything else becomes kind 'internal' with the cause kept. */
 export function asSigilError(err: unknown): SigilError {
   if (err instanceof SigilError) return err;

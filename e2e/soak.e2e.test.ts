@@ -4,7 +4,7 @@
 // does the redactor hold more secrets than the live instances own.
 import { existsSync } from 'node:fs';
 import { PLUGIN_EXECUTABLE } from './lib/grafanaHost';
-import { runScenario, scenarios, startTarget } from '../scripts/soak';
+import { formatTable, runScenario, scenarios, startTarget } from '../scripts/soak';
 
 const built = existsSync(PLUGIN_EXECUTABLE);
 if (!built && (process.env.CI || process.env.SIGIL_REQUIRE_DIST)) {
@@ -26,10 +26,18 @@ describeBuilt('soak, short mode', () => {
 
   const [, , , churn, updates] = scenarios({ steady: 1, mixed: 1, large: 1, churn: 40, updates: 120 });
 
-  it.each([churn, updates])('$name: instances, sockets and secrets go back after the idle time', async (scenario) => {
-    const r = await runScenario(scenario, target.url, { ttlSeconds: 1, samples: 8, idleSamples: 3 });
+  it.each([
+    { name: churn.name, scenario: churn, distinct: 40 },
+    { name: updates.name, scenario: updates, distinct: 50 },
+  ])('$name: instances, sockets and secrets go back after the idle time', async ({ scenario, distinct }) => {
+    const r = await runScenario(scenario, target.url, { ttlSeconds: 1, samples: 8, idleSamples: 3, healthChecks: 5 });
     expect(r.firstErrors).toEqual([]);
     expect(r.unexpectedErrors).toBe(0);
+    // The script's own numbers are there (health probes timed, data sources counted), whatever their values.
+    expect([r.healthStartMs.length, r.healthEndMs.length]).toEqual([5, 5]);
+    expect([...r.healthStartMs, ...r.healthEndMs].every((ms) => Number.isFinite(ms) && ms >= 0)).toBe(true);
+    expect(r.samples[r.samples.length - 1].dataSources).toBe(distinct);
+    expect(r.idle.map((s) => s.sinceLastCallMs > 0)).toEqual([true, true, true]);
     const baseline = r.samples[0];
     expect(baseline.live).toBe(0);
     // The churn really built instances (so the checks below are not about an idle process).
@@ -47,5 +55,9 @@ describeBuilt('soak, short mode', () => {
     });
     // Sockets of disposed instances are closed: back to the baseline (one descriptor of slack for the runtime).
     expect(settled.fds).toBeLessThanOrEqual(baseline.fds + 1);
+    // The printed row has a cell under every heading, and its verdict agrees with the checks above.
+    const [heading, , row] = formatTable([r]).split('\n');
+    expect(row.split(' | ')).toHaveLength(heading.split(' | ').length);
+    expect(row).toMatch(/ \| flat \|$/);
   });
 });

@@ -1,13 +1,22 @@
-// Soak (npx tsx scripts/soak.ts [--short] [--scale N] [--ttl seconds] [--only <name part>]): five scenarios through the built
-// executable under Grafana's Go plugin client (e2e/grafana-host), against a loopback target that checks each
-// request is SigV4-signed. Samples RSS, open fds, live instances and registered secrets (CollectMetrics)
-// during the run and after an idle time longer than the instance TTL, and prints one table. Needs
-// `npm run build:backend` first. Prints numbers; asserts nothing (e2e/soak.e2e.test.ts asserts the shape).
+// Soak (npx tsx scripts/soak.ts [--short] [--scale N] [--churn N] [--ttl seconds] [--settle seconds]
+// [--only <name part>] [--json <file> for every sample]): five scenarios through the built executable under Grafana's Go plugin client
+// (e2e/grafana-host), against a loopback target that checks each request is SigV4-signed. Samples RSS, open
+// fds, live instances and registered secrets (CollectMetrics) during the run, after an idle time longer than
+// the instance TTL and `--settle` seconds (default 60) after the last call; times 50 health checks of a probe
+// data source before and after the scenario's calls (masking cost must not grow with history); prints one
+// table. Needs `npm run build:backend` first. Prints numbers; asserts nothing (e2e/soak.e2e.test.ts asserts
+// the shape). `--scale` scales every scenario's calls; `--churn` sets the number of distinct data sources of
+// the churn scenario whatever the scale.
+import { writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runGrafanaHostDetailed, type HostCall, type HostDataSource, type HostResult } from '../e2e/lib/grafanaHost';
 
 export interface Sample {
+  /** Distinct data sources (uids) the scenario had called when the sample was taken. */
+  dataSources: number;
+  /** Milliseconds since the scenario's last data source call ended (idle samples), else 0. */
+  sinceLastCallMs: number;
   rssMiB: number;
   fds: number;
   live: number;
@@ -21,8 +30,11 @@ export interface ScenarioResult {
   unexpectedErrors: number;
   /** Samples during the run: the first before any data source call. */
   samples: Sample[];
-  /** Samples after the idle time (the last one is the settled state). */
+  /** Samples after the idle time (the last one is the settled state, `settleMs` after the last call). */
   idle: Sample[];
+  /** Health-check round trips (ms, as Grafana's client saw them) before and after the scenario's calls. */
+  healthStartMs: number[];
+  healthEndMs: number[];
   firstErrors: string[];
 }
 
@@ -104,6 +116,8 @@ const metrics = (pauseMs = 0): HostCall => ({ kind: 'collectMetrics', pauseMs })
 export interface Scenario {
   name: string;
   calls: (target: string) => HostCall[];
+  /** Calls in flight together (Grafana's concurrent panels); 1 when unset. */
+  callers?: number;
   /** refIds whose errors are part of the scenario (injected 500s). */
   expectedErrorRefIds?: string[];
 }
@@ -118,7 +132,8 @@ export function scenarios(n: {
 }): Scenario[] {
   return [
     {
-      name: 'steady, 1 data source',
+      name: 'steady, 4 callers, 1 data source',
+      callers: 4,
       calls: (t) => Array.from({ length: n.steady }, () => query(dataSource(t, 'steady'), '/rows')),
     },
     {
@@ -164,7 +179,7 @@ function metric(text: string, name: string): number {
   return m ? Number(m[1]) : NaN;
 }
 
-function sampleOf(r: HostResult): Sample {
+function sampleOf(r: HostResult): Omit<Sample, 'dataSources' | 'sinceLastCallMs'> {
   const text = r.prometheus ?? '';
   return {
     rssMiB: metric(text, 'process_resident_memory_bytes') / 2 ** 20,
@@ -175,23 +190,58 @@ function sampleOf(r: HostResult): Sample {
   };
 }
 
-/** Runs one scenario on a fresh plugin process; samples every `every` calls and `idleSamples` times after the idle time. */
-export async function runScenario(
-  scenario: Scenario,
-  target: string,
-  options: { ttlSeconds: number; samples?: number; idleSamples?: number },
-): Promise<ScenarioResult> {
+/** The data source whose health checks time the masking and request path at the start and end of a run. */
+const PROBE_UID = 'health-probe';
+
+function distinctUid(call: HostCall): string | undefined {
+  return call.dataSource?.uid;
+}
+
+export interface RunOptions {
+  ttlSeconds: number;
+  /** Samples during the run (about). */
+  samples?: number;
+  /** Samples after the idle time > TTL, a second apart. */
+  idleSamples?: number;
+  /** Health checks timed before and after the calls. */
+  healthChecks?: number;
+  /** The last sample is taken this long after the last call, when longer than the idle samples take (default 0). */
+  settleMs?: number;
+}
+
+/** Runs one scenario on a fresh plugin process; samples during the run, after the idle time and at `settleMs`. */
+export async function runScenario(scenario: Scenario, target: string, options: RunOptions): Promise<ScenarioResult> {
   const calls = scenario.calls(target);
   const every = Math.max(1, Math.floor(calls.length / (options.samples ?? 20)));
-  const script: HostCall[] = [metrics()];
+  const callers = Math.max(1, scenario.callers ?? 1);
+  const healthChecks = options.healthChecks ?? 50;
+  const probe: HostCall = { kind: 'checkHealth', dataSource: dataSource(target, PROBE_UID) };
+  type Role = 'sample' | 'call' | 'warmUp' | 'healthStart' | 'healthEnd';
+  const script: Array<{ call: HostCall; role: Role; seen: number }> = [];
+  const seen = new Set<string>();
+  const push = (call: HostCall, role: Role) => script.push({ call, role, seen: seen.size });
+  push(metrics(), 'sample');
+  // Untimed warm-up first (instance build, JIT), so start and end compare the same warm path.
+  for (let i = 0; i < healthChecks; i++) push(probe, 'warmUp');
+  for (let i = 0; i < healthChecks; i++) push(probe, 'healthStart');
   calls.forEach((c, i) => {
-    script.push(c);
-    if ((i + 1) % every === 0) script.push(metrics());
+    const uid = distinctUid(c);
+    if (uid !== undefined) seen.add(uid);
+    // Groups of `callers` calls in flight together; the group after waits for them.
+    const inGroup = i % callers;
+    push({ ...c, async: callers > 1 && inGroup < callers - 1, waitAsync: callers > 1 && inGroup === 0 }, 'call');
+    if ((i + 1) % every === 0) push({ ...metrics(), waitAsync: callers > 1 }, 'sample');
   });
-  // Idle: longer than the TTL plus a sweep period, then a few more samples a second apart.
+  push({ ...metrics(), waitAsync: callers > 1 }, 'sample');
+  for (let i = 0; i < healthChecks; i++) push(probe, 'healthEnd');
+  // Idle: longer than the TTL plus a sweep period, then a few more samples a second apart, then the settled one.
   const idleMs = Math.ceil(options.ttlSeconds * 1000 * 1.5) + 1000;
-  script.push(metrics(idleMs));
-  for (let i = 1; i < (options.idleSamples ?? 3); i++) script.push(metrics(1000));
+  const idleSamples = Math.max(1, options.idleSamples ?? 3);
+  push(metrics(idleMs), 'sample');
+  for (let i = 1; i < idleSamples; i++) push(metrics(1000), 'sample');
+  const idleSoFar = idleMs + (idleSamples - 1) * 1000;
+  const settleMs = options.settleMs ?? 0;
+  if (settleMs > idleSoFar) push(metrics(settleMs - idleSoFar), 'sample');
   const run = await runGrafanaHostDetailed({
     env: {
       SIGIL_INSTANCE_TTL_SECONDS: String(options.ttlSeconds),
@@ -200,7 +250,7 @@ export async function runScenario(
       SIGIL_LOG_LEVEL: 'warn',
     },
     valuesLimit: 1,
-    calls: script,
+    calls: script.map((s) => s.call),
   });
   if (run.exitCode !== 0)
     throw new Error(`grafana-host failed (exit ${run.exitCode}): ${run.error ?? ''}\n${run.stderr.slice(-2000)}`);
@@ -220,33 +270,89 @@ export async function runScenario(
       if (resp.error && !(scenario.expectedErrorRefIds ?? []).includes(refId)) note(`${refId}: ${resp.error}`);
     }
   }
-  const all = results.filter((r) => r.kind === 'collectMetrics').map(sampleOf);
-  const idleCount = options.idleSamples ?? 3;
+  // The last data source call (scenario or probe) ends the busy time: idle samples count from it.
+  let lastCallEnd = 0;
+  results.forEach((r, i) => {
+    if (script[i].role !== 'sample') lastCallEnd = Math.max(lastCallEnd, r.endedMs);
+  });
+  const all: Sample[] = [];
+  results.forEach((r, i) => {
+    if (script[i].role !== 'sample') return;
+    const idle = r.startedMs > lastCallEnd;
+    all.push({ ...sampleOf(r), dataSources: script[i].seen, sinceLastCallMs: idle ? r.startedMs - lastCallEnd : 0 });
+  });
+  const elapsed = (role: Role) => results.filter((_, i) => script[i].role === role).map((r) => r.elapsedMs);
+  const idleCount = all.filter((s) => s.sinceLastCallMs > 0).length;
   return {
     name: scenario.name,
     calls: calls.length,
     unexpectedErrors,
     samples: all.slice(0, all.length - idleCount),
     idle: all.slice(-idleCount),
+    healthStartMs: elapsed('healthStart'),
+    healthEndMs: elapsed('healthEnd'),
     firstErrors,
   };
 }
 
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * Least-squares slope of RSS (MiB) per 1,000 distinct data sources, over the samples from `fromFraction` of
+ * the run's data sources on (0: all; 0.5: the second half, once warm-up and the live-instance bound are
+ * behind); NaN when the run saw fewer than 100.
+ */
+export function rssSlopePer1000(samples: Sample[], fromFraction = 0): number {
+  const most = Math.max(0, ...samples.map((s) => s.dataSources));
+  const points = samples.filter((s) => Number.isFinite(s.rssMiB) && s.dataSources >= most * fromFraction);
+  if (points.length < 2 || most < 100) return NaN;
+  const mx = points.reduce((a, s) => a + s.dataSources, 0) / points.length;
+  const my = points.reduce((a, s) => a + s.rssMiB, 0) / points.length;
+  let num = 0;
+  let den = 0;
+  for (const s of points) {
+    num += (s.dataSources - mx) * (s.rssMiB - my);
+    den += (s.dataSources - mx) ** 2;
+  }
+  return den === 0 ? NaN : (num / den) * 1000;
+}
+
 export function formatTable(results: ScenarioResult[]): string {
-  const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '?');
+  const f = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
   const rows = results.map((r) => {
     const first = r.samples[0];
     const last = r.samples[r.samples.length - 1];
+    const afterTtl = r.idle[0];
     const settled = r.idle[r.idle.length - 1];
     const maxRss = Math.max(...r.samples.map((s) => s.rssMiB));
     const maxFds = Math.max(...r.samples.map((s) => s.fds));
     const maxSecrets = Math.max(...r.samples.map((s) => s.secrets));
-    return `| ${r.name} | ${r.calls} | ${r.unexpectedErrors} | ${f(first.rssMiB)} → ${f(last.rssMiB)} (${f(maxRss)}) MiB | ${first.fds} → ${last.fds} (${maxFds}) | ${last.live} | ${last.secrets} (${maxSecrets}) | ${settled.fds} fds, ${settled.live} live, ${settled.secrets} secrets, ${f(settled.rssMiB)} MiB |`;
+    // Flat: once idle past the TTL, no instance, secret or descriptor is left beyond the start (1 fd of slack).
+    const flat = settled.live === 0 && settled.secrets === 0 && settled.fds <= first.fds + 1;
+    return [
+      r.name,
+      String(r.calls),
+      String(r.unexpectedErrors),
+      `${f(first.rssMiB)} → ${f(last.rssMiB)} (${f(maxRss)})`,
+      `${f(rssSlopePer1000(r.samples))} / ${f(rssSlopePer1000(r.samples, 0.5))}`,
+      `${first.fds} → ${last.fds} (${maxFds})`,
+      `${last.live}`,
+      `${last.secrets} (${maxSecrets})`,
+      `${f(median(r.healthStartMs), 2)} → ${f(median(r.healthEndMs), 2)}`,
+      `${afterTtl.fds} fds, ${afterTtl.live} live, ${afterTtl.secrets} secrets (${f(afterTtl.sinceLastCallMs / 1000, 0)} s)`,
+      `${f(settled.rssMiB)} (${f(settled.sinceLastCallMs / 1000, 0)} s)`,
+      flat ? 'flat' : 'grows',
+    ].join(' | ');
   });
   return [
-    '| run | calls | unexpected errors | RSS start → end (max) | fds start → end (max) | live instances at end | secrets at end (max) | after idle > TTL |',
-    '|---|---|---|---|---|---|---|---|',
-    ...rows,
+    '| run | calls | unexpected errors | RSS MiB start → end (max) | RSS MiB per 1,000 data sources (all / 2nd half) | fds start → end (max) | live instances at end | secrets at end (max) | health p50 ms start → end | after idle > TTL | RSS MiB after last call | verdict |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row} |`),
   ].join('\n');
 }
 
@@ -259,6 +365,7 @@ async function main(): Promise<void> {
   const short = args.includes('--short');
   const scale = value('--scale', short ? 0.05 : 1);
   const ttlSeconds = value('--ttl', short ? 1 : 5);
+  const settleMs = value('--settle', short ? 0 : 60) * 1000;
   const n = (x: number) => Math.max(1, Math.round(x * scale));
   const target = await startTarget();
   try {
@@ -268,19 +375,24 @@ async function main(): Promise<void> {
       steady: n(20_000),
       mixed: n(10_000),
       large: n(60),
-      churn: n(6_000),
+      churn: args.includes('--churn') ? value('--churn', 6_000) : n(6_000),
       updates: n(10_000),
     })) {
       if (only !== undefined && !s.name.includes(only)) continue;
       const started = Date.now();
-      const r = await runScenario(s, target.url, { ttlSeconds });
+      const r = await runScenario(s, target.url, { ttlSeconds, settleMs });
       results.push(r);
       process.stderr.write(
         `${s.name}: ${r.calls} calls in ${((Date.now() - started) / 1000).toFixed(1)} s${r.firstErrors.length ? `; first errors: ${r.firstErrors.join(' | ')}` : ''}\n`,
       );
     }
-    console.log(`instance TTL ${ttlSeconds} s (SIGIL_INSTANCE_TTL_SECONDS), one caller, one plugin process per run`);
+    console.log(
+      `instance TTL ${ttlSeconds} s (SIGIL_INSTANCE_TTL_SECONDS), one plugin process per run, ` +
+        `health p50 of 50 checks of a probe data source (after 50 untimed) before and after the calls`,
+    );
     console.log(formatTable(results));
+    const json = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
+    if (json !== undefined) writeFileSync(json, JSON.stringify({ ttlSeconds, settleMs, results }, null, 1));
   } finally {
     await target.close();
   }

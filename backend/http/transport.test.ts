@@ -6,6 +6,7 @@ import { systemClock } from '../clock';
 import { createFakeClock } from '../fakeClock';
 import { rejection } from './layers.testing';
 import { createTransport, type TransportOptions } from './transport';
+import type { SigilError } from '../errors';
 
 const agent = new http.Agent({ keepAlive: true });
 const servers: http.Server[] = [];
@@ -190,5 +191,53 @@ describe('transport: time and cancellation', () => {
     await new Promise((r) => servers.splice(0)[0].close(r));
     const err = await rejection(transport()({ method: 'GET', url: `${base}/` }));
     expect(err.kind).toBe('network');
+  });
+});
+
+describe('transport: refusals by the system', () => {
+  /** An agent whose every connection fails as the system fails it: `connect EMFILE`, with errno and code. */
+  function refusingAgent(code: string, errno: number): http.Agent {
+    const refusing = new http.Agent();
+    type Create = (options: object, cb: (err: Error | null) => void) => undefined;
+    (refusing as unknown as { createConnection: Create }).createConnection = (_options, cb) => {
+      const e = Object.assign(new Error(`connect ${code} 127.0.0.1:9 - Local (undefined:undefined)`), {
+        code,
+        errno,
+        syscall: 'connect',
+      });
+      process.nextTick(cb, e);
+      return undefined;
+    };
+    return refusing;
+  }
+
+  it.each([
+    ['EMFILE', -24, /no file descriptor left \(EMFILE, too many open files\): raise its open-file limit \(ulimit -n/],
+    ['ENFILE', -23, /file table is full \(ENFILE\): raise the system's limit/],
+    ['ENOMEM', -12, /out of memory \(ENOMEM\): give the Grafana host more memory/],
+  ])('turns %s into an error of this request that says what to change', async (code, errno, says) => {
+    const base = await serve((_q, s) => s.end('fine'));
+    const refused = transport({ agentFor: () => refusingAgent(code, errno) });
+    const err = await rejection(refused({ method: 'GET', url: `${base}/rows?token=hidden` }));
+    expect({ kind: err.kind, source: err.source, status: err.status }).toEqual({
+      kind: 'network',
+      source: 'plugin',
+      status: 503,
+    });
+    expect(err.message).toMatch(says);
+    expect(err.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/rows\S* could not be sent: /);
+    expect(err.message).not.toContain('hidden');
+    expect((err as SigilError).details.code).toBe(code);
+    // Only that request failed: the next one, with descriptors to spare, is answered.
+    const res = await transport()({ method: 'GET', url: `${base}/rows` });
+    expect(res.body.toString()).toBe('fine');
+  });
+
+  it('keeps the socket message for other connection failures', async () => {
+    const err = await rejection(
+      transport({ agentFor: () => refusingAgent('ECONNRESET', -104) })({ method: 'GET', url: 'http://127.0.0.1:9/' }),
+    );
+    expect(err.message).toMatch(/^GET http:\/\/127\.0\.0\.1:9\/ failed: connect ECONNRESET/);
+    expect(err.source).toBe('downstream');
   });
 });

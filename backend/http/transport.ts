@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { sigilError, type SigilError } from '../errors';
+import { sigilError, systemRefusal, type SigilError } from '../errors';
 import { urlForLog } from './allowedUrls';
 import { whenAborted, type Clock } from '../clock';
 import type { IncomingResponse, OutgoingRequest, Send } from './types';
@@ -120,6 +120,20 @@ function readAnswer(res: http.IncomingMessage, method: string, x: Exchange, mask
   });
 }
 
+/** The error for a failed request: a system refusal says what to change, anything else is the socket's message. */
+function requestFailed(where: string, url: string, e: NodeJS.ErrnoException, mask: (t: string) => string): SigilError {
+  // Kind 'network' (a retry of an idempotent request may find a descriptor freed), source 'plugin' (the host's limits).
+  const refusal = typeof e.code === 'string' ? systemRefusal({ code: e.code }) : undefined;
+  if (refusal !== undefined)
+    return sigilError('network', `${where} could not be sent: ${refusal}`, {
+      cause: e,
+      source: 'plugin',
+      status: 503,
+      details: { url: urlForLog(url), code: e.code ?? '' },
+    });
+  return sigilError('network', `${where} failed: ${mask(e.message)}`, { cause: e, details: { url: urlForLog(url) } });
+}
+
 /** The path and query as signed (a re-serialised URL could differ), without a fragment. */
 function wirePath(rawUrl: string): string {
   const slash = rawUrl.indexOf('/', rawUrl.indexOf('//') + 2);
@@ -214,10 +228,7 @@ export function createTransport(options: TransportOptions): Send {
         );
       }
       x.attach(request);
-      request.on('error', (e) => {
-        const details = { url: urlForLog(req.url) };
-        x.fail(sigilError('network', `${x.where()} failed: ${mask(e.message)}`, { cause: e, details }));
-      });
+      request.on('error', (e) => x.fail(requestFailed(x.where(), req.url, e, mask)));
       request.on('response', (res) => readAnswer(res, method, x, mask));
       request.end(body && body.length > 0 ? body : undefined);
     });

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { CachingInstanceProvider, MISSING_SETTINGS_MESSAGE, lifecycleFromEnv, INSTANCE_DEFAULTS } from './provider';
 import type { AwsDataSourceInstance } from './factory';
 import type { PluginContext } from '../protocol/types';
@@ -86,6 +88,46 @@ describe('CachingInstanceProvider', () => {
     expect(dispose).toHaveBeenCalledTimes(1);
     await p.disposeAll();
     expect(p.stats).toEqual({ live: 0, retiring: 0 });
+  });
+
+  it('finishes a query under way on an instance disposed meanwhile, then forgets its secrets', async () => {
+    let arrived!: () => void;
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const sockets: Socket[] = [];
+    const server = http.createServer((req, res) => {
+      req.resume();
+      arrived();
+      void released.then(() => res.writeHead(200, { 'content-type': 'application/json' }).end('[{"v":1}]'));
+    });
+    server.on('connection', (s: Socket) => sockets.push(s));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const { p, redactor } = provider({ maxLive: 1 });
+      const jsonData = { ...KEYS, endpoint: target, service: 'execute-api', defaultRegion: 'us-east-1' };
+      const query = p.use(ctx('a', 1, jsonData, {}, 1, SECRETS), (i) =>
+        i.proxy.send({ method: 'GET', url: `${target}/rows` }),
+      );
+      await requestArrived;
+      // Evicted (another data source beyond maxLive), then the whole provider disposed, while the answer is held.
+      await p.use(ctx('b', 1), async () => undefined);
+      expect(p.stats).toEqual({ live: 1, retiring: 1 });
+      const shutdown = p.disposeAll();
+      expect(redactor.size).toBe(2);
+      release();
+      const res = await query;
+      expect({ status: res.status, body: res.body.toString() }).toEqual({ status: 200, body: '[{"v":1}]' });
+      await shutdown;
+      expect(p.stats).toEqual({ live: 0, retiring: 0 });
+      expect(redactor.size).toBe(0);
+      // One connection carried the query to its end: the disposal did not cut it and retry on another.
+      expect(sockets).toHaveLength(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('disposes instances unused for the TTL, drops their secrets, and builds a new one on the next request', async () => {

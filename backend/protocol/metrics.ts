@@ -1,6 +1,7 @@
 // Metrics for Diagnostics.CollectMetrics, in the Prometheus text exposition format (version 0.0.4):
 // process metrics as Go plugins report them, plus counters of the gRPC calls this process served.
 import { readdirSync } from 'node:fs';
+import { getHeapStatistics } from 'node:v8';
 
 /** A value sampled when metrics are collected (live instances, registered secrets, open files). */
 export interface Gauge {
@@ -28,7 +29,7 @@ export class ProtocolMetrics {
   }
 
   prometheusText(extra: Gauge[] = []): string {
-    const mem = process.memoryUsage();
+    const mem = memory();
     const cpu = process.cpuUsage();
     const lines: string[] = [];
     const gauge = (name: string, help: string, type: 'gauge' | 'counter', value: number): void => {
@@ -40,7 +41,8 @@ export class ProtocolMetrics {
       'counter',
       (cpu.user + cpu.system) / 1e6,
     );
-    gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', 'gauge', mem.rss);
+    if (mem.rss !== undefined)
+      gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', 'gauge', mem.rss);
     gauge(
       'process_start_time_seconds',
       'Start time of the process since unix epoch in seconds.',
@@ -64,6 +66,19 @@ export class ProtocolMetrics {
       lines.push(`sigil_grpc_request_duration_seconds_sum${labels(key)} ${formatNumber(stats.seconds)}`);
     }
     return `${lines.join('\n')}\n`;
+  }
+}
+
+/**
+ * Node reads the RSS from /proc/self/stat, which throws when the process has no descriptor left (EMFILE):
+ * then the heap numbers come from V8 alone and the RSS is left out, so metrics still answer.
+ */
+function memory(): { rss?: number; heapUsed: number; heapTotal: number; external: number } {
+  try {
+    return process.memoryUsage();
+  } catch {
+    const heap = getHeapStatistics();
+    return { heapUsed: heap.used_heap_size, heapTotal: heap.total_heap_size, external: heap.external_memory };
   }
 }
 

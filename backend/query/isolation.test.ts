@@ -4,7 +4,8 @@ import type { SigilQuery } from '../../src/shared/query';
 import { SigilError } from '../errors';
 import { runQuery } from './engine';
 import { FakeProxy, JSON_HEADERS } from './testing';
-import { QUERY_BUDGET, queryPool, timeBudgetMs } from './worker/client';
+import { QUERY_BUDGET, queryError, queryPool, timeBudgetMs } from './worker/client';
+import { BudgetExceeded } from '../isolation/pool';
 
 // Small budgets so the runaway cases end quickly (the pool is created at the first query, with these).
 QUERY_BUDGET.timeMs = 1_500;
@@ -103,5 +104,15 @@ describe('query isolation', () => {
     const evil = new FakeProxy(() => ({ headers: JSON_HEADERS, body: JSON.stringify({ s: `${'a'.repeat(20000)}!` }) }));
     const [frame] = await runQuery({ refId: 'A', url: 'https://x.amazonaws.com/', rootSelector: '{"m": $exists($match(s, /^(a+)+$/))}' }, { proxy: evil, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 });
     expect(frame.fields).toEqual([{ name: 'm', type: 'boolean', values: [false] }]);
+  });
+
+  it('makes a worker thread the system would not start a 503 of that query that says what to raise', () => {
+    // Node's own words when a Worker cannot get its descriptors (seen under `ulimit -n`).
+    const refused = queryError(new BudgetExceeded('crash', 0, 'the worker failed: Worker initialization failure: EMFILE'), 10_000);
+    expect(refused).toBeInstanceOf(SigilError);
+    expect({ kind: (refused as SigilError).kind, status: (refused as SigilError).status }).toEqual({ kind: 'internal', status: 503 });
+    expect(refused.message).toMatch(/^the query's processing could not run: the plugin process has no file descriptor left \(EMFILE.*ulimit -n/);
+    const crashed = queryError(new BudgetExceeded('crash', 0, 'the worker exited (code 1)'), 10_000) as SigilError;
+    expect([crashed.status, crashed.message]).toEqual([500, "the query's processing failed: the worker exited (code 1)"]);
   });
 });

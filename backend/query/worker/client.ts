@@ -2,7 +2,7 @@
 // a worker's failure to the query's error. See docs/query-isolation.md.
 import { cpus } from 'node:os';
 import { BudgetExceeded, TaskError, WorkerPool, type Lease } from '../../isolation/pool';
-import { KIND_DEFAULTS, sigilError, type ErrorKind, type ErrorSource } from '../../errors';
+import { KIND_DEFAULTS, sigilError, systemRefusal, type ErrorKind, type ErrorSource } from '../../errors';
 import type { PageAnswer, PageOutcome, QueryJob } from '../process';
 import type { QueryTask } from './messages';
 import { queryWorkerSource } from './source';
@@ -50,8 +50,11 @@ export function queryPool(): WorkerPool {
 const ADVICE = 'narrow the root selector or UQL query, lower pagination.maxRows or maxPages, or ask the API for less data (a shorter time range, fewer items per page)';
 
 /** The query's error for a failed task. */
-function queryError(e: unknown, budgetMs: number): Error {
+export function queryError(e: unknown, budgetMs: number): Error {
   if (e instanceof BudgetExceeded) {
+    // A worker thread the system would not start (Node: "Worker initialization failure: EMFILE").
+    const refusal = e.kind === 'crash' ? systemRefusal(e) : undefined;
+    if (refusal) return sigilError('internal', `the query's processing could not run: ${refusal}`, { status: 503 });
     if (e.kind === 'time') return sigilError('budget', `the query's processing exceeded its time budget (${budgetMs / 1000} s) and was stopped; ${ADVICE}`);
     if (e.kind === 'memory') return sigilError('budget', `the query's processing exceeded its memory budget (${e.limit} MiB) and was stopped; ${ADVICE}`);
     return sigilError('internal', `the query's processing failed: ${e.message}`);

@@ -4,9 +4,10 @@
 //   (moto has no CloudTrail LookupEvents nor DescribeAlarmHistory): CloudWatch Logs FilterLogEvents marks
 //   deployments, DescribeAlarms marks alarm state changes. The frames carry the fields Grafana's standard
 //   annotation mapping reads by name: time, title, text, tags.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildHarness, HARNESS_OUT } from './browser/harnessBuild';
+import { expectLikeReference, screenshotPath } from './browser/screenshots';
 import { launchChromium, serveFiles, type Browser, type StaticSite } from './browser/chromium';
 import { runGrafanaHostDetailed, type HostDataResponse, type HostFrame, type HostResult } from './lib/grafanaHost';
 import { startMoto, type Moto } from './lib/moto';
@@ -143,8 +144,6 @@ describe('annotations', () => {
 
 describe('screenshots', () => {
   it.each(['light', 'dark'])('annotation query editor, %s theme', async (theme) => {
-    const dir = join(__dirname, 'screenshots');
-    mkdirSync(dir, { recursive: true });
     const page = await browser.context.newPage();
     await page.goto(`${site.origin}/dashboard.html?view=annotation&theme=${theme}`);
     await page.waitForSelector('#dashboard-editor');
@@ -152,9 +151,8 @@ describe('screenshots', () => {
     await page.getByLabel('Text column', { exact: true }).fill('message');
     await page.getByLabel('Tag columns', { exact: true }).fill('logStreamName');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    const file = join(dir, `annotation-editor-${theme}.png`);
-    await page.locator('#dashboard-editor').screenshot({ path: file });
-    expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
+    const shot = await page.locator('#dashboard-editor').screenshot({ path: screenshotPath(`annotation-editor-${theme}.png`) });
+    await expectLikeReference(page, shot, (t) => `annotation-editor-${t}.png`, theme);
     await page.close();
   });
 });

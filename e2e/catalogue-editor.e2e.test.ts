@@ -2,16 +2,17 @@
 // from an empty query to a filled catalogue query with the keyboard only, then the preview; the mouse path's
 // clicks are counted; screenshots in light and dark theme go to e2e/.work/screenshots/ (untracked) and are
 // checked for size.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildHarness, HARNESS_OUT } from './browser/harnessBuild';
 import { families } from '../src/catalogue';
 import { familySlug } from '../src/catalogue/doc';
+import { pngSize, SCREENSHOTS } from './browser/screenshots';
 import { launchChromium, serveFiles, type Browser, type StaticSite } from './browser/chromium';
 
 const ROOT = resolve(__dirname, '..');
-const SHOTS = join(ROOT, 'e2e/.work/screenshots');
+const SHOTS = SCREENSHOTS;
 const ICONS = join(ROOT, 'node_modules/@grafana/ui/dist/public/img/icons');
 const ICON_PREFIX = 'public/build/img/icons/';
 
@@ -66,13 +67,6 @@ async function tabTo(page: Page, label: string): Promise<number> {
     seen.push(now);
   }
   throw new Error(`Tab never reached "${label}"; focus went through: ${seen.join(' | ')}`);
-}
-
-/** PNG width and height from the IHDR chunk. */
-function pngSize(file: string): { width: number; height: number } {
-  const png = readFileSync(file);
-  expect(png.subarray(1, 4).toString()).toBe('PNG');
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
 }
 
 describe('catalogue picker in chromium', () => {

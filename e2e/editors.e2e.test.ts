@@ -4,14 +4,14 @@
 // layout is checked in light and dark theme. Screenshots of both editors go to e2e/.work/screenshots/ (never
 // a tracked file) and are compared with a size range and, for the config editor, with the screenshot the
 // plugin ships (src/img/) within a pixel tolerance.
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildHarness, HARNESS_OUT } from './browser/harnessBuild';
+import { pixelDifference, pngSize, screenshotPath } from './browser/screenshots';
 import { launchChromium, serveFiles, type Browser, type StaticSite } from './browser/chromium';
 
 const ROOT = resolve(__dirname, '..');
-const SCREENSHOTS = join(ROOT, 'e2e/.work/screenshots');
 const SHIPPED_IMG = join(ROOT, 'src/img');
 
 interface HarnessState {
@@ -245,40 +245,6 @@ describe('QueryEditor in chromium', () => {
   });
 });
 
-/** Width and height from a PNG's IHDR chunk. */
-function pngSize(png: Buffer): { width: number; height: number } {
-  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
-}
-
-/** Share of pixels that differ by more than `threshold` in any channel, decoded and compared by chromium. */
-async function pixelDifference(page: Page, a: Buffer, b: Buffer, threshold = 48): Promise<number> {
-  return page.evaluate(
-    async ([first, second, limit]) => {
-      const decode = async (base64: string) => {
-        const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${base64}`)).blob());
-        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-        const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
-        context.drawImage(bitmap, 0, 0);
-        return context.getImageData(0, 0, bitmap.width, bitmap.height);
-      };
-      const [x, y] = [await decode(first as string), await decode(second as string)];
-      if (x.width !== y.width || x.height !== y.height) return 1;
-      let differing = 0;
-      for (let i = 0; i < x.data.length; i += 4) {
-        for (let c = 0; c < 3; c++) {
-          if (Math.abs(x.data[i + c] - y.data[i + c]) > (limit as number)) {
-            differing++;
-            break;
-          }
-        }
-      }
-      return differing / (x.width * x.height);
-    },
-    [a.toString('base64'), b.toString('base64'), threshold] as const,
-  );
-}
-
 describe('config layout, light and dark', () => {
   it.each(['light', 'dark'])('%s: sections, full-width fields, bordered buttons, an empty region that reads as empty', async (theme) => {
     const page = await open(`view=config&theme=${theme}`);
@@ -319,8 +285,6 @@ describe('config layout, light and dark', () => {
 });
 
 describe('screenshots', () => {
-  beforeAll(() => mkdirSync(SCREENSHOTS, { recursive: true }));
-
   it.each(['light', 'dark'])('config and query editors, %s theme', async (theme) => {
     const config = await open(`view=config&theme=${theme}&stored=keys`);
     await config.getByLabel(/^Assume Role ARN/).fill('arn:aws:iam::123456789012:role/GrafanaReader');
@@ -329,7 +293,7 @@ describe('screenshots', () => {
     await config.getByRole('button', { name: 'Add allowed URL' }).click();
     await config.getByLabel('Allowed URL 1', { exact: true }).fill('https://monitoring.eu-west-1.amazonaws.com/');
     await config.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    const configPng = await config.locator('#config-editor').screenshot({ path: join(SCREENSHOTS, `config-editor-${theme}.png`) });
+    const configPng = await config.locator('#config-editor').screenshot({ path: screenshotPath(`config-editor-${theme}.png`) });
     const configSize = pngSize(configPng);
     // The harness is 1000 px wide with 16 px padding; the editor is one column of full-width sections.
     expect(configSize.width).toBeGreaterThanOrEqual(900);
@@ -348,7 +312,7 @@ describe('screenshots', () => {
     const query = await open(`view=query&theme=${theme}`);
     await query.getByRole('button', { name: /Run\/preview/ }).click();
     await query.getByText('HTTP 200').waitFor();
-    const querySize = pngSize(await query.locator('#query-editor').screenshot({ path: join(SCREENSHOTS, `query-editor-${theme}.png`) }));
+    const querySize = pngSize(await query.locator('#query-editor').screenshot({ path: screenshotPath(`query-editor-${theme}.png`) }));
     expect(querySize.width).toBeGreaterThanOrEqual(900);
     expect(querySize.height).toBeGreaterThanOrEqual(300);
     await query.close();

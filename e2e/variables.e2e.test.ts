@@ -6,10 +6,9 @@
 //   $instance (EC2), $bucket (S3), $queue (SQS) and $region (EC2 DescribeRegions), equal to what boto3 lists,
 //   the browser-expanded multi-value query returns exactly the chosen instances, and an unknown variable is
 //   named in a notice.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildHarness, HARNESS_OUT } from './browser/harnessBuild';
+import { expectLikeReference, screenshotPath } from './browser/screenshots';
 import { launchChromium, serveFiles, type Browser, type StaticSite } from './browser/chromium';
 import { runGrafanaHostDetailed, type HostDataResponse, type HostFrame, type HostQuery, type HostResult } from './lib/grafanaHost';
 import { startMoto, type Moto } from './lib/moto';
@@ -175,15 +174,12 @@ describe('the variable editor and multi-value expansion in chromium, then throug
 
 describe('screenshots', () => {
   it.each(['light', 'dark'])('variable query editor, %s theme', async (theme) => {
-    const dir = join(__dirname, 'screenshots');
-    mkdirSync(dir, { recursive: true });
     const page = await openDashboardHarness(`variable&theme=${theme}`, []);
     await page.getByLabel('Value column').fill('InstanceId');
     await page.getByLabel('Text column').fill('Name');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    const file = join(dir, `variable-editor-${theme}.png`);
-    await page.locator('#dashboard-editor').screenshot({ path: file });
-    expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
+    const shot = await page.locator('#dashboard-editor').screenshot({ path: screenshotPath(`variable-editor-${theme}.png`) });
+    await expectLikeReference(page, shot, (t) => `variable-editor-${t}.png`, theme);
     await page.close();
   });
 });

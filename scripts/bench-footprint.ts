@@ -20,7 +20,7 @@ import { PLUGIN_EXECUTABLE, type HostCall, type HostDataSource, type HostResult 
 import { PluginSession } from '../e2e/attack/lib/session';
 
 const REPEATS = Number(process.argv[2] ?? 3);
-const ACCESS_KEY = 'AKIABENCHFOOTPRINT01';
+const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET_KEY = 'bench-footprint-secret-key-0123456789abcd';
 const SMALL_ROWS = 20;
 const LARGE_BYTES = 50_000_000;

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
       uid: 'bench',
       name: 'bench',
       jsonData: { authType: 'keys', defaultRegion: 'us-east-1', endpoint: target.url, service: 'execute-api' },
-      secureJsonData: { accessKey: 'AKIABENCH000000000000', secretKey: `bench-secret-${'x'.repeat(28)}` },
+      secureJsonData: { accessKey: 'AKIAIOSFODNN7EXAMPLE', secretKey: `bench-secret-${'x'.repeat(28)}` },
       lastUpdatedMS: 1,
     },
     queries: [{ refId: 'A', json: { url: '/rows', format: 'json' } }],

@@ -80,9 +80,14 @@ function cycles(g) {
   return found;
 }
 
+/** Sub-folders that are layers of their own: query/parse, the answer readers, lies below aws and http. */
+const SUBLAYERS = ['backend/query/parse'];
+
 /** backend/<folder>, or backend/<module> for a top-level backend file; other roots by their first folder. */
 function folderOf(file) {
   const rel = relative(base, file).split(/[\\/]/);
+  const sublayer = SUBLAYERS.find((s) => rel.slice(0, 3).join('/') === s);
+  if (sublayer) return sublayer;
   if (rel[0] === 'backend') return `backend/${rel[1].replace(/(\.test)?\.tsx?$/, '')}`;
   return rel
     .slice(0, 2)

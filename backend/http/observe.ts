@@ -3,7 +3,7 @@
 // the logger is injected and masks what it writes as well.
 import { SigilError } from '../errors';
 import type { Logger } from '../log';
-import { parseAwsError } from './awsError';
+import { parseAwsError } from '../aws/errorAnswer';
 import { urlForLog } from './allowedUrls';
 import type { IncomingResponse, Layer } from './types';
 

@@ -3,7 +3,7 @@
 import type { ResolvedQuery, KeyValue } from '../../src/shared/query';
 import { isAbsoluteUrl, joinUrl } from '../../src/shared/query';
 import type { OutgoingRequest } from '../http/types';
-import { pluginError, sigilError } from '../errors';
+import { sigilError } from '../errors';
 import { hasUserinfo } from '../http/allowedUrls';
 import { strictEncode } from '../aws/sign';
 import { resolveMacros, type MacroContext } from './macros';
@@ -24,7 +24,10 @@ export function resolveUrl(url: string, endpoint: string | undefined): string {
     return trimmed;
   }
   if (!endpoint) {
-    throw pluginError(`the URL "${trimmed}" is a path, but the data source has no endpoint; enter an absolute https:// URL or set the endpoint in the data source`);
+    throw sigilError(
+      'query',
+      `the URL "${trimmed}" is a path, but the data source has no endpoint; enter an absolute https:// URL or set the endpoint in the data source`,
+    );
   }
   return joinUrl(endpoint, trimmed);
 }
@@ -43,17 +46,22 @@ export function buildRequest(q: ResolvedQuery, opts: BuildOptions): OutgoingRequ
   let parsed: URL;
   try {
     parsed = new URL(base);
-  } catch {
-    throw pluginError(`the URL "${base}" is not valid; fix the query URL`);
+  } catch (e) {
+    throw sigilError('query', `the URL "${base}" is not valid; fix the query URL`, { cause: e });
   }
   // Rebuilding the URL from its origin below would silently drop userinfo; refuse it as documented.
   if (parsed.username !== '' || parsed.password !== '' || hasUserinfo(base)) {
-    throw sigilError('url_refused', 'request refused before sending: URLs with userinfo (a user name or password, user@host) are not sent; remove it from the query URL');
+    throw sigilError(
+      'url_refused',
+      'request refused before sending: URLs with userinfo (a user name or password, user@host) are not sent; remove it from the query URL',
+    );
   }
   const params = usable(q.params).map((p) => ({ key: m(p.key), value: m(p.value) }));
   const pag = q.pagination;
   const token = opts.pageToken;
-  const extra = encodePairs(token !== undefined && pag.tokenTarget === 'param' ? withTokenParam(params, pag.tokenField, token) : params);
+  const extra = encodePairs(
+    token !== undefined && pag.tokenTarget === 'param' ? withTokenParam(params, pag.tokenField, token) : params,
+  );
   const query = [parsed.search.replace(/^\?/, ''), extra].filter((s) => s !== '').join('&');
   const url = `${parsed.origin}${parsed.pathname}${query ? `?${query}` : ''}`;
 
@@ -70,7 +78,7 @@ export function buildRequest(q: ResolvedQuery, opts: BuildOptions): OutgoingRequ
       break;
     case 'raw':
       if (bodyToken) {
-        throw pluginError('a pagination token sent in the body needs a JSON or form body');
+        throw sigilError('query', 'a pagination token sent in the body needs a JSON or form body');
       }
       body = m(q.body);
       break;
@@ -80,7 +88,13 @@ export function buildRequest(q: ResolvedQuery, opts: BuildOptions): OutgoingRequ
       try {
         value = text.trim() === '' ? {} : JSON.parse(text);
       } catch (e) {
-        throw pluginError(`the JSON body is not valid JSON after time macros were resolved (${(e as Error).message}); fix the body`);
+        throw sigilError(
+          'query',
+          `the JSON body is not valid JSON after time macros were resolved (${(e as Error).message}); fix the body`,
+          {
+            cause: e,
+          },
+        );
       }
       body = JSON.stringify(bodyToken ? withTokenInJson(value, pag.tokenField, bodyToken) : value);
       if (!hasHeader('content-type')) {

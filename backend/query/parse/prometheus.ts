@@ -3,7 +3,7 @@
 // a `Time` field and a float64 `Value` field carrying the series labels, frame type timeseries-multi, and
 // the series named `metric{label="value", ...}` like Prometheus shows it.
 import type { Frame, Notice } from '../../frames/model';
-import { downstreamError, pluginError } from '../../errors';
+import { UNREADABLE_ANSWER, sigilError } from '../../errors';
 import { parseJson } from './json';
 
 type Sample = [number, string];
@@ -15,7 +15,7 @@ interface PromSeries {
 }
 
 function fail(detail: string): never {
-  throw pluginError(`the answer is not a Prometheus API answer: ${detail}`, 422);
+  throw sigilError('parse', `the answer is not a Prometheus API answer: ${detail}`, UNREADABLE_ANSWER);
 }
 
 /** Go's strconv.ParseFloat spellings that Prometheus emits: "NaN", "+Inf", "-Inf". */
@@ -68,7 +68,12 @@ export function seriesName(labels: Record<string, string>): string {
 
 function labelsOf(s: PromSeries, where: string): Record<string, string> {
   const metric = s.metric ?? {};
-  if (typeof metric !== 'object' || metric === null || Array.isArray(metric) || !Object.values(metric).every((v) => typeof v === 'string')) {
+  if (
+    typeof metric !== 'object' ||
+    metric === null ||
+    Array.isArray(metric) ||
+    !Object.values(metric).every((v) => typeof v === 'string')
+  ) {
     fail(`${where}: "metric" must be an object of string labels`);
   }
   return metric;
@@ -92,13 +97,22 @@ export function parsePrometheus(text: string): Frame[] {
     fail('expected an object with "status" and "data"');
   }
   if (doc.status === 'error') {
-    throw downstreamError(`Prometheus answered ${String(doc.errorType ?? 'error')}: ${String(doc.error ?? 'no message')}`, 400);
+    // The API answered, with an error of its own (bad PromQL, limits): its answer, its fault.
+    throw sigilError(
+      'aws_answer',
+      `Prometheus answered ${String(doc.errorType ?? 'error')}: ${String(doc.error ?? 'no message')}`,
+      {
+        status: 400,
+      },
+    );
   }
   if (doc.status !== 'success') {
     fail('"status" must be "success" or "error"');
   }
-  const notices: Notice[] = [...(Array.isArray(doc.warnings) ? doc.warnings : []), ...(Array.isArray(doc.infos) ? doc.infos : [])]
-    .map((w) => ({ severity: 'warning' as const, text: String(w) }));
+  const notices: Notice[] = [
+    ...(Array.isArray(doc.warnings) ? doc.warnings : []),
+    ...(Array.isArray(doc.infos) ? doc.infos : []),
+  ].map((w) => ({ severity: 'warning' as const, text: String(w) }));
   const data = doc.data as { resultType?: unknown; result?: unknown } | undefined;
   if (typeof data !== 'object' || data === null) {
     fail('"data" is missing');
@@ -117,7 +131,7 @@ export function parsePrometheus(text: string): Frame[] {
         }
         const s = raw as PromSeries;
         const labels = labelsOf(s, where);
-        const samples = data.resultType === 'matrix' ? s.values ?? [] : s.value === undefined ? [] : [s.value];
+        const samples = data.resultType === 'matrix' ? (s.values ?? []) : s.value === undefined ? [] : [s.value];
         if (!Array.isArray(samples)) {
           fail(`${where}.values must be an array`);
         }
@@ -131,7 +145,12 @@ export function parsePrometheus(text: string): Frame[] {
         return seriesFrame(labels, times, values, notices);
       });
       if (frames.length === 0) {
-        return [{ meta: { type: 'timeseries-multi', typeVersion: [0, 1], ...(notices.length ? { notices } : {}) }, fields: [] }];
+        return [
+          {
+            meta: { type: 'timeseries-multi', typeVersion: [0, 1], ...(notices.length ? { notices } : {}) },
+            fields: [],
+          },
+        ];
       }
       return frames;
     }
@@ -141,13 +160,15 @@ export function parsePrometheus(text: string): Frame[] {
     }
     case 'string': {
       const [t, v] = sample(result, 'data.result');
-      return [{
-        meta: { type: 'table', ...(notices.length ? { notices } : {}) },
-        fields: [
-          { name: 'Time', type: 'time', values: [t] },
-          { name: 'Value', type: 'string', values: [String(v)] },
-        ],
-      }];
+      return [
+        {
+          meta: { type: 'table', ...(notices.length ? { notices } : {}) },
+          fields: [
+            { name: 'Time', type: 'time', values: [t] },
+            { name: 'Value', type: 'string', values: [String(v)] },
+          ],
+        },
+      ];
     }
     default:
       fail(`unknown resultType ${JSON.stringify(data.resultType)}; expected matrix, vector, scalar or string`);

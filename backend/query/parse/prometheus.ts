@@ -91,7 +91,8 @@ function seriesFrame(labels: Record<string, string>, times: number[], values: nu
   };
 }
 
-export function parsePrometheus(text: string): Frame[] {
+/** The answer's object once its status says success; an error answer is the API's own error. */
+function successDocument(text: string): Record<string, unknown> {
   const doc = parseJson(text) as Record<string, unknown>;
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     fail('expected an object with "status" and "data"');
@@ -101,14 +102,52 @@ export function parsePrometheus(text: string): Frame[] {
     throw sigilError(
       'aws_answer',
       `Prometheus answered ${String(doc.errorType ?? 'error')}: ${String(doc.error ?? 'no message')}`,
-      {
-        status: 400,
-      },
+      { status: 400 },
     );
   }
   if (doc.status !== 'success') {
     fail('"status" must be "success" or "error"');
   }
+  return doc;
+}
+
+/** One series of a matrix (its values) or a vector (its one value). */
+function seriesAt(raw: unknown, i: number, matrix: boolean, notices: Notice[]): Frame {
+  const where = `data.result[${i}]`;
+  if (typeof raw !== 'object' || raw === null) {
+    fail(`${where} must be an object`);
+  }
+  const s = raw as PromSeries;
+  const labels = labelsOf(s, where);
+  const samples = matrix ? (s.values ?? []) : s.value === undefined ? [] : [s.value];
+  if (!Array.isArray(samples)) {
+    fail(`${where}.values must be an array`);
+  }
+  const times: number[] = new Array(samples.length);
+  const values: number[] = new Array(samples.length);
+  samples.forEach((smp, j) => {
+    const [t, v] = sample(smp, `${where} sample ${j}`);
+    times[j] = t;
+    values[j] = promFloat(v, `${where} sample ${j}`);
+  });
+  return seriesFrame(labels, times, values, notices);
+}
+
+function seriesFrames(result: unknown, resultType: 'matrix' | 'vector', notices: Notice[]): Frame[] {
+  if (!Array.isArray(result)) {
+    fail(`data.result of a ${resultType} must be an array`);
+  }
+  const frames = result.map((raw, i) => seriesAt(raw, i, resultType === 'matrix', notices));
+  if (frames.length === 0) {
+    return [
+      { meta: { type: 'timeseries-multi', typeVersion: [0, 1], ...(notices.length ? { notices } : {}) }, fields: [] },
+    ];
+  }
+  return frames;
+}
+
+export function parsePrometheus(text: string): Frame[] {
+  const doc = successDocument(text);
   const notices: Notice[] = [
     ...(Array.isArray(doc.warnings) ? doc.warnings : []),
     ...(Array.isArray(doc.infos) ? doc.infos : []),
@@ -120,40 +159,8 @@ export function parsePrometheus(text: string): Frame[] {
   const result = data.result;
   switch (data.resultType) {
     case 'matrix':
-    case 'vector': {
-      if (!Array.isArray(result)) {
-        fail(`data.result of a ${data.resultType} must be an array`);
-      }
-      const frames = result.map((raw, i) => {
-        const where = `data.result[${i}]`;
-        if (typeof raw !== 'object' || raw === null) {
-          fail(`${where} must be an object`);
-        }
-        const s = raw as PromSeries;
-        const labels = labelsOf(s, where);
-        const samples = data.resultType === 'matrix' ? (s.values ?? []) : s.value === undefined ? [] : [s.value];
-        if (!Array.isArray(samples)) {
-          fail(`${where}.values must be an array`);
-        }
-        const times: number[] = new Array(samples.length);
-        const values: number[] = new Array(samples.length);
-        samples.forEach((smp, j) => {
-          const [t, v] = sample(smp, `${where} sample ${j}`);
-          times[j] = t;
-          values[j] = promFloat(v, `${where} sample ${j}`);
-        });
-        return seriesFrame(labels, times, values, notices);
-      });
-      if (frames.length === 0) {
-        return [
-          {
-            meta: { type: 'timeseries-multi', typeVersion: [0, 1], ...(notices.length ? { notices } : {}) },
-            fields: [],
-          },
-        ];
-      }
-      return frames;
-    }
+    case 'vector':
+      return seriesFrames(result, data.resultType, notices);
     case 'scalar': {
       const [t, v] = sample(result, 'data.result');
       return [seriesFrame({}, [t], [promFloat(v, 'data.result')], notices)];

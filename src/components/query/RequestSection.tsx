@@ -36,39 +36,21 @@ export function RequestSection({ query: q, set, setAndRun, onRunQuery, problemAt
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
-        <InlineField
+        <SigningOverride
+          {...{ query: q, set, onRunQuery, problemAt }}
+          field="service"
           label="Service"
           labelWidth={labelWidth}
-          htmlFor="sigil-service"
           tooltip="SigV4 signing name for this query, e.g. sqs, dynamodb, aps; empty = the data source's, else from the host"
-          invalid={Boolean(problemAt('service'))}
-          error={problemAt('service')}
-        >
-          <Input
-            id="sigil-service"
-            width={20}
-            placeholder={defaults.service || 'from the host'}
-            value={q.service ?? ''}
-            onChange={(e) => set({ service: e.currentTarget.value })}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
-        <InlineField
+          placeholder={defaults.service || 'from the host'}
+        />
+        <SigningOverride
+          {...{ query: q, set, onRunQuery, problemAt }}
+          field="region"
           label="Region"
-          htmlFor="sigil-region"
           tooltip="SigV4 region for this query; empty = the host's, else the data source's"
-          invalid={Boolean(problemAt('region'))}
-          error={problemAt('region')}
-        >
-          <Input
-            id="sigil-region"
-            width={20}
-            placeholder={defaults.region || 'us-east-1'}
-            value={q.region ?? ''}
-            onChange={(e) => set({ region: e.currentTarget.value })}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
+          placeholder={defaults.region || 'us-east-1'}
+        />
       </InlineFieldRow>
       <InlineField label="Parameters" labelWidth={labelWidth} tooltip="Query string parameters" useFieldset>
         <KeyValueEditor noun="Parameter" pairs={q.params ?? []} onChange={(params) => set({ params })} />
@@ -82,5 +64,47 @@ export function RequestSection({ query: q, set, setAndRun, onRunQuery, problemAt
         <KeyValueEditor noun="Header" pairs={q.headers ?? []} onChange={(headers) => set({ headers })} />
       </InlineField>
     </>
+  );
+}
+
+interface OverrideProps extends Pick<Props, 'query' | 'set' | 'onRunQuery' | 'problemAt'> {
+  field: 'service' | 'region';
+  label: string;
+  labelWidth?: number;
+  tooltip: string;
+  placeholder: string;
+}
+
+/** A per-query SigV4 setting; empty means the data source's (or the host's). */
+function SigningOverride({
+  query,
+  set,
+  onRunQuery,
+  problemAt,
+  field,
+  label,
+  labelWidth,
+  tooltip,
+  placeholder,
+}: OverrideProps) {
+  const id = `sigil-${field}`;
+  return (
+    <InlineField
+      label={label}
+      labelWidth={labelWidth}
+      htmlFor={id}
+      tooltip={tooltip}
+      invalid={Boolean(problemAt(field))}
+      error={problemAt(field)}
+    >
+      <Input
+        id={id}
+        width={20}
+        placeholder={placeholder}
+        value={query[field] ?? ''}
+        onChange={(e) => set({ [field]: e.currentTarget.value })}
+        onBlur={onRunQuery}
+      />
+    </InlineField>
   );
 }

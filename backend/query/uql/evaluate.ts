@@ -78,6 +78,39 @@ function arith(op: string, a: Value, b: Value): Value {
   }
 }
 
+/** A binary operator other than and/or, on its two evaluated sides. */
+function binary(op: string, a: Value, b: Value): Value {
+  switch (op) {
+    case '==':
+      return equal(a, b);
+    case '!=':
+      return !equal(a, b);
+    case '=~':
+      return (toText(a) ?? '').toLowerCase() === (toText(b) ?? '').toLowerCase();
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
+      if (a === null || a === undefined || b === null || b === undefined) {
+        return false;
+      }
+      const c = compare(a, b);
+      return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+    }
+    case 'contains':
+    case 'has':
+      return (toText(a) ?? '').toLowerCase().includes((toText(b) ?? '').toLowerCase());
+    case 'startswith':
+      return (toText(a) ?? '').toLowerCase().startsWith((toText(b) ?? '').toLowerCase());
+    case 'endswith':
+      return (toText(a) ?? '').toLowerCase().endsWith((toText(b) ?? '').toLowerCase());
+    case 'matches':
+      return cachedLinear(toText(b) ?? '', 'matches pattern').test(toText(a) ?? '');
+    default:
+      return arith(op, a, b);
+  }
+}
+
 export function evalExpr(e: Expr, row: Row): Value {
   switch (e.kind) {
     case 'literal':
@@ -108,37 +141,7 @@ export function evalExpr(e: Expr, row: Row): Value {
       if (e.op === 'or') {
         return truthy(evalExpr(e.left, row)) || truthy(evalExpr(e.right, row));
       }
-      const a = evalExpr(e.left, row);
-      const b = evalExpr(e.right, row);
-      switch (e.op) {
-        case '==':
-          return equal(a, b);
-        case '!=':
-          return !equal(a, b);
-        case '=~':
-          return (toText(a) ?? '').toLowerCase() === (toText(b) ?? '').toLowerCase();
-        case '<':
-        case '<=':
-        case '>':
-        case '>=': {
-          if (a === null || a === undefined || b === null || b === undefined) {
-            return false;
-          }
-          const c = compare(a, b);
-          return e.op === '<' ? c < 0 : e.op === '<=' ? c <= 0 : e.op === '>' ? c > 0 : c >= 0;
-        }
-        case 'contains':
-        case 'has':
-          return (toText(a) ?? '').toLowerCase().includes((toText(b) ?? '').toLowerCase());
-        case 'startswith':
-          return (toText(a) ?? '').toLowerCase().startsWith((toText(b) ?? '').toLowerCase());
-        case 'endswith':
-          return (toText(a) ?? '').toLowerCase().endsWith((toText(b) ?? '').toLowerCase());
-        case 'matches':
-          return cachedLinear(toText(b) ?? '', 'matches pattern').test(toText(a) ?? '');
-        default:
-          return arith(e.op, a, b);
-      }
+      return binary(e.op, evalExpr(e.left, row), evalExpr(e.right, row));
     }
   }
 }

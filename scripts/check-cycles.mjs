@@ -3,23 +3,13 @@
 // included, as they still tie the modules' designs together) and between backend folders (a folder
 // may not import one that imports it back). Relative imports only; packages cannot form cycles here.
 // Usage: node scripts/check-cycles.mjs [root ...]   (default: backend src)
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { readFileSync, statSync, existsSync } from 'node:fs';
+import { tsSources } from './tsSources.mjs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['backend', 'src'];
 const base = process.cwd();
 const IMPORT = /(?:^|[\s;])(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?['"](\.{1,2}\/[^'"]+)['"]/g;
-
-function sources(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    if (statSync(path).isDirectory()) out.push(...sources(path));
-    else if (/\.tsx?$/.test(name) && !/\.d\.ts$/.test(name)) out.push(path);
-  }
-  return out;
-}
 
 function resolveImport(from, spec) {
   const target = resolve(dirname(from), spec);
@@ -35,7 +25,7 @@ function resolveImport(from, spec) {
   return undefined;
 }
 
-const files = roots.flatMap((r) => sources(resolve(base, r)));
+const files = roots.flatMap((r) => tsSources(resolve(base, r)));
 const graph = new Map(files.map((f) => [f, new Set()]));
 for (const file of files) {
   const text = readFileSync(file, 'utf8');

@@ -4,9 +4,10 @@
 // function, nested functions included in their parent. Test files are left out unless --tests is given:
 // long describe() bodies are lists of cases, not logic.
 // Usage: node scripts/longest-functions.mjs [--top N] [--tests] [root ...]   (default: backend src, top 10)
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import ts from 'typescript';
+import { tsSources } from './tsSources.mjs';
 
 const args = process.argv.slice(2);
 let top = 10;
@@ -21,17 +22,6 @@ if (roots.length === 0) roots.push('backend', 'src');
 
 const isTest = (name) => /\.(test|spec)\.tsx?$|(^|\/)__tests__\//.test(name);
 
-function sources(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    if (statSync(path).isDirectory()) out.push(...sources(path));
-    else if (/\.tsx?$/.test(name) && !/\.d\.ts$/.test(name) && (withTests || !isTest(path))) out.push(path);
-  }
-  return out;
-}
-
 function nameOf(node) {
   if (node.name && ts.isIdentifier(node.name)) return node.name.text;
   if (node.name && ts.isStringLiteral(node.name)) return node.name.text;
@@ -45,7 +35,7 @@ function nameOf(node) {
 }
 
 const found = [];
-for (const file of roots.flatMap((r) => sources(resolve(r)))) {
+for (const file of roots.flatMap((r) => tsSources(resolve(r), (path) => withTests || !isTest(path)))) {
   const text = readFileSync(file, 'utf8');
   const kind = file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);

@@ -11,7 +11,8 @@ import globals from 'globals';
 const BACKEND_LAYERS = {
   frames: ['aws', 'http', 'settings', 'query', 'handlers', 'instances', 'protocol', 'log', 'redaction'],
   settings: ['aws', 'http', 'query', 'handlers', 'instances', 'frames', 'protocol', '!protocol/types'],
-  aws: ['http', 'query', 'handlers', 'instances', 'protocol', 'frames'],
+  // aws reads error bodies with the XML reader (a leaf: it imports only errors).
+  aws: ['http', 'query', 'handlers', 'instances', 'protocol', 'frames', '!query/parse/xml'],
   http: ['query', 'handlers', 'instances', 'protocol', 'frames'],
   query: ['handlers', 'instances', 'protocol', 'settings/parse', 'settings/awsServer'],
   instances: ['handlers', 'query', 'frames', 'protocol', '!protocol/types'],
@@ -28,12 +29,16 @@ const BACKEND_LAYERS = {
 };
 const ALWAYS_ABOVE = ['plugin', 'main'];
 
-/** gitignore-style patterns; a folder with an exception is matched by its contents only (a matched folder cannot be re-included). */
+/**
+ * gitignore-style patterns; a folder with an exception is matched by its contents only, and a deeper
+ * exception re-includes its parent folders too (a matched folder's contents cannot be re-included).
+ */
 function importPatterns(targets) {
   const excepted = new Set(targets.filter((t) => t.startsWith('!')).map((t) => t.slice(1).split('/')[0]));
   return targets.flatMap((t) => {
-    if (t.startsWith('!')) return [`!**/${t.slice(1)}`];
-    return excepted.has(t) ? [`**/${t}/**`] : [`**/${t}`, `**/${t}/**`];
+    if (!t.startsWith('!')) return excepted.has(t) ? [`**/${t}/**`] : [`**/${t}`, `**/${t}/**`];
+    const parts = t.slice(1).split('/');
+    return parts.slice(1).map((_, i) => `!**/${parts.slice(0, i + 2).join('/')}`);
   });
 }
 
@@ -60,6 +65,29 @@ const backendLayerRules = [
       ],
     },
   })),
+  {
+    // The answer readers are a layer of their own below aws and http (aws reads error bodies with the XML
+    // reader): they import no other backend folder but frames' model, and nothing else of query.
+    files: ['backend/query/parse/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: importPatterns([...Object.keys(BACKEND_LAYERS).filter((f) => f !== 'frames'), ...ALWAYS_ABOVE]),
+              message: 'backend/query/parse may not import a layer above it (see eslint.config.mjs)',
+            },
+            {
+              regex: '^\\.\\./(?!\\.\\./)',
+              message: 'backend/query/parse lies below the rest of query: it may not import it',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // The leaves every layer uses: they import no backend folder at all.
     files: ['backend/errors.ts', 'backend/redaction.ts', 'backend/log.ts', 'backend/version.ts'],

@@ -88,27 +88,18 @@ export function systemRefusal(err: { code?: unknown; message?: unknown }): strin
   return named ? SYSTEM_REFUSALS[named[1]] : undefined;
 }
 
+/**
+ * Source and status of an answer the query's reader could not read (not valid JSON/XML/CSV, nested too deeply):
+ * kind `parse`, but the plugin's side and 422, as the query chose the format and the reader.
+ */
+export const UNREADABLE_ANSWER: Readonly<Pick<SigilErrorOptions, 'source' | 'status'>> = {
+  source: 'plugin',
+  status: 422,
+};
+
 /** Wraps any thrown value: a SigilError is returned as is; anything else becomes kind 'internal' with the cause kept. */
 export function asSigilError(err: unknown): SigilError {
   if (err instanceof SigilError) return err;
   const message = err instanceof Error ? err.message : typeof err === 'string' ? err : String(err);
   return new SigilError('internal', `internal error: ${message}`, { cause: err });
-}
-
-/**
- * @deprecated use `sigilError('query', ...)` (or the kind that fits). Kept while backend/query migrates.
- */
-export function pluginError(message: string, status = 400): SigilError {
-  return new SigilError(status === 422 ? 'parse' : 'query', message, { source: 'plugin', status });
-}
-
-/**
- * @deprecated use `sigilError('network' | 'aws_answer' | ..., ...)`. Kept while backend/query migrates.
- */
-export function downstreamError(message: string, status = 502, cause?: unknown): SigilError {
-  return new SigilError(status === 504 ? 'timeout' : status === 499 ? 'cancelled' : 'network', message, {
-    source: 'downstream',
-    status,
-    cause,
-  });
 }

@@ -314,6 +314,26 @@ function merged(text: string, starts: number[], ends: number[]): string {
 
 const MAX_DEPTH = 8;
 
+/** A copy of a value for output: every string masked, secret-named keys redacted, depth and size bounded. */
+function maskValue(value: unknown, mask: (text: string) => string, depth = 0): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value === 'function' || typeof value === 'symbol') return mask(String(value));
+    return value;
+  }
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  if (value instanceof Error) return mask(value.message);
+  if (value instanceof Uint8Array) return `[${value.byteLength} bytes]`;
+  if (Array.isArray(value)) return value.map((v) => maskValue(v, mask, depth + 1));
+  // A null-prototype copy: a `__proto__` key from user JSON stays a plain key.
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(value)) {
+    out[mask(k)] = isSecretKey(k) ? REDACTED : maskValue(v, mask, depth + 1);
+  }
+  return out;
+}
+
 export function createRedactor(): Redactor {
   const index = new FormIndex();
   /** Live secret values, how many scopes hold each, and their forms. */
@@ -339,28 +359,9 @@ export function createRedactor(): Redactor {
 
   const mask = (text: string): string => maskPatterns(index.mask(text));
 
-  const maskValue = (value: unknown, depth = 0): unknown => {
-    if (typeof value === 'string') return mask(value);
-    if (value === null || typeof value !== 'object') {
-      if (typeof value === 'bigint') return value.toString();
-      if (typeof value === 'function' || typeof value === 'symbol') return mask(String(value));
-      return value;
-    }
-    if (depth >= MAX_DEPTH) return '[too deep]';
-    if (value instanceof Error) return mask(value.message);
-    if (value instanceof Uint8Array) return `[${value.byteLength} bytes]`;
-    if (Array.isArray(value)) return value.map((v) => maskValue(v, depth + 1));
-    // A null-prototype copy: a `__proto__` key from user JSON stays a plain key.
-    const out = Object.create(null) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(value)) {
-      out[mask(k)] = isSecretKey(k) ? REDACTED : maskValue(v, depth + 1);
-    }
-    return out;
-  };
-
   return {
     mask,
-    maskValue: (value) => maskValue(value),
+    maskValue: (value) => maskValue(value, mask),
     maskHeaders(headers) {
       const out = Object.create(null) as Record<string, string>;
       for (const [name, value] of Object.entries(headers)) {

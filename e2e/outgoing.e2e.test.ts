@@ -48,19 +48,17 @@ function dataSource(uid: string, jsonData: Record<string, unknown> = {}) {
   };
 }
 
-const mintingQueries: Array<[string, Record<string, unknown>]> = [
+/** Key/value rows as the editor keeps form fields and headers, in order (repeats kept). */
+const keyValues = (...fields: Array<[string, string]>) => fields.map(([key, value]) => ({ key, value }));
+
+/** A signed POST to the data source's STS endpoint. */
+const stsPost = (request: Record<string, unknown>) => ({ method: 'POST', url: '/', service: 'sts', ...request });
+
+/** Each case: a name, the query, and for the redirect cases the allowed API path that answers with the redirect. */
+const mintingQueries: Array<[string, Record<string, unknown>, string?]> = [
   [
     'form GetSessionToken',
-    {
-      method: 'POST',
-      url: '/',
-      service: 'sts',
-      bodyType: 'form',
-      form: [
-        { key: 'Action', value: 'GetSessionToken' },
-        { key: 'Version', value: '2011-06-15' },
-      ],
-    },
+    stsPost({ bodyType: 'form', form: keyValues(['Action', 'GetSessionToken'], ['Version', '2011-06-15']) }),
   ],
   [
     'query string AssumeRole, lower case',
@@ -72,48 +70,33 @@ const mintingQueries: Array<[string, Record<string, unknown>]> = [
   ],
   [
     'raw body, encoded',
-    {
-      method: 'POST',
-      url: '/',
-      service: 'sts',
+    stsPost({
       bodyType: 'raw',
       body: 'Version=2011-06-15&Action=GetFederation%54oken&Name=x',
-      headers: [{ key: 'Content-Type', value: 'application/x-www-form-urlencoded' }],
-    },
+      headers: keyValues(['Content-Type', 'application/x-www-form-urlencoded']),
+    }),
   ],
   [
     'duplicated Action',
-    {
-      method: 'POST',
-      url: '/',
-      service: 'sts',
-      bodyType: 'form',
-      form: [
-        { key: 'Action', value: 'GetCallerIdentity' },
-        { key: 'Action', value: 'GetSessionToken' },
-      ],
-    },
+    stsPost({ bodyType: 'form', form: keyValues(['Action', 'GetCallerIdentity'], ['Action', 'GetSessionToken']) }),
   ],
   [
     'X-Amz-Target',
-    {
-      method: 'POST',
-      url: '/',
-      service: 'sts',
+    stsPost({
       bodyType: 'json',
       body: '{}',
-      headers: [{ key: 'X-Amz-Target', value: 'AWSSecurityTokenServiceV20110615.GetSessionToken' }],
-    },
+      headers: keyValues(['X-Amz-Target', 'AWSSecurityTokenServiceV20110615.GetSessionToken']),
+    }),
   ],
-  ['302 from an allowed API', { method: 'GET', url: '', service: 'execute-api' }],
-  ['307 from an allowed API, lower case', { method: 'GET', url: '', service: 'execute-api' }],
+  ['302 from an allowed API', { method: 'GET', service: 'execute-api' }, '/api/to-sts'],
+  ['307 from an allowed API, lower case', { method: 'GET', service: 'execute-api' }, '/api/to-sts-lower'],
 ];
 
 describe('a query cannot mint credentials', () => {
   let run: HostRun;
   beforeAll(async () => {
-    const queries = mintingQueries.map(([, q], i) => {
-      const url = i === 5 ? `${api.url}/api/to-sts` : i === 6 ? `${api.url}/api/to-sts-lower` : (q.url as string);
+    const queries = mintingQueries.map(([, q, apiPath], i) => {
+      const url = apiPath ? `${api.url}${apiPath}` : (q.url as string);
       return { refId: `Q${i}`, json: { ...q, url, format: 'xml' } };
     });
     const calls: HostCall[] = [
@@ -180,17 +163,11 @@ describe('a hanging STS', () => {
             queries: [
               {
                 refId: 'A',
-                json: {
-                  method: 'POST',
-                  url: '/',
-                  service: 'sts',
+                json: stsPost({
                   bodyType: 'form',
-                  form: [
-                    { key: 'Action', value: 'GetCallerIdentity' },
-                    { key: 'Version', value: '2011-06-15' },
-                  ],
+                  form: keyValues(['Action', 'GetCallerIdentity'], ['Version', '2011-06-15']),
                   format: 'xml',
-                },
+                }),
               },
             ],
           },

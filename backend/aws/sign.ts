@@ -7,7 +7,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { Hash } from '@smithy/hash-node';
 import { createHash } from 'node:crypto';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { pluginError } from '../errors';
+import { sigilError } from '../errors';
 
 export interface SigningTarget {
   service: string;
@@ -82,7 +82,8 @@ export function resolveTarget(
   const inferred = inferFromHost(url.hostname);
   const service = override.service ?? defaults.service ?? inferred?.service;
   if (!service) {
-    throw pluginError(
+    throw sigilError(
+      'query',
       `cannot tell the SigV4 service for host ${url.hostname}; set the data source's Service (service), e.g. monitoring, aps, execute-api`,
     );
   }

@@ -1,5 +1,5 @@
 import { checkHealth } from './checkHealth';
-import { awsErrorSummary } from '../http/awsError';
+import { awsErrorSummary } from '../aws/errorAnswer';
 import type { DataSourceInstance, HandlerDeps } from './deps';
 import type { IncomingResponse, OutgoingRequest } from '../http/types';
 import type { Settings } from '../settings/types';

@@ -3,8 +3,8 @@
 import type { CheckHealthRequest, CheckHealthResult } from '../protocol/types';
 import type { HandlerDeps, DataSourceInstance } from './deps';
 import { PLUGIN_VERSION } from '../version';
-import { awsErrorSummary } from '../http/awsError';
-import { parseXml } from '../aws/xml';
+import { awsErrorSummary } from '../aws/errorAnswer';
+import { parseXml } from '../query/parse/xml';
 import { healthFailure, type HealthStep } from './answers';
 import { awsAnswerMessage } from '../../src/shared/aws';
 import { urlForLog } from '../http/allowedUrls';

@@ -14,7 +14,7 @@ export function parseUserJson(text: string, what: string, fix: string): Record<s
       return value;
     });
   } catch (e) {
-    throw sigilError('query', `${what} is malformed (${(e as Error).message}); ${fix}`);
+    throw sigilError('query', `${what} is malformed (${(e as Error).message}); ${fix}`, { cause: e });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw sigilError('query', `${what} must be an object`);

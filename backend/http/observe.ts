@@ -7,7 +7,7 @@ import { SigilError } from '../errors';
 import type { Logger } from '../log';
 import { systemClock, type Clock } from '../clock';
 import { NO_METER, requestOutcomeOf, type InstanceMeter } from '../metrics/dataSources';
-import { parseAwsError } from './awsError';
+import { parseAwsError } from '../aws/errorAnswer';
 import { urlForLog } from './allowedUrls';
 import type { IncomingResponse, Layer } from './types';
 

@@ -31,8 +31,8 @@ export function redirectLayer(maxRedirects: number): Layer {
       let target: string;
       try {
         target = new URL(location, res.url).toString();
-      } catch {
-        throw sigilError('network', `redirect to an invalid location from ${urlForLog(res.url)}`);
+      } catch (e) {
+        throw sigilError('network', `redirect to an invalid location from ${urlForLog(res.url)}`, { cause: e });
       }
       const method = req.method.toUpperCase();
       const toGet = res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST');

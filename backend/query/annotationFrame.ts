@@ -4,13 +4,16 @@
 // a notice.
 import type { AnnotationOptions } from '../../src/shared/query';
 import type { Field, FieldValue, Frame, Notice } from '../frames/model';
-import { pluginError } from '../errors';
+import { sigilError } from '../errors';
 import { columnByName } from './columnByName';
 
 function timeField(frame: Frame, name: string | undefined, what: string): Field | undefined {
   const field = columnByName(frame, name, what);
   if (field && field.type !== 'time') {
-    throw pluginError(`${what} "${field.name}" is a ${field.type} column, not a time; give it type time (with its time format) under Columns`);
+    throw sigilError(
+      'query',
+      `${what} "${field.name}" is a ${field.type} column, not a time; give it type time (with its time format) under Columns`,
+    );
   }
   return field;
 }
@@ -38,16 +41,30 @@ function tagsOf(field: Field, row: number): string[] {
 
 export function annotationFrame(frames: Frame[], opts: AnnotationOptions | undefined, refId: string): Frame {
   const table: Frame = frames[0] ?? { fields: [] };
-  const start = timeField(table, opts?.timeField, 'annotation.timeField') ?? table.fields.find((f) => f.type === 'time');
+  const start =
+    timeField(table, opts?.timeField, 'annotation.timeField') ?? table.fields.find((f) => f.type === 'time');
   if (!start) {
-    throw pluginError('an annotation needs a time: the result has no time column; set annotation.timeField or give a column type time under Columns');
+    throw sigilError(
+      'query',
+      'an annotation needs a time: the result has no time column; set annotation.timeField or give a column type time under Columns',
+    );
   }
   const end = timeField(table, opts?.timeEndField, 'annotation.timeEndField');
   const title = columnByName(table, opts?.titleField, 'annotation.titleField');
-  const textField = columnByName(table, opts?.textField, 'annotation.textField') ?? table.fields.find((f) => f.type === 'string' && f !== title);
-  const tagFields = (opts?.tagsFields ?? []).filter((t) => t.trim() !== '').map((t) => columnByName(table, t, 'annotation.tagsFields') as Field);
+  const textField =
+    columnByName(table, opts?.textField, 'annotation.textField') ??
+    table.fields.find((f) => f.type === 'string' && f !== title);
+  const tagFields = (opts?.tagsFields ?? [])
+    .filter((t) => t.trim() !== '')
+    .map((t) => columnByName(table, t, 'annotation.tagsFields') as Field);
 
-  const out = { time: [] as FieldValue[], timeEnd: [] as FieldValue[], title: [] as FieldValue[], text: [] as FieldValue[], tags: [] as FieldValue[] };
+  const out = {
+    time: [] as FieldValue[],
+    timeEnd: [] as FieldValue[],
+    title: [] as FieldValue[],
+    text: [] as FieldValue[],
+    tags: [] as FieldValue[],
+  };
   let skipped = 0;
   for (let i = 0; i < start.values.length; i++) {
     const t = start.values[i];
@@ -70,7 +87,10 @@ export function annotationFrame(frames: Frame[], opts: AnnotationOptions | undef
   ];
   const notices: Notice[] = [...(table.meta?.notices ?? [])];
   if (skipped > 0) {
-    notices.push({ severity: 'warning', text: `${skipped} row(s) have no time in "${start.name}" and are not shown as annotations` });
+    notices.push({
+      severity: 'warning',
+      text: `${skipped} row(s) have no time in "${start.name}" and are not shown as annotations`,
+    });
   }
   return {
     refId,

@@ -6,10 +6,10 @@ import type { SigilQuery } from '../../src/shared/query';
 import { resolveQuery, validateQuery, type ResolvedQuery } from '../../src/shared/query';
 import type { Frame } from '../frames/model';
 import type { IncomingResponse, OutgoingRequest, SigningProxy } from '../http/types';
-import { pluginError } from '../errors';
+import { sigilError } from '../errors';
 import { buildRequest, describeRequest } from './request';
 import type { MacroContext } from './macros';
-import { downstreamHttpError } from '../http/awsError';
+import { downstreamHttpError } from '../aws/errorAnswer';
 import { QuerySession, timeBudgetMs } from './worker/client';
 import type { ResultLimitCut } from './process';
 import { parseUql } from './uql';
@@ -45,7 +45,7 @@ function hostOf(url: string): string {
 export function checkQuery(query: SigilQuery): ResolvedQuery {
   const problems = validateQuery(query);
   if (problems.length > 0) {
-    throw pluginError(`the query is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+    throw sigilError('query', `the query is not valid: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   }
   return resolveQuery(query);
 }
@@ -69,12 +69,24 @@ export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<F
   const first = buildRequest(q, { endpoint: ctx.settings.endpoint, macros });
   // Parsing, selecting and frame building run in a query worker, within the query's time and memory budget.
   // The signing proxy is one per data source instance: it keys the pool's fair share per data source.
-  const session = new QuerySession({ query: q, executed: describeRequest(first), secrets: ctx.secretValues?.() ?? [ctx.settings.secretKey, ctx.settings.sessionToken] }, ctx.proxy, timeBudgetMs(ctx.settings.timeoutMs));
+  const session = new QuerySession(
+    {
+      query: q,
+      executed: describeRequest(first),
+      secrets: ctx.secretValues?.() ?? [ctx.settings.secretKey, ctx.settings.sessionToken],
+    },
+    ctx.proxy,
+    timeBudgetMs(ctx.settings.timeoutMs),
+  );
   try {
     let request = first;
     for (;;) {
       const res = await send(ctx, request);
-      const outcome = await session.page({ contentType: header(res, 'content-type'), body: res.body, host: hostOf(request.url) });
+      const outcome = await session.page({
+        contentType: header(res, 'content-type'),
+        body: res.body,
+        host: hostOf(request.url),
+      });
       if (outcome.frames) {
         if (outcome.cut) ctx.onCut?.({ ...outcome.cut, url: request.url });
         return outcome.frames;

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SigilError } from '../errors';
 import { parseJson } from './parse/json';
-import { parseXml } from '../aws/xml';
+import { parseXml } from './parse/xml';
 import { parseDelimited } from './parse/csv';
 import { parsePrometheus } from './parse/prometheus';
 import { parseUql, evaluateUql } from './uql';
@@ -117,18 +117,29 @@ describe('deep nesting', () => {
     }
     const deep = `${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}`;
     const proxy = new FakeProxy(() => ({ headers: { 'content-type': 'application/json' }, body: deep }));
-    await settles(() => runQuery({ refId: 'A', url: 'https://a/' }, { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1 }));
+    await settles(() =>
+      runQuery(
+        { refId: 'A', url: 'https://a/' },
+        { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1 },
+      ),
+    );
   });
 });
 
 describe('UQL evaluation on random answers', () => {
   it('survives random JSON-ish answers for a fixed query set', async () => {
-    const queries = [fixtures.uql, 'parse-json | extend "m"=extract("y", 0, "a") | where "a" matches \'(\'', 'parse-xml | project "a.b"', 'parse-csv | summarize sum("a") by "b"', 'project "x"']
-      .map((q) => parseUql(q));
+    const queries = [
+      fixtures.uql,
+      'parse-json | extend "m"=extract("y", 0, "a") | where "a" matches \'(\'',
+      'parse-xml | project "a.b"',
+      'parse-csv | summarize sum("a") by "b"',
+      'project "x"',
+    ].map((q) => parseUql(q));
     const r = rng(42);
     for (let i = 0; i < 400; i++) {
       const text = r() < 0.5 ? mutate(r, fixtures.json) : randomText(r, 120);
-      for (const q of queries) await settles(() => evaluateUql(q, { text, contentType: r() < 0.5 ? 'application/json' : undefined }));
+      for (const q of queries)
+        await settles(() => evaluateUql(q, { text, contentType: r() < 0.5 ? 'application/json' : undefined }));
     }
   });
 });
@@ -137,13 +148,21 @@ describe('engine on random answers in every format', () => {
   it('turns any answer into frames or a per-query error', async () => {
     const r = rng(7);
     let body = '';
-    const proxy = new FakeProxy(() => ({ headers: { 'content-type': r() < 0.5 ? 'application/json' : 'text/xml' }, body }));
+    const proxy = new FakeProxy(() => ({
+      headers: { 'content-type': r() < 0.5 ? 'application/json' : 'text/xml' },
+      body,
+    }));
     const formats = ['auto', 'json', 'xml', 'csv', 'tsv', 'prometheus'] as const;
     for (let i = 0; i < 300; i++) {
       const base = [fixtures.json, fixtures.xml, fixtures.prom, fixtures.csv][i % 4];
       body = r() < 0.7 ? mutate(r, base) : randomText(r, 300);
       const format = formats[i % formats.length];
-      await settles(() => runQuery({ refId: 'A', url: 'https://a/', format, columns: r() < 0.3 ? [{ selector: 'a', type: 'time' }] : [] }, { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1 }));
+      await settles(() =>
+        runQuery(
+          { refId: 'A', url: 'https://a/', format, columns: r() < 0.3 ? [{ selector: 'a', type: 'time' }] : [] },
+          { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1 },
+        ),
+      );
     }
   });
 });

@@ -2,7 +2,7 @@ import type { SigilQuery } from '../../src/shared/query';
 import { inferColumnType } from './infer';
 import { runQuery } from './engine';
 import { emptyXmlListsAsLists } from './xmlLists';
-import { parseXml } from '../aws/xml';
+import { parseXml } from './parse/xml';
 import { FakeProxy, JSON_HEADERS, XML_HEADERS } from './testing';
 import type { Field } from '../frames/model';
 
@@ -62,7 +62,11 @@ describe('inferColumnType on typed values (JSON)', () => {
 
 function engine(contentType: string, body: string) {
   const proxy = new FakeProxy(() => ({ headers: { 'content-type': contentType }, body }));
-  return (q: Partial<SigilQuery>) => runQuery({ refId: 'A', url: 'https://x.amazonaws.com/', ...q }, { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 });
+  return (q: Partial<SigilQuery>) =>
+    runQuery(
+      { refId: 'A', url: 'https://x.amazonaws.com/', ...q },
+      { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 },
+    );
 }
 const summary = (fields: Field[]) => fields.map((f) => [f.name, f.type, f.values]);
 
@@ -85,7 +89,8 @@ describe('answers without columns', () => {
   });
 
   it('CSV: the same rules, empty cells are missing values', async () => {
-    const csv = 'Date,Service,Cost,Billed,id,Build\n2024-05-01,EC2,1.50,true,0012,1.10\n2024-05-02,S3,,false,0013,1.9\n';
+    const csv =
+      'Date,Service,Cost,Billed,id,Build\n2024-05-01,EC2,1.50,true,0012,1.10\n2024-05-02,S3,,false,0013,1.9\n';
     const [frame] = await engine('text/csv', csv)({});
     expect(summary(frame.fields)).toEqual([
       ['Date', 'time', [Date.UTC(2024, 4, 1), Date.UTC(2024, 4, 2)]],
@@ -103,8 +108,14 @@ describe('answers without columns', () => {
       <member><MetricName>B</MetricName><Dimensions/></member>
     </Metrics></ListMetricsResult></ListMetricsResponse>`;
     const [frame] = await engine('text/xml', xml)({ rootSelector: 'ListMetricsResponse.ListMetricsResult.Metrics' });
-    expect(frame.fields[1]).toEqual({ name: 'Dimensions', type: 'string', values: ['[{"Name":"Q","Value":"1"}]', '[]'] });
-    const ec2 = emptyXmlListsAsLists(parseXml('<R><instancesSet><item><instanceId>i-1</instanceId><tagSet/><name/></item></instancesSet></R>'));
+    expect(frame.fields[1]).toEqual({
+      name: 'Dimensions',
+      type: 'string',
+      values: ['[{"Name":"Q","Value":"1"}]', '[]'],
+    });
+    const ec2 = emptyXmlListsAsLists(
+      parseXml('<R><instancesSet><item><instanceId>i-1</instanceId><tagSet/><name/></item></instancesSet></R>'),
+    );
     expect(ec2).toEqual({ R: { instancesSet: [{ instanceId: 'i-1', tagSet: [], name: '' }] } });
     const [none] = await engine('text/xml', '<R><Items/></R>')({ rootSelector: 'R.Items' });
     expect(none.fields).toEqual([]);
@@ -112,15 +123,31 @@ describe('answers without columns', () => {
   });
 
   it('a root selector that matches nothing says so', async () => {
-    const [frame] = await engine(JSON_HEADERS['content-type'], '{"Metrics": [], "NextToken": null}')({ rootSelector: 'Metric' });
+    const [frame] = await engine(
+      JSON_HEADERS['content-type'],
+      '{"Metrics": [], "NextToken": null}',
+    )({ rootSelector: 'Metric' });
     expect(frame.fields).toEqual([]);
-    expect(frame.meta?.notices).toEqual([{ severity: 'warning', text: 'root selector "Metric" matched nothing: the answer has no "Metric" (it has "Metrics", "NextToken"); check the path' }]);
+    expect(frame.meta?.notices).toEqual([
+      {
+        severity: 'warning',
+        text: 'root selector "Metric" matched nothing: the answer has no "Metric" (it has "Metrics", "NextToken"); check the path',
+      },
+    ]);
     const [xml] = await engine(XML_HEADERS['content-type'], '<A><B>1</B></A>')({ rootSelector: 'A.C' });
-    expect(xml.meta?.notices?.[0].text).toBe('root selector "A.C" matched nothing: "A" has no "C" (it has "B"); check the path');
+    expect(xml.meta?.notices?.[0].text).toBe(
+      'root selector "A.C" matched nothing: "A" has no "C" (it has "B"); check the path',
+    );
     // An empty list on the way, or a filter that keeps nothing, is an empty result, not a wrong path.
-    const [emptyWay] = await engine(XML_HEADERS['content-type'], '<R><reservationSet/></R>')({ rootSelector: 'R.reservationSet.instancesSet' });
+    const [emptyWay] = await engine(
+      XML_HEADERS['content-type'],
+      '<R><reservationSet/></R>',
+    )({ rootSelector: 'R.reservationSet.instancesSet' });
     expect(emptyWay.meta?.notices).toBeUndefined();
-    const [filtered] = await engine(JSON_HEADERS['content-type'], '{"Metrics": [{"N": "a"}]}')({ rootSelector: 'Metrics[N="b"]' });
+    const [filtered] = await engine(
+      JSON_HEADERS['content-type'],
+      '{"Metrics": [{"N": "a"}]}',
+    )({ rootSelector: 'Metrics[N="b"]' });
     expect(filtered.meta?.notices).toBeUndefined();
     const [empty] = await engine(JSON_HEADERS['content-type'], '{"Metrics": []}')({ rootSelector: 'Metrics' });
     expect(empty.meta?.notices).toBeUndefined();

@@ -5,7 +5,7 @@
 // Other `${...}` (dashboard variables) are interpolated by the frontend and left alone here; an unknown name
 // in Grafana's reserved `__` namespace is an error, since it is surely a typo of a time macro.
 import moment from 'moment';
-import { pluginError } from '../errors';
+import { sigilError } from '../errors';
 
 export interface MacroContext {
   fromMs: number;
@@ -18,7 +18,12 @@ const MACRO = /\$\{(__[A-Za-z_]+)(?::([^}]*))?\}|\$(__[A-Za-z_]+)/g;
 
 /** A Grafana-style duration for an interval: 500ms, 30s, 5m, 2h, 1d. */
 export function formatInterval(ms: number): string {
-  const units: [string, number][] = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]];
+  const units: [string, number][] = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ];
   for (const [unit, size] of units) {
     if (ms >= size && ms % size === 0) {
       return `${ms / size}${unit}`;
@@ -33,7 +38,10 @@ function formatTime(ms: number, format: string | undefined, macro: string): stri
   }
   const parts = format.split(':');
   if (parts[0] !== 'date') {
-    throw pluginError(`time macro ${macro}: unknown format "${format}"; use :date, :date:iso, :date:seconds or :date:<moment format>`);
+    throw sigilError(
+      'query',
+      `time macro ${macro}: unknown format "${format}"; use :date, :date:iso, :date:seconds or :date:<moment format>`,
+    );
   }
   const rest = parts.slice(1).join(':');
   if (rest === '' || rest === 'iso') {
@@ -50,28 +58,32 @@ export function resolveMacros(text: string, ctx: MacroContext): string {
   if (!text.includes('$__') && !text.includes('${__')) {
     return text;
   }
-  return text.replace(MACRO, (whole, braced: string | undefined, format: string | undefined, bare: string | undefined) => {
-    const name = (braced ?? bare) as string;
-    const fmt = braced ? format : undefined;
-    switch (name) {
-      case '__from':
-        return formatTime(ctx.fromMs, fmt, whole);
-      case '__to':
-        return formatTime(ctx.toMs, fmt, whole);
-      case '__interval_ms':
-        return String(ctx.intervalMs);
-      case '__interval_s':
-        return String(Math.max(1, Math.round(ctx.intervalMs / 1000)));
-      case '__interval':
-        return formatInterval(ctx.intervalMs);
-      case '__range_ms':
-        return String(ctx.toMs - ctx.fromMs);
-      case '__range_s':
-        return String(Math.floor((ctx.toMs - ctx.fromMs) / 1000));
-      default:
-        throw pluginError(
-          `unknown time macro ${whole}; use $__from, $__to, \${__from:date:seconds}, \${__from:date:iso}, $__interval, $__interval_ms, $__range_s (dashboard variables are replaced by the browser)`,
-        );
-    }
-  });
+  return text.replace(
+    MACRO,
+    (whole, braced: string | undefined, format: string | undefined, bare: string | undefined) => {
+      const name = (braced ?? bare) as string;
+      const fmt = braced ? format : undefined;
+      switch (name) {
+        case '__from':
+          return formatTime(ctx.fromMs, fmt, whole);
+        case '__to':
+          return formatTime(ctx.toMs, fmt, whole);
+        case '__interval_ms':
+          return String(ctx.intervalMs);
+        case '__interval_s':
+          return String(Math.max(1, Math.round(ctx.intervalMs / 1000)));
+        case '__interval':
+          return formatInterval(ctx.intervalMs);
+        case '__range_ms':
+          return String(ctx.toMs - ctx.fromMs);
+        case '__range_s':
+          return String(Math.floor((ctx.toMs - ctx.fromMs) / 1000));
+        default:
+          throw sigilError(
+            'query',
+            `unknown time macro ${whole}; use $__from, $__to, \${__from:date:seconds}, \${__from:date:iso}, $__interval, $__interval_ms, $__range_s (dashboard variables are replaced by the browser)`,
+          );
+      }
+    },
+  );
 }

@@ -8,7 +8,7 @@
 // A token that cannot be followed is an error naming the query field to change, never a silent stop.
 import type { KeyValue, PaginationOptions } from '../../src/shared/query';
 import { FORBIDDEN_FIELD_SEGMENTS } from '../../src/shared/query';
-import { pluginError } from '../errors';
+import { sigilError } from '../errors';
 import { selectRoot } from './select';
 
 export type Pagination = Required<PaginationOptions>;
@@ -42,7 +42,10 @@ async function readTruncated(doc: unknown, p: Pagination): Promise<boolean | und
   if (v === undefined || v === null || v === '') return undefined;
   if (v === true || v === false) return v;
   if (typeof v === 'string' && /^(true|false)$/i.test(v.trim())) return v.trim().toLowerCase() === 'true';
-  throw pluginError(`pagination.truncatedPath "${p.truncatedPath}" gave ${describe(v)} (${JSON.stringify(v)?.slice(0, 40)}), not true or false; point it at a flag such as IsTruncated`);
+  throw sigilError(
+    'query',
+    `pagination.truncatedPath "${p.truncatedPath}" gave ${describe(v)} (${JSON.stringify(v)?.slice(0, 40)}), not true or false; point it at a flag such as IsTruncated`,
+  );
 }
 
 /**
@@ -56,7 +59,10 @@ export async function readPageToken(doc: unknown, p: Pagination): Promise<PageTo
   const found = await selectRoot(doc, p.tokenPath, 'pagination token path');
   if (isAbsent(found)) {
     if (truncated === true) {
-      throw pluginError(`the answer says more pages remain (${p.truncatedPath} is true) but has no token at pagination.tokenPath "${p.tokenPath}"; fix the token path`);
+      throw sigilError(
+        'query',
+        `the answer says more pages remain (${p.truncatedPath} is true) but has no token at pagination.tokenPath "${p.tokenPath}"; fix the token path`,
+      );
     }
     return undefined;
   }
@@ -68,7 +74,10 @@ export async function readPageToken(doc: unknown, p: Pagination): Promise<PageTo
   const hint = isRecord(found)
     ? 'choose pagination mode "object token" to copy it as JSON into a body field'
     : 'make pagination.tokenPath pick a single text value';
-  throw pluginError(`the pagination token at "${p.tokenPath}" is ${describe(found)}, which ${p.mode} pagination cannot send back; ${hint}`);
+  throw sigilError(
+    'query',
+    `the pagination token at "${p.tokenPath}" is ${describe(found)}, which ${p.mode} pagination cannot send back; ${hint}`,
+  );
 }
 
 /** A key to recognise a token already followed (an API that answers the same token again would loop). */
@@ -79,7 +88,10 @@ export function tokenKey(token: PageToken): string {
 function asText(token: PageToken, where: string): string {
   if (token.kind === 'text') return token.value;
   if (typeof token.value === 'string') return token.value;
-  throw pluginError(`an object token cannot be sent as ${where}; send it as a field of a JSON body (pagination.tokenTarget = body)`);
+  throw sigilError(
+    'query',
+    `an object token cannot be sent as ${where}; send it as a field of a JSON body (pagination.tokenTarget = body)`,
+  );
 }
 
 /** Params with the token as `field` (replacing a param of that name). */
@@ -103,7 +115,10 @@ function tokenFieldParts(dotted: string): string[] {
   const keys = dotted.split('.');
   const bad = keys.find((k) => k === '' || FORBIDDEN_FIELD_SEGMENTS.includes(k));
   if (bad !== undefined) {
-    throw pluginError(`pagination.tokenField "${dotted}" has ${bad === '' ? 'an empty part' : `the part "${bad}"`}, which cannot name a body field; use plain names such as NextToken or Page.Token`);
+    throw sigilError(
+      'query',
+      `pagination.tokenField "${dotted}" has ${bad === '' ? 'an empty part' : `the part "${bad}"`}, which cannot name a body field; use plain names such as NextToken or Page.Token`,
+    );
   }
   return keys;
 }
@@ -133,7 +148,7 @@ export function setOwnDotted(target: Record<string, unknown>, dotted: string, va
 export function withTokenInJson(body: unknown, field: string, token: PageToken): unknown {
   tokenFieldParts(field); // a bad field is named whatever the body is
   if (!isRecord(body)) {
-    throw pluginError('a pagination token sent in the body needs the JSON body to be an object');
+    throw sigilError('query', 'a pagination token sent in the body needs the JSON body to be an object');
   }
   setOwnDotted(body, field, token.value);
   return body;

@@ -4,14 +4,14 @@
 // a query worker (backend/query/worker) under the query's time and memory budget; it does no I/O.
 import type { ResolvedQuery } from '../../src/shared/query';
 import type { Frame, Notice } from '../frames/model';
-import { pluginError, sigilError } from '../errors';
+import { UNREADABLE_ANSWER, sigilError } from '../errors';
 import { selectRoot } from './select';
 import { autoFields, definedFields, toRows, unmatchedRootNotice, type Row } from './table';
 import { emptyXmlListsAsLists } from './xmlLists';
 import { readPageToken, tokenKey, type PageToken } from './pagination';
 import { unresolvedVariablesNotice } from './unresolved';
 import { parseJson } from './parse/json';
-import { parseXml } from '../aws/xml';
+import { parseXml } from './parse/xml';
 import { parseDelimited } from './parse/csv';
 import { parsePrometheus } from './parse/prometheus';
 import { detectFormat, type DataFormat } from './parse/detect';
@@ -152,7 +152,10 @@ export class QueryProcessor {
     const result = await readPage(q, this.uql, answer.contentType, text).catch((e: unknown) => {
       // Recursion limits (deeply nested answers) are a property of the answer, not a plugin bug.
       throw e instanceof RangeError
-        ? pluginError(`the answer from ${answer.host} is nested too deeply to read`, 422)
+        ? sigilError('parse', `the answer from ${answer.host} is nested too deeply to read`, {
+            ...UNREADABLE_ANSWER,
+            cause: e,
+          })
         : e;
     });
     this.format = result.format;
@@ -201,7 +204,10 @@ export class QueryProcessor {
     const width = this.rows.reduce((most, row) => Math.max(most, Object.keys(row).length), 0);
     if (q.columns.length === 0 && width > MAX_FRAME_FIELDS) {
       // Every field crosses back to the main thread and into Arrow there: a frame this wide would stall it.
-      throw sigilError('too_large', `the answer has rows with ${width} fields, more than ${MAX_FRAME_FIELDS} columns a frame may have; choose columns, or a root selector that picks fewer fields`);
+      throw sigilError(
+        'too_large',
+        `the answer has rows with ${width} fields, more than ${MAX_FRAME_FIELDS} columns a frame may have; choose columns, or a root selector that picks fewer fields`,
+      );
     }
     const executed = q.pagination.mode !== 'none' ? `${this.job.executed} (${this.pages} page(s))` : this.job.executed;
     const built =

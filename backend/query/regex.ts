@@ -3,7 +3,7 @@
 // like /^(a+)+$/ cannot backtrack for minutes. RE2 has no backreferences and no lookaround; such patterns
 // fail with an error that names the feature instead of falling back to a backtracking engine.
 import { RE2JS } from 're2js';
-import { pluginError } from '../errors';
+import { sigilError } from '../errors';
 
 /** Features a backtracking engine has and RE2 does not, found outside character classes. */
 const UNSUPPORTED: { test: RegExp; feature: string }[] = [
@@ -41,7 +41,7 @@ function re2Flags(flags: string): number {
     if (f === 'i') out |= RE2JS.CASE_INSENSITIVE;
     else if (f === 'm') out |= RE2JS.MULTILINE;
     else if (f === 's') out |= RE2JS.DOTALL;
-    else if (!'guy'.includes(f)) throw pluginError(`regular expression flag "${f}" is not supported`);
+    else if (!'guy'.includes(f)) throw sigilError('query', `regular expression flag "${f}" is not supported`);
   }
   return out;
 }
@@ -50,12 +50,15 @@ function re2Flags(flags: string): number {
 export function compileLinear(pattern: string, flags = '', what = 'regular expression'): RE2JS {
   const feature = unsupportedFeature(pattern);
   if (feature) {
-    throw pluginError(`${what} /${pattern}/ uses ${feature}, which the linear-time regular expression engine (RE2) does not support; rewrite it without them`);
+    throw sigilError(
+      'query',
+      `${what} /${pattern}/ uses ${feature}, which the linear-time regular expression engine (RE2) does not support; rewrite it without them`,
+    );
   }
   try {
     return RE2JS.compile(RE2JS.translateRegExp(pattern), re2Flags(flags));
   } catch (e) {
-    throw pluginError(`${what} /${pattern}/ is not valid: ${(e as Error).message}`);
+    throw sigilError('query', `${what} /${pattern}/ is not valid: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -69,7 +72,11 @@ export class LinearRegExp {
 
   constructor(source: RegExp | string, flags?: string) {
     const pattern = typeof source === 'string' ? source : source.source;
-    this.re = compileLinear(pattern, flags ?? (typeof source === 'string' ? '' : source.flags), 'JSONata regular expression');
+    this.re = compileLinear(
+      pattern,
+      flags ?? (typeof source === 'string' ? '' : source.flags),
+      'JSONata regular expression',
+    );
   }
 
   exec(input: string): RegExpExecArray | null {

@@ -7,7 +7,7 @@
 // libraries differ). A plain dotted path over objects is walked directly, which gives the same answer as
 // JSONata without its evaluation cost on large answers.
 import jsonata from 'jsonata';
-import { pluginError, sigilError } from '../errors';
+import { sigilError } from '../errors';
 import { FORBIDDEN_FIELD_SEGMENTS } from '../../src/shared/query';
 import { LinearRegExp } from './regex';
 
@@ -55,10 +55,18 @@ export async function selectRoot(doc: unknown, selector: string, what = 'root se
   }
   let compiled: ReturnType<typeof jsonata>;
   try {
-    compiled = jsonata(expr, { timeout: JSONATA_LIMITS.timeoutMs, stack: JSONATA_LIMITS.stack, RegexEngine: LinearRegExp as unknown as RegExpConstructor });
+    compiled = jsonata(expr, {
+      timeout: JSONATA_LIMITS.timeoutMs,
+      stack: JSONATA_LIMITS.stack,
+      RegexEngine: LinearRegExp as unknown as RegExpConstructor,
+    });
   } catch (e) {
     const err = e as JsonataError;
-    throw pluginError(`${what} "${expr}" is not a valid JSONata expression: ${err.message ?? String(e)}${err.position !== undefined ? ` (at character ${err.position})` : ''}`);
+    throw sigilError(
+      'query',
+      `${what} "${expr}" is not a valid JSONata expression: ${err.message ?? String(e)}${err.position !== undefined ? ` (at character ${err.position})` : ''}`,
+      { cause: e },
+    );
   }
   try {
     // JSONata sequences carry a `sequence` flag; a plain array is what the rest of the engine expects.
@@ -68,9 +76,11 @@ export async function selectRoot(doc: unknown, selector: string, what = 'root se
     const err = e as JsonataError;
     if (e instanceof RangeError) {
       // "Invalid array length" / "Invalid string length": the expression grew past JavaScript's size limit.
-      throw sigilError('budget', `${what} "${expr}" exceeded a size limit (${e.message}); narrow the expression`);
+      throw sigilError('budget', `${what} "${expr}" exceeded a size limit (${e.message}); narrow the expression`, {
+        cause: e,
+      });
     }
-    throw pluginError(`${what} "${expr}" failed: ${err.message ?? String(e)}`);
+    throw sigilError('query', `${what} "${expr}" failed: ${err.message ?? String(e)}`, { cause: e });
   }
 }
 
@@ -85,7 +95,10 @@ export function getPath(row: unknown, path: string): unknown {
   const keys = path.split('.');
   const bad = keys.find((k) => FORBIDDEN_FIELD_SEGMENTS.includes(k));
   if (bad !== undefined) {
-    throw pluginError(`the field path "${path}" has the part "${bad}", which names no field of an answer; use the answer's own field names`);
+    throw sigilError(
+      'query',
+      `the field path "${path}" has the part "${bad}", which names no field of an answer; use the answer's own field names`,
+    );
   }
   if (keys.length === 1) {
     return undefined;

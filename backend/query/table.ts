@@ -6,8 +6,9 @@ import type { ColumnDefinition, ColumnType } from '../../src/shared/query';
 import type { Field, FieldValue, Notice } from '../frames/model';
 import { getPath } from './select';
 import { inferColumnType, type ValueSource } from './infer';
+import type { Row } from './parse/csv';
 
-export type Row = Record<string, unknown>;
+export type { Row };
 
 /** What a root selector picked, as rows: an array's items, an object, or a scalar as `{ value }`. */
 export function toRows(selected: unknown): Row[] {
@@ -15,7 +16,11 @@ export function toRows(selected: unknown): Row[] {
     return [];
   }
   const items = Array.isArray(selected) ? selected : [selected];
-  return items.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) && !(item instanceof Date) ? (item as Row) : { value: item }));
+  return items.map((item) =>
+    typeof item === 'object' && item !== null && !Array.isArray(item) && !(item instanceof Date)
+      ? (item as Row)
+      : { value: item },
+  );
 }
 
 /**
@@ -34,8 +39,14 @@ export function unmatchedRootNotice(selector: string, doc: unknown): Notice | un
     const next = records.filter((r) => Object.prototype.hasOwnProperty.call(r, keys[i])).map((r) => r[keys[i]]);
     if (next.length === 0) {
       const where = i === 0 ? 'the answer' : `"${keys.slice(0, i).join('.')}"`;
-      const has = Object.keys(records[0]).slice(0, 10).map((k) => `"${k}"`).join(', ');
-      return { severity: 'warning', text: `root selector "${selector.trim()}" matched nothing: ${where} has no "${keys[i]}"${has ? ` (it has ${has})` : ''}; check the path` };
+      const has = Object.keys(records[0])
+        .slice(0, 10)
+        .map((k) => `"${k}"`)
+        .join(', ');
+      return {
+        severity: 'warning',
+        text: `root selector "${selector.trim()}" matched nothing: ${where} has no "${keys[i]}"${has ? ` (it has ${has})` : ''}; check the path`,
+      };
     }
     nodes = next;
   }
@@ -58,7 +69,6 @@ function isEmptyObject(v: Row): boolean {
 /** Flattening stops at this depth; deeper objects stay one JSON value. */
 const MAX_FLATTEN_DEPTH = 32;
 
-
 /** Tracks values a column could not convert, for one warning notice per column. */
 class Problems {
   private readonly byColumn = new Map<string, { count: number; first: string }>();
@@ -68,7 +78,10 @@ class Problems {
     if (seen) {
       seen.count++;
     } else {
-      this.byColumn.set(column, { count: 1, first: `row ${row + 1}: ${JSON.stringify(value)?.slice(0, 80)} is not a ${type}` });
+      this.byColumn.set(column, {
+        count: 1,
+        first: `row ${row + 1}: ${JSON.stringify(value)?.slice(0, 80)} is not a ${type}`,
+      });
     }
   }
 

@@ -35,46 +35,33 @@ function withNotices(frame: Frame, notices: Notice[]): Frame {
   return { ...frame, meta: { ...frame.meta, notices: [...(frame.meta?.notices ?? []), ...notices] } };
 }
 
-export function shapeTimeSeries(frame: Frame, opts: TimeSeriesOptions): Frame[] {
-  const timeFields = frame.fields.filter((f) => f.type === 'time');
-  const numberFields = frame.fields.filter((f) => f.type === 'number');
-  const others = frame.fields.filter((f) => f.type !== 'time' && f.type !== 'number');
-  const canBeSeries = timeFields.length >= 1 && numberFields.length >= 1;
+/** A wide frame: one time field, then the value fields, rows in time order. */
+function wideFrame(frame: Frame, time: Field, valueFields: Field[]): Frame {
+  const order = sortedByTime(time.values);
+  return {
+    ...frame,
+    fields: reorder([time, ...valueFields], order),
+    meta: { ...frame.meta, type: 'timeseries-wide', typeVersion: TYPE_VERSION },
+  };
+}
 
-  if (!opts.enabled) {
-    // Automatic: a frame that is already wide-shaped is marked so panels and alerts read it as series.
-    if (canBeSeries && timeFields.length === 1 && others.length === 0) {
-      const order = sortedByTime(timeFields[0].values);
-      return [{ ...frame, fields: reorder([timeFields[0], ...numberFields], order), meta: { ...frame.meta, type: 'timeseries-wide', typeVersion: TYPE_VERSION } }];
-    }
-    return [frame];
-  }
-  if (!canBeSeries) {
-    return [withNotices(frame, [{ severity: 'warning', text: 'time series needs a time column and at least one number column; shown as a table' }])];
-  }
-  const notices: Notice[] = [];
+/** The label columns: the ones named (a notice for each missing one), else every other text column. */
+function labelColumns(frame: Frame, opts: TimeSeriesOptions, others: Field[], notices: Notice[]): Field[] {
   const wanted = opts.labelColumns?.filter((c) => c.trim() !== '') ?? [];
-  const labelFields = wanted.length > 0
-    ? wanted.flatMap((name) => {
-      const f = frame.fields.find((x) => x.name === name);
-      if (!f) {
-        notices.push({ severity: 'warning', text: `label column "${name}" is not in the result` });
-      }
-      return f ? [f] : [];
-    })
-    : others.filter((f) => f.type === 'string');
-  const time = timeFields[0];
-  if (timeFields.length > 1) {
-    notices.push({ severity: 'info', text: `time series use the first time column "${time.name}"; other time columns are left out` });
+  if (wanted.length === 0) {
+    return others.filter((f) => f.type === 'string');
   }
-  const valueFields = numberFields.filter((f) => !labelFields.includes(f));
+  return wanted.flatMap((name) => {
+    const f = frame.fields.find((x) => x.name === name);
+    if (!f) {
+      notices.push({ severity: 'warning', text: `label column "${name}" is not in the result` });
+    }
+    return f ? [f] : [];
+  });
+}
 
-  if (labelFields.length === 0) {
-    const order = sortedByTime(time.values);
-    return [withNotices({ ...frame, fields: reorder([time, ...valueFields], order), meta: { ...frame.meta, type: 'timeseries-wide', typeVersion: TYPE_VERSION } }, notices)];
-  }
-
-  // Long -> multi: group rows by their label values, in first-seen order.
+/** Long -> multi: one frame per distinct set of label values, in first-seen order. */
+function multiFrames(frame: Frame, time: Field, valueFields: Field[], labelFields: Field[]): Frame[] {
   const groups = new Map<string, { labels: Record<string, string>; rows: number[] }>();
   const rowCount = time.values.length;
   for (let i = 0; i < rowCount; i++) {
@@ -91,6 +78,7 @@ export function shapeTimeSeries(frame: Frame, opts: TimeSeriesOptions): Frame[] 
     }
     group.rows.push(i);
   }
+  const meta = { ...frame.meta, type: 'timeseries-multi', typeVersion: TYPE_VERSION } as const;
   const frames: Frame[] = [];
   for (const { labels, rows } of groups.values()) {
     const pick = (f: Field): FieldValue[] => rows.map((i) => f.values[i]);
@@ -99,11 +87,50 @@ export function shapeTimeSeries(frame: Frame, opts: TimeSeriesOptions): Frame[] 
       ...valueFields.map((f) => ({ ...f, values: pick(f), labels: { ...f.labels, ...labels } })),
     ];
     const order = sortedByTime(fields[0].values);
-    frames.push({ name: frame.name, refId: frame.refId, fields: reorder(fields, order), meta: { ...frame.meta, type: 'timeseries-multi', typeVersion: TYPE_VERSION } });
+    frames.push({ name: frame.name, refId: frame.refId, fields: reorder(fields, order), meta: { ...meta } });
   }
   if (frames.length === 0) {
-    frames.push({ ...frame, fields: [time, ...valueFields], meta: { ...frame.meta, type: 'timeseries-multi', typeVersion: TYPE_VERSION } });
+    frames.push({ ...frame, fields: [time, ...valueFields], meta: { ...meta } });
   }
+  return frames;
+}
+
+export function shapeTimeSeries(frame: Frame, opts: TimeSeriesOptions): Frame[] {
+  const timeFields = frame.fields.filter((f) => f.type === 'time');
+  const numberFields = frame.fields.filter((f) => f.type === 'number');
+  const others = frame.fields.filter((f) => f.type !== 'time' && f.type !== 'number');
+  const canBeSeries = timeFields.length >= 1 && numberFields.length >= 1;
+
+  if (!opts.enabled) {
+    // Automatic: a frame that is already wide-shaped is marked so panels and alerts read it as series.
+    return canBeSeries && timeFields.length === 1 && others.length === 0
+      ? [wideFrame(frame, timeFields[0], numberFields)]
+      : [frame];
+  }
+  if (!canBeSeries) {
+    return [
+      withNotices(frame, [
+        {
+          severity: 'warning',
+          text: 'time series needs a time column and at least one number column; shown as a table',
+        },
+      ]),
+    ];
+  }
+  const notices: Notice[] = [];
+  const labelFields = labelColumns(frame, opts, others, notices);
+  const time = timeFields[0];
+  if (timeFields.length > 1) {
+    notices.push({
+      severity: 'info',
+      text: `time series use the first time column "${time.name}"; other time columns are left out`,
+    });
+  }
+  const valueFields = numberFields.filter((f) => !labelFields.includes(f));
+  if (labelFields.length === 0) {
+    return [withNotices(wideFrame(frame, time, valueFields), notices)];
+  }
+  const frames = multiFrames(frame, time, valueFields, labelFields);
   frames[0] = withNotices(frames[0], notices);
   return frames;
 }

@@ -23,11 +23,12 @@ export function regionalStsEndpoint(region: string): string {
   return `https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`;
 }
 
-export function parseSettings(
+/** Refuses settings that could not be read or break a rule, with one settings error naming every field. */
+function refuseInvalid(
   ds: DataSourceInstanceSettings,
+  secureSet: Record<string, boolean>,
   server: AwsServerOptions,
-  env: NodeJS.ProcessEnv = process.env,
-): Settings {
+): void {
   if (ds.jsonDataProblem !== undefined) {
     throw sigilError(
       'settings',
@@ -37,17 +38,25 @@ export function parseSettings(
       },
     );
   }
-  const jsonData = ds.jsonData ?? {};
-  const secure = ds.decryptedSecureJsonData ?? {};
-  const secureSet: Record<string, boolean> = Object.create(null);
-  for (const [k, v] of Object.entries(secure)) secureSet[k] = typeof v === 'string' && v !== '';
-  const problems = validateJsonData(jsonData, secureSet, server);
+  const problems = validateJsonData(ds.jsonData ?? {}, secureSet, server);
   if (problems.length > 0) {
     const list = problems.map((p) => p.message).join('; ');
     throw sigilError('settings', `invalid data source settings for "${ds.name}": ${list}`, {
       details: { field: problems.map((p) => p.field).join(',') },
     });
   }
+}
+
+export function parseSettings(
+  ds: DataSourceInstanceSettings,
+  server: AwsServerOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Settings {
+  const jsonData = ds.jsonData ?? {};
+  const secure = ds.decryptedSecureJsonData ?? {};
+  const secureSet: Record<string, boolean> = Object.create(null);
+  for (const [k, v] of Object.entries(secure)) secureSet[k] = typeof v === 'string' && v !== '';
+  refuseInvalid(ds, secureSet, server);
   const field = (key: string): unknown => ownValue(jsonData, key);
   const r = resolveJsonData(jsonData, secureSet);
   const authType = normaliseAuthType(r.authType) ?? SETTINGS_DEFAULTS.authType;

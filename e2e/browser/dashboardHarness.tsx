@@ -3,18 +3,15 @@
 // (src/__tests__/fakeTemplateSrv.ts). The variables come from the URL (`vars=<JSON list>`); the page exposes
 // the current query and `expand(query)`, the data source's applyTemplateVariables, on `window.sigilDashboard`.
 // URL parameters: view=variable|annotation  theme=light|dark  vars=[{"name":"instance","current":["i-1"]}]
-import { StrictMode, useState } from 'react';
-import { createRoot } from 'react-dom/client';
+import { useState } from 'react';
 import { of } from 'rxjs';
-import { createTheme, getDefaultTimeRange, type DataSourceInstanceSettings, type DataSourcePluginMeta } from '@grafana/data';
+import { getDefaultTimeRange } from '@grafana/data';
 import { setBackendSrv, setTemplateSrv, type BackendSrv } from '@grafana/runtime';
-import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { VariableQueryEditor } from '../../src/components/VariableQueryEditor';
 import { AnnotationsQueryEditor } from '../../src/components/AnnotationsQueryEditor';
 import { fakeTemplateSrv, type FakeVariable } from '../../src/__tests__/fakeTemplateSrv';
-import { SigilDataSource } from '../../src/datasource';
 import type { SigilQuery } from '../../src/shared/query';
-import type { SigilJsonData } from '../../src/shared/settings';
+import { harnessDataSource, mountHarness, params } from './mount';
 
 interface DashboardHarnessState {
   query: SigilQuery;
@@ -28,23 +25,12 @@ declare global {
   }
 }
 
-const params = new URLSearchParams(window.location.search);
-const theme = createTheme({ colors: { mode: params.get('theme') === 'dark' ? 'dark' : 'light' } });
 const view = params.get('view') === 'annotation' ? 'annotation' : 'variable';
 setTemplateSrv(fakeTemplateSrv(JSON.parse(params.get('vars') ?? '[]') as FakeVariable[]));
 // The editors' preview is not exercised here; an empty answer keeps the runtime quiet.
 setBackendSrv({ fetch: () => of({ data: {}, status: 200, ok: true }) } as unknown as BackendSrv);
 
-const datasource = new SigilDataSource({
-  id: 1,
-  uid: 'sigil-e2e',
-  type: 'sigil-awsapi-datasource',
-  name: 'Sigil',
-  access: 'proxy',
-  readOnly: false,
-  jsonData: { defaultRegion: 'us-east-1' } as SigilJsonData,
-  meta: { id: 'sigil-awsapi-datasource' } as DataSourcePluginMeta<SigilJsonData>,
-} as DataSourceInstanceSettings<SigilJsonData>);
+const datasource = harnessDataSource('us-east-1');
 
 window.sigilDashboard = { query: { refId: 'A' }, runs: 0, expand: (q) => datasource.applyTemplateVariables(q, {}) };
 
@@ -63,19 +49,10 @@ function Harness() {
     },
   };
   return (
-    <ThemeContext.Provider value={theme}>
-      <GlobalStyles />
-      <main style={{ padding: 16, maxWidth: 1100 }}>
-        <section id="dashboard-editor" aria-label={view === 'variable' ? 'Variable query' : 'Annotation query'}>
-          {view === 'variable' ? <VariableQueryEditor {...props} /> : <AnnotationsQueryEditor {...props} />}
-        </section>
-      </main>
-    </ThemeContext.Provider>
+    <section id="dashboard-editor" aria-label={view === 'variable' ? 'Variable query' : 'Annotation query'}>
+      {view === 'variable' ? <VariableQueryEditor {...props} /> : <AnnotationsQueryEditor {...props} />}
+    </section>
   );
 }
 
-createRoot(document.getElementById('root') as HTMLElement).render(
-  <StrictMode>
-    <Harness />
-  </StrictMode>,
-);
+mountHarness(<Harness />);

@@ -2,19 +2,23 @@
 // config with the server's [aws] options, a backend service answering the preview's resource call, a template
 // service), and exposes the editors' current settings and query on `window.sigil` for the test to read.
 // URL parameters: providers=default,keys  assumeRole=true|false  theme=light|dark  view=config|query|both
-import { StrictMode, useState } from 'react';
-import { createRoot } from 'react-dom/client';
+import { useState } from 'react';
 import { of } from 'rxjs';
-import { createTheme, getDefaultTimeRange, type DataSourceInstanceSettings, type DataSourcePluginMeta } from '@grafana/data';
-import { config, setBackendSrv, setTemplateSrv, type BackendSrv, type BackendSrvRequest, type TemplateSrv } from '@grafana/runtime';
-import { GlobalStyles, ThemeContext } from '@grafana/ui';
+import { getDefaultTimeRange } from '@grafana/data';
+import {
+  config,
+  setBackendSrv,
+  setTemplateSrv,
+  type BackendSrv,
+  type BackendSrvRequest,
+  type TemplateSrv,
+} from '@grafana/runtime';
 import { ConfigEditor } from '../../src/components/ConfigEditor';
 import { QueryEditor } from '../../src/components/QueryEditor';
 import type { SigilSettings } from '../../src/components/config/optionsUpdate';
 import { editorSettings } from '../../src/components/__tests__/settingsFixture';
-import { SigilDataSource } from '../../src/datasource';
 import type { SigilQuery } from '../../src/shared/query';
-import type { SigilJsonData } from '../../src/shared/settings';
+import { harnessDataSource, mountHarness, params } from './mount';
 
 interface HarnessState {
   options: SigilSettings;
@@ -30,11 +34,9 @@ declare global {
   }
 }
 
-const params = new URLSearchParams(window.location.search);
 const providers = params.get('providers');
 config.awsAllowedAuthProviders = providers ? providers.split(',') : ['default', 'keys', 'credentials'];
 config.awsAssumeRoleEnabled = params.get('assumeRole') !== 'false';
-const theme = createTheme({ colors: { mode: params.get('theme') === 'dark' ? 'dark' : 'light' } });
 const view = params.get('view') ?? 'both';
 
 const storedKeys = params.get('stored') === 'keys';
@@ -55,65 +57,56 @@ const backendSrv = {
       '<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/e2e</Arn>' +
       '</GetCallerIdentityResult></GetCallerIdentityResponse>';
     const request = { method: query.method ?? 'GET', url: query.url ?? '' };
-    const data = { request, status: 200, headers: { 'Content-Type': ['text/xml'] }, body, truncated: false, bytes: body.length };
+    const data = {
+      request,
+      status: 200,
+      headers: { 'Content-Type': ['text/xml'] },
+      body,
+      truncated: false,
+      bytes: body.length,
+    };
     return of({ data, status: 200, ok: true });
   },
 } as unknown as BackendSrv;
 setBackendSrv(backendSrv);
 setTemplateSrv({ replace: (text: string) => text.replace(/\$region/g, 'eu-west-1') } as unknown as TemplateSrv);
 
-const datasource = new SigilDataSource({
-  id: 1,
-  uid: 'sigil-e2e',
-  type: 'sigil-awsapi-datasource',
-  name: 'Sigil',
-  access: 'proxy',
-  readOnly: false,
-  jsonData: { defaultRegion: 'eu-west-1' } as SigilJsonData,
-  meta: { id: 'sigil-awsapi-datasource' } as DataSourcePluginMeta<SigilJsonData>,
-} as DataSourceInstanceSettings<SigilJsonData>);
+const datasource = harnessDataSource('eu-west-1');
 
 function Harness() {
   const [options, setOptions] = useState(initialOptions);
   const [query, setQuery] = useState<SigilQuery>({ refId: 'A' });
   return (
-    <ThemeContext.Provider value={theme}>
-      <GlobalStyles />
-      <main style={{ padding: 16, maxWidth: 1100 }}>
-        {view !== 'query' && (
-          <section id="config-editor" aria-label="Data source settings">
-            <ConfigEditor
-              options={options}
-              onOptionsChange={(o) => {
-                window.sigil.options = o;
-                setOptions(o);
-              }}
-            />
-          </section>
-        )}
-        {view !== 'config' && (
-          <section id="query-editor" aria-label="Query" style={{ marginTop: 24 }}>
-            <QueryEditor
-              datasource={datasource}
-              range={getDefaultTimeRange()}
-              query={query}
-              onChange={(q) => {
-                window.sigil.query = q;
-                setQuery(q);
-              }}
-              onRunQuery={() => {
-                window.sigil.runs += 1;
-              }}
-            />
-          </section>
-        )}
-      </main>
-    </ThemeContext.Provider>
+    <>
+      {view !== 'query' && (
+        <section id="config-editor" aria-label="Data source settings">
+          <ConfigEditor
+            options={options}
+            onOptionsChange={(o) => {
+              window.sigil.options = o;
+              setOptions(o);
+            }}
+          />
+        </section>
+      )}
+      {view !== 'config' && (
+        <section id="query-editor" aria-label="Query" style={{ marginTop: 24 }}>
+          <QueryEditor
+            datasource={datasource}
+            range={getDefaultTimeRange()}
+            query={query}
+            onChange={(q) => {
+              window.sigil.query = q;
+              setQuery(q);
+            }}
+            onRunQuery={() => {
+              window.sigil.runs += 1;
+            }}
+          />
+        </section>
+      )}
+    </>
   );
 }
 
-createRoot(document.getElementById('root') as HTMLElement).render(
-  <StrictMode>
-    <Harness />
-  </StrictMode>,
-);
+mountHarness(<Harness />);

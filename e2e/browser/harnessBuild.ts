@@ -27,8 +27,15 @@ function packageVersion(modules: string, name: string): string {
   return (JSON.parse(readFileSync(join(modules, name, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-export const CURRENT_GRAFANA: GrafanaHost = { version: packageVersion(ROOT_MODULES, '@grafana/data'), sharesJsxRuntime: true };
-export const OLDEST_GRAFANA: GrafanaHost = { version: '11.0.0', compatDir: join(HERE, 'compat/grafana-11'), sharesJsxRuntime: false };
+export const CURRENT_GRAFANA: GrafanaHost = {
+  version: packageVersion(ROOT_MODULES, '@grafana/data'),
+  sharesJsxRuntime: true,
+};
+export const OLDEST_GRAFANA: GrafanaHost = {
+  version: '11.0.0',
+  compatDir: join(HERE, 'compat/grafana-11'),
+  sharesJsxRuntime: false,
+};
 
 /** Installs a compat package set from its lockfile (npm registry) when it is not there yet. */
 export function ensureCompatPackages(host: GrafanaHost): void {
@@ -46,7 +53,11 @@ const swcRule: webpack.RuleSetRule = {
   use: {
     loader: 'swc-loader',
     options: {
-      jsc: { target: 'es2020', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } },
+      jsc: {
+        target: 'es2020',
+        parser: { syntax: 'typescript', tsx: true },
+        transform: { react: { runtime: 'automatic' } },
+      },
     },
   },
 };
@@ -104,16 +115,7 @@ export function harnessConfig(): webpack.Configuration {
     output: { path: HARNESS_OUT, filename: '[name].js', clean: true },
     module: {
       rules: [
-        {
-          test: /\.[tj]sx?$/,
-          exclude: /node_modules/,
-          use: {
-            loader: 'swc-loader',
-            options: {
-              jsc: { target: 'es2020', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } },
-            },
-          },
-        },
+        swcRule,
         // Stylesheets some @grafana/ui dependencies import; the harness does not need them.
         { test: /\.css$/, type: 'asset/source' },
       ],
@@ -134,7 +136,13 @@ export function harnessConfig(): webpack.Configuration {
           sharesJsxRuntime: CURRENT_GRAFANA.sharesJsxRuntime,
         }),
       }),
-      new CopyWebpackPlugin({ patterns: [{ from: join(HERE, 'index.html'), to: '.' }, { from: join(HERE, 'amd.html'), to: '.' }, { from: join(HERE, 'dashboard.html'), to: '.' }] }),
+      new CopyWebpackPlugin({
+        patterns: [
+          { from: join(HERE, 'index.html'), to: '.' },
+          { from: join(HERE, 'amd.html'), to: '.' },
+          { from: join(HERE, 'dashboard.html'), to: '.' },
+        ],
+      }),
     ],
   };
 }

@@ -36,23 +36,11 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
     onOptionsChange(next);
   };
   const { jsonData } = options;
-  const allowedUrls = jsonData.allowedUrls ?? [];
-  const usesPrometheusKeys = jsonData.sigV4Auth === true && !jsonData.authType;
   const sectionProps = { options, onOptionsChange: change, errors, touch };
 
   return (
     <Stack direction="column" gap={3}>
-      <Text element="p" color="secondary">
-        Sigil sends requests to AWS HTTP APIs, signed with SigV4 as the identity set below, and only to the allowed
-        URLs. <TextLink href={configDocsUrl()} external>Read the documentation</TextLink> for the IAM permissions to
-        grant and the Grafana server settings.
-      </Text>
-      {usesPrometheusKeys && (
-        <Alert severity="info" title="Prometheus SigV4 settings">
-          This data source was provisioned with Grafana Prometheus sigV4* keys; they are used until you set the fields
-          below.
-        </Alert>
-      )}
+      <Introduction usesPrometheusKeys={jsonData.sigV4Auth === true && !jsonData.authType} />
       <Divider spacing={0} />
       <ConfigSection
         id="sigil-auth"
@@ -66,25 +54,65 @@ export function ConfigEditor({ options, onOptionsChange }: ConfigEditorProps) {
         <ConnectionSection {...sectionProps} />
       </ConfigSection>
       <Divider spacing={0} />
-      <ConfigSection
-        id="sigil-urls"
-        title="Allowed URLs"
-        description="The backend signs and sends requests only to URLs that start with one of these prefixes. The custom endpoint and STS are always allowed."
-      >
-        {errors.allowedUrls && <Alert severity="error" title={errors.allowedUrls} />}
-        <AllowedUrlsEditor
-          urls={allowedUrls}
-          service={jsonData.service?.trim() || undefined}
-          region={jsonData.defaultRegion?.trim() || undefined}
-          errors={allowedUrlErrors(errors, allowedUrls.length)}
-          onChange={(urls) => change(withJsonData(options, { allowedUrls: urls }))}
-          onBlur={(index) => touch(`allowedUrls[${index}]`)}
-        />
-      </ConfigSection>
+      <AllowedUrlsSection options={options} errors={errors} change={change} touch={touch} />
       <Divider spacing={0} />
-      <ConfigSection id="sigil-additional" title="Additional settings" description="Health check, time and size limits.">
+      <ConfigSection
+        id="sigil-additional"
+        title="Additional settings"
+        description="Health check, time and size limits."
+      >
         <AdditionalSection {...sectionProps} />
       </ConfigSection>
     </Stack>
+  );
+}
+
+function Introduction({ usesPrometheusKeys }: { usesPrometheusKeys: boolean }) {
+  return (
+    <>
+      <Text element="p" color="secondary">
+        Sigil sends requests to AWS HTTP APIs, signed with SigV4 as the identity set below, and only to the allowed
+        URLs.{' '}
+        <TextLink href={configDocsUrl()} external>
+          Read the documentation
+        </TextLink>{' '}
+        for the IAM permissions to grant and the Grafana server settings.
+      </Text>
+      {usesPrometheusKeys && (
+        <Alert severity="info" title="Prometheus SigV4 settings">
+          This data source was provisioned with Grafana Prometheus sigV4* keys; they are used until you set the fields
+          below.
+        </Alert>
+      )}
+    </>
+  );
+}
+
+interface AllowedUrlsSectionProps {
+  options: SigilSettings;
+  errors: Record<string, string | undefined>;
+  change: (next: SigilSettings) => void;
+  touch: (...fields: string[]) => void;
+}
+
+function AllowedUrlsSection({ options, errors, change, touch }: AllowedUrlsSectionProps) {
+  const { jsonData } = options;
+  const allowedUrls = jsonData.allowedUrls ?? [];
+  return (
+    <ConfigSection
+      id="sigil-urls"
+      title="Allowed URLs"
+      description="The backend signs and sends requests only to URLs that start with one of these prefixes. The custom endpoint and STS are always allowed."
+    >
+      {errors.allowedUrls && <Alert severity="error" title={errors.allowedUrls} />}
+      <AllowedUrlsEditor
+        urls={allowedUrls}
+        service={jsonData.service?.trim() || undefined}
+        region={jsonData.defaultRegion?.trim() || undefined}
+        errors={allowedUrlErrors(errors, allowedUrls.length)}
+        onChange={(urls) => change(withJsonData(options, { allowedUrls: urls }))}
+        onBlur={(index) => touch(`allowedUrls[${index}]`)}
+      />
+    </ConfigSection>
   );
 }

@@ -6,7 +6,7 @@ import type { QueryEditorProps } from '@grafana/data';
 import { Alert, Stack } from '@grafana/ui';
 import type { EditorDataSource } from './editorDataSource';
 import type { SigilJsonData } from '../shared/settings';
-import { validateQuery, type SigilQuery } from '../shared/query';
+import { validateQuery, type QueryProblem, type SigilQuery } from '../shared/query';
 import { defaultQueryFor } from '../catalogue';
 import { CatalogueSection } from './query/CatalogueSection';
 import { RequestSection } from './query/RequestSection';
@@ -14,6 +14,7 @@ import { BodySection } from './query/BodySection';
 import { AnswerSection } from './query/AnswerSection';
 import { PaginationEditor } from './query/PaginationEditor';
 import { PreviewPanel } from './query/PreviewPanel';
+import type { QuerySectionProps } from './query/sectionProps';
 
 export type SigilQueryEditorProps = QueryEditorProps<EditorDataSource, SigilQuery, SigilJsonData>;
 
@@ -45,36 +46,27 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, range }: 
     set(patch);
     onRunQuery();
   };
+  const sectionProps: QuerySectionProps = { query: q, set, setAndRun, onRunQuery, problemAt, labelWidth: LABEL_WIDTH };
   // Blanks are filled in the catalogue section, so they are not listed again.
-  const otherProblems = problems.filter((p) => !INLINE_PATHS.includes(p.path) && !p.message.startsWith('fill in the blank'));
+  const otherProblems = problems.filter(
+    (p) => !INLINE_PATHS.includes(p.path) && !p.message.startsWith('fill in the blank'),
+  );
 
   return (
     <Stack direction="column" gap={1}>
-      <CatalogueSection query={q} jsonData={jsonData} onChange={onChange} onRunQuery={onRunQuery} labelWidth={LABEL_WIDTH} />
-      <RequestSection
+      <CatalogueSection
         query={q}
-        set={set}
-        setAndRun={setAndRun}
+        jsonData={jsonData}
+        onChange={onChange}
         onRunQuery={onRunQuery}
-        problemAt={problemAt}
-        defaults={{ region: jsonData.defaultRegion, service: jsonData.service }}
         labelWidth={LABEL_WIDTH}
       />
-      <BodySection query={q} set={set} onRunQuery={onRunQuery} problemAt={problemAt} labelWidth={LABEL_WIDTH} />
-      <AnswerSection query={q} set={set} setAndRun={setAndRun} onRunQuery={onRunQuery} problemAt={problemAt} labelWidth={LABEL_WIDTH} />
+      <RequestSection {...sectionProps} defaults={{ region: jsonData.defaultRegion, service: jsonData.service }} />
+      <BodySection {...sectionProps} />
+      <AnswerSection {...sectionProps} />
       <PaginationEditor value={q.pagination} onChange={(pagination) => set({ pagination })} labelWidth={LABEL_WIDTH} />
 
-      {otherProblems.length > 0 && (
-        <Alert severity="warning" title="Fix before running">
-          <ul>
-            {otherProblems.map((p) => (
-              <li key={p.path + p.message}>
-                {p.path}: {p.message}
-              </li>
-            ))}
-          </ul>
-        </Alert>
-      )}
+      {otherProblems.length > 0 && <ProblemList problems={otherProblems} />}
 
       <PreviewPanel
         datasource={datasource}
@@ -85,5 +77,20 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource, range }: 
         })}
       />
     </Stack>
+  );
+}
+
+/** The problems no field shows next to itself. */
+function ProblemList({ problems }: { problems: QueryProblem[] }) {
+  return (
+    <Alert severity="warning" title="Fix before running">
+      <ul>
+        {problems.map((p) => (
+          <li key={p.path + p.message}>
+            {p.path}: {p.message}
+          </li>
+        ))}
+      </ul>
+    </Alert>
   );
 }

@@ -31,6 +31,11 @@ export const TRANSPORT_HEADERS: readonly string[] = [
 /** Every header a query may not set: the signer's and the transport's. */
 export const OWNED_HEADERS: readonly string[] = [...SIGNER_HEADERS, ...TRANSPORT_HEADERS];
 
+/** AWS's error code and message on one line, `SlowDown: Reduce your request rate.`; empty when it gave neither. */
+export function awsErrorDetail(code?: string, message?: string): string {
+  return [code, message].filter(Boolean).join(': ').replace(/\s+/g, ' ');
+}
+
 /**
  * The one wording of an AWS error answer: `<where> answered HTTP <status> <code>: <message>`, where the
  * detail is AWS's error code and message when the body has them (`SlowDown: Reduce your request rate.`).

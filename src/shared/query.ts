@@ -176,7 +176,9 @@ export const DEFAULT_QUERY: Omit<SigilQuery, 'refId'> = {
 };
 
 /** The query with every optional part filled in, as the backend runs it. */
-export type ResolvedQuery = Required<Omit<SigilQuery, keyof DataQuery | 'queryType' | 'variable' | 'annotation' | 'preferredVisualisation'>> &
+export type ResolvedQuery = Required<
+  Omit<SigilQuery, keyof DataQuery | 'queryType' | 'variable' | 'annotation' | 'preferredVisualisation'>
+> &
   Pick<SigilQuery, 'variable' | 'annotation' | 'preferredVisualisation'> &
   Pick<SigilQuery, 'refId'> & { queryType: QueryType; pagination: Required<PaginationOptions> };
 
@@ -187,7 +189,8 @@ export function resolveQuery(input: SigilQuery): ResolvedQuery {
   return {
     refId: q.refId,
     queryType: q.queryType ?? 'http',
-    method: (q.method?.toUpperCase() as HttpMethod | undefined) ?? (q.bodyType && q.bodyType !== 'none' ? 'POST' : 'GET'),
+    method:
+      (q.method?.toUpperCase() as HttpMethod | undefined) ?? (q.bodyType && q.bodyType !== 'none' ? 'POST' : 'GET'),
     url: q.url ?? '',
     params: q.params ?? [],
     headers: q.headers ?? [],
@@ -260,10 +263,30 @@ const QUERY_FIELD_TYPES: ReadonlyArray<readonly [string, FieldType]> = [
 ];
 
 const NESTED_FIELD_TYPES: Readonly<Record<string, ReadonlyArray<readonly [string, FieldType]>>> = {
-  timeSeries: [['enabled', 'boolean'], ['labelColumns', 'strings']],
-  pagination: [['mode', 'string'], ['tokenPath', 'string'], ['tokenTarget', 'string'], ['tokenField', 'string'], ['truncatedPath', 'string'], ['maxPages', 'number'], ['maxRows', 'number']],
-  variable: [['valueField', 'string'], ['textField', 'string']],
-  annotation: [['timeField', 'string'], ['timeEndField', 'string'], ['titleField', 'string'], ['textField', 'string'], ['tagsFields', 'strings']],
+  timeSeries: [
+    ['enabled', 'boolean'],
+    ['labelColumns', 'strings'],
+  ],
+  pagination: [
+    ['mode', 'string'],
+    ['tokenPath', 'string'],
+    ['tokenTarget', 'string'],
+    ['tokenField', 'string'],
+    ['truncatedPath', 'string'],
+    ['maxPages', 'number'],
+    ['maxRows', 'number'],
+  ],
+  variable: [
+    ['valueField', 'string'],
+    ['textField', 'string'],
+  ],
+  annotation: [
+    ['timeField', 'string'],
+    ['timeEndField', 'string'],
+    ['titleField', 'string'],
+    ['textField', 'string'],
+    ['tagsFields', 'strings'],
+  ],
 };
 
 const COLUMN_FIELD_TYPES: ReadonlyArray<readonly [string, FieldType, boolean]> = [
@@ -285,7 +308,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function describeValue(v: unknown): string {
-  return Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`;
+  return Array.isArray(v)
+    ? 'a list'
+    : v === null
+      ? 'null'
+      : typeof v === 'object'
+        ? 'an object'
+        : `${typeof v} ${JSON.stringify(v)}`;
 }
 
 const TYPE_WORDS: Record<FieldType, string> = {
@@ -300,7 +329,10 @@ const TYPE_WORDS: Record<FieldType, string> = {
 
 /** Problems of one value against its type, each naming the exact path (`params[1].value`). */
 function typeProblemsOf(path: string, value: unknown, type: FieldType): QueryProblem[] {
-  const wrong = (p: string, v: unknown, t: FieldType): QueryProblem => ({ path: p, message: `${p} must be ${TYPE_WORDS[t]} (got ${describeValue(v)})` });
+  const wrong = (p: string, v: unknown, t: FieldType): QueryProblem => ({
+    path: p,
+    message: `${p} must be ${TYPE_WORDS[t]} (got ${describeValue(v)})`,
+  });
   switch (type) {
     case 'string':
     case 'boolean':
@@ -367,20 +399,22 @@ function wellTypedFields(input: SigilQuery): SigilQuery {
     if (value === undefined) continue;
     if (type === 'pairs' || type === 'columns') {
       if (!Array.isArray(value)) continue;
-      out[field] = value.filter((item, i) => isRecord(item) && typeProblemsOf(`${field}[${i}]`, [item], type).length === 0).map((item: Record<string, unknown>) => {
-        const copy = Object.create(null) as Record<string, unknown>;
-        for (const k of type === 'pairs' ? ['key', 'value'] : COLUMN_FIELD_TYPES.map(([name]) => name)) {
-          const v = ownField(item, k);
-          if (v !== undefined) copy[k] = v;
-        }
-        if (type === 'pairs') {
-          copy.key ??= '';
-          copy.value ??= '';
-        } else {
-          copy.selector ??= '';
-        }
-        return copy;
-      });
+      out[field] = value
+        .filter((item, i) => isRecord(item) && typeProblemsOf(`${field}[${i}]`, [item], type).length === 0)
+        .map((item: Record<string, unknown>) => {
+          const copy = Object.create(null) as Record<string, unknown>;
+          for (const k of type === 'pairs' ? ['key', 'value'] : COLUMN_FIELD_TYPES.map(([name]) => name)) {
+            const v = ownField(item, k);
+            if (v !== undefined) copy[k] = v;
+          }
+          if (type === 'pairs') {
+            copy.key ??= '';
+            copy.value ??= '';
+          } else {
+            copy.selector ??= '';
+          }
+          return copy;
+        });
     } else if (typeProblemsOf(field, value, type).length === 0) {
       const nested = NESTED_FIELD_TYPES[field];
       if (nested && isRecord(value)) {
@@ -409,26 +443,52 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
   // A wrong JSON type is named first; the rules below read well-typed values only.
   const typeProblems = queryTypeProblems(input);
   if (typeProblems.length > 0) return typeProblems;
-  const problems: QueryProblem[] = [];
   const q = resolveQuery(input);
   if (!QUERY_TYPES.includes(q.queryType)) {
-    return [{ path: 'queryType', message: `queryType must be one of ${QUERY_TYPES.join(', ')} (got ${JSON.stringify(q.queryType)})` }];
+    return [
+      {
+        path: 'queryType',
+        message: `queryType must be one of ${QUERY_TYPES.join(', ')} (got ${JSON.stringify(q.queryType)})`,
+      },
+    ];
   }
   if (q.queryType === 'echo') {
-    return problems;
+    return [];
   }
+  return [
+    ...requestProblems(q),
+    ...columnProblems(q),
+    ...settingProblems(q),
+    ...paginationProblems(q),
+    ...limitProblems(q),
+    ...blankProblems(q),
+  ];
+}
+
+/** Method, format and body type names, URL, headers, and a body where the method has none. */
+function requestProblems(q: ResolvedQuery): QueryProblem[] {
+  const problems: QueryProblem[] = [];
   for (const [key, allowed] of Object.entries(NAMES_OF)) {
     const value = (q as unknown as Record<string, unknown>)[key];
     if (!allowed.includes(value as string)) {
-      problems.push({ path: key, message: `${key} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})` });
+      problems.push({
+        path: key,
+        message: `${key} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`,
+      });
     }
   }
   if (q.url.trim() === '') {
-    problems.push({ path: 'url', message: 'enter a URL: absolute (https://...) or a path joined to the data source endpoint' });
+    problems.push({
+      path: 'url',
+      message: 'enter a URL: absolute (https://...) or a path joined to the data source endpoint',
+    });
   } else if (/^[a-z][a-z0-9+.-]*:/i.test(q.url.trim()) && !isAbsoluteUrl(q.url)) {
     problems.push({ path: 'url', message: 'the URL must use http or https' });
   } else if (badPercent(q.url) !== undefined) {
-    problems.push({ path: 'url', message: `the URL has a "%" that is not a percent-encoding (${badPercent(q.url)}); write a literal % as %25` });
+    problems.push({
+      path: 'url',
+      message: `the URL has a "%" that is not a percent-encoding (${badPercent(q.url)}); write a literal % as %25`,
+    });
   }
   q.headers.forEach((h, i) => {
     if (RESERVED_HEADERS.includes(h.key.trim().toLowerCase())) {
@@ -440,16 +500,30 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
   if ((q.method === 'GET' || q.method === 'HEAD') && q.bodyType !== 'none') {
     problems.push({ path: 'bodyType', message: `a ${q.method} request has no body; use POST or body type none` });
   }
+  return problems;
+}
+
+function columnProblems(q: ResolvedQuery): QueryProblem[] {
+  const problems: QueryProblem[] = [];
   q.columns.forEach((c, i) => {
     if (c.selector.trim() === '') {
       problems.push({ path: `columns[${i}].selector`, message: 'enter the column selector' });
     } else if (c.selector.split('.').some((part) => FORBIDDEN_FIELD_SEGMENTS.includes(part))) {
-      problems.push({ path: `columns[${i}].selector`, message: `the selector "${c.selector}" may not have __proto__, constructor or prototype parts` });
+      problems.push({
+        path: `columns[${i}].selector`,
+        message: `the selector "${c.selector}" may not have __proto__, constructor or prototype parts`,
+      });
     }
     if (!COLUMN_TYPES.includes(c.type)) {
       problems.push({ path: `columns[${i}].type`, message: `type must be one of ${COLUMN_TYPES.join(', ')}` });
     }
   });
+  return problems;
+}
+
+/** Per-query signing overrides, the visualisation hint and the UQL text. */
+function settingProblems(q: ResolvedQuery): QueryProblem[] {
+  const problems: QueryProblem[] = [];
   if (q.service !== '' && !/^[a-z0-9-]+$/.test(q.service)) {
     problems.push({ path: 'service', message: 'the SigV4 service is a lowercase name such as monitoring, sqs, aps' });
   }
@@ -457,20 +531,29 @@ export function validateQuery(input: SigilQuery): QueryProblem[] {
     problems.push({ path: 'region', message: 'the region looks like us-east-1' });
   }
   if (q.preferredVisualisation !== undefined && !PREFERRED_VISUALISATIONS.includes(q.preferredVisualisation)) {
-    problems.push({ path: 'preferredVisualisation', message: `preferredVisualisation must be one of ${PREFERRED_VISUALISATIONS.join(', ')}` });
+    problems.push({
+      path: 'preferredVisualisation',
+      message: `preferredVisualisation must be one of ${PREFERRED_VISUALISATIONS.join(', ')}`,
+    });
   }
   if (q.format === 'uql' && q.uql.trim() === '') {
     problems.push({ path: 'uql', message: 'enter a UQL query, e.g. parse-json | project "name"' });
   }
-  problems.push(...paginationProblems(q));
+  return problems;
+}
+
+function limitProblems(q: ResolvedQuery): QueryProblem[] {
+  const problems: QueryProblem[] = [];
   const p = q.pagination;
   if (!Number.isInteger(p.maxPages) || p.maxPages < 1 || p.maxPages > MAX_PAGES_LIMIT) {
-    problems.push({ path: 'pagination.maxPages', message: `max pages must be a whole number from 1 to ${MAX_PAGES_LIMIT}` });
+    problems.push({
+      path: 'pagination.maxPages',
+      message: `max pages must be a whole number from 1 to ${MAX_PAGES_LIMIT}`,
+    });
   }
   if (!Number.isInteger(p.maxRows) || p.maxRows < 1) {
     problems.push({ path: 'pagination.maxRows', message: 'max rows must be a whole number of at least 1' });
   }
-  problems.push(...blankProblems(q));
   return problems;
 }
 
@@ -481,7 +564,10 @@ function paginationProblems(q: ResolvedQuery): QueryProblem[] {
   const problems: QueryProblem[] = [];
   const p = q.pagination;
   if (!PAGINATION_MODES.includes(p.mode)) {
-    problems.push({ path: 'pagination.mode', message: `pagination mode must be one of ${PAGINATION_MODES.join(', ')} (got ${JSON.stringify(p.mode)})` });
+    problems.push({
+      path: 'pagination.mode',
+      message: `pagination mode must be one of ${PAGINATION_MODES.join(', ')} (got ${JSON.stringify(p.mode)})`,
+    });
     return problems;
   }
   if (p.mode === 'none') {
@@ -489,22 +575,42 @@ function paginationProblems(q: ResolvedQuery): QueryProblem[] {
   }
   const example = p.mode === 'object_token' ? 'LastEvaluatedKey' : p.mode === 'marker' ? 'Marker' : 'NextToken';
   if (p.tokenPath.trim() === '') {
-    problems.push({ path: 'pagination.tokenPath', message: `enter where the next token is in the answer, e.g. ${example}` });
+    problems.push({
+      path: 'pagination.tokenPath',
+      message: `enter where the next token is in the answer, e.g. ${example}`,
+    });
   }
   if (p.tokenField.trim() === '') {
-    problems.push({ path: 'pagination.tokenField', message: 'enter the param or body field the token is sent back in' });
-  } else if (p.tokenTarget === 'body' && q.bodyType === 'json' && p.tokenField.split('.').some((s) => FORBIDDEN_FIELD_SEGMENTS.includes(s) || s === '')) {
-    problems.push({ path: 'pagination.tokenField', message: `the token field "${p.tokenField}" may not have empty, __proto__, constructor or prototype parts` });
+    problems.push({
+      path: 'pagination.tokenField',
+      message: 'enter the param or body field the token is sent back in',
+    });
+  } else if (
+    p.tokenTarget === 'body' &&
+    q.bodyType === 'json' &&
+    p.tokenField.split('.').some((s) => FORBIDDEN_FIELD_SEGMENTS.includes(s) || s === '')
+  ) {
+    problems.push({
+      path: 'pagination.tokenField',
+      message: `the token field "${p.tokenField}" may not have empty, __proto__, constructor or prototype parts`,
+    });
   }
   if (p.tokenTarget !== 'param' && p.tokenTarget !== 'body') {
     problems.push({ path: 'pagination.tokenTarget', message: 'the token is sent back as a param or a body field' });
   } else if (p.mode === 'object_token' && (p.tokenTarget !== 'body' || q.bodyType !== 'json')) {
-    problems.push({ path: 'pagination.tokenTarget', message: 'an object token (e.g. DynamoDB LastEvaluatedKey) is copied as JSON into a body field: use a JSON body and send the token as a body field' });
+    problems.push({
+      path: 'pagination.tokenTarget',
+      message:
+        'an object token (e.g. DynamoDB LastEvaluatedKey) is copied as JSON into a body field: use a JSON body and send the token as a body field',
+    });
   } else if (p.tokenTarget === 'body' && q.bodyType !== 'json' && q.bodyType !== 'form') {
     problems.push({ path: 'pagination.tokenTarget', message: 'a token sent in the body needs a JSON or form body' });
   }
   if (q.format === 'csv' || q.format === 'tsv' || q.format === 'prometheus') {
-    problems.push({ path: 'pagination.mode', message: `${p.mode} pagination reads JSON or XML answers, not ${q.format}` });
+    problems.push({
+      path: 'pagination.mode',
+      message: `${p.mode} pagination reads JSON or XML answers, not ${q.format}`,
+    });
   }
   return problems;
 }

@@ -98,7 +98,10 @@ function str(v: unknown): string | undefined {
  * Sigil's own keys win; Grafana core's Prometheus SigV4 keys fill in what is unset when `sigV4Auth` is true,
  * so a Prometheus-with-SigV4 provisioning file works unchanged (migration path).
  */
-export function resolveJsonData(jsonData: Record<string, unknown>, secureFieldsSet: Record<string, boolean>): ResolvedJsonData {
+export function resolveJsonData(
+  jsonData: Record<string, unknown>,
+  secureFieldsSet: Record<string, boolean>,
+): ResolvedJsonData {
   const sigV4 = ownValue(jsonData, 'sigV4Auth') === true;
   const pick = (own: string, legacy: string): [string | undefined, string] => {
     const value = str(ownValue(jsonData, own));
@@ -116,14 +119,21 @@ export function resolveJsonData(jsonData: Record<string, unknown>, secureFieldsS
   const [assumeRoleArn, arnKey] = pick('assumeRoleArn', 'sigV4AssumeRoleArn');
   const [externalId, externalIdKey] = pick('externalId', 'sigV4ExternalId');
   const isSet = (key: string): boolean => ownValue(secureFieldsSet, key) === true;
-  const useSigV4Keys = sigV4 && !isSet('accessKey') && !isSet('secretKey') && (isSet('sigV4AccessKey') || isSet('sigV4SecretKey'));
+  const useSigV4Keys =
+    sigV4 && !isSet('accessKey') && !isSet('secretKey') && (isSet('sigV4AccessKey') || isSet('sigV4SecretKey'));
   return {
     authType,
     region,
     profile,
     assumeRoleArn,
     externalId,
-    origin: { authType: authTypeKey, region: regionKey, profile: profileKey, assumeRoleArn: arnKey, externalId: externalIdKey },
+    origin: {
+      authType: authTypeKey,
+      region: regionKey,
+      profile: profileKey,
+      assumeRoleArn: arnKey,
+      externalId: externalIdKey,
+    },
     accessKeyField: useSigV4Keys ? 'sigV4AccessKey' : 'accessKey',
     secretKeyField: useSigV4Keys ? 'sigV4SecretKey' : 'secretKey',
   };
@@ -149,14 +159,22 @@ export function checkHttpUrl(value: string): UrlProblem {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return `"${value}" uses ${url.protocol.replace(':', '')}; only http:// and https:// are allowed`;
   }
-  if (url.username !== '' || url.password !== '') return `"${value}" must not contain a user name or password (user@host)`;
+  if (url.username !== '' || url.password !== '')
+    return `"${value}" must not contain a user name or password (user@host)`;
   if (url.search !== '' || url.hash !== '') return `"${value}" must not contain a query (?...) or fragment (#...)`;
   if (url.hostname === '') return `"${value}" has no host`;
   if (/[*]/.test(value)) return `"${value}" contains a wildcard; list each allowed URL prefix explicitly`;
   return undefined;
 }
 
-function numberProblem(value: unknown, field: string, range: string, min: number, max: number, integer: boolean): FieldProblem | undefined {
+function numberProblem(
+  value: unknown,
+  field: string,
+  range: string,
+  min: number,
+  max: number,
+  integer: boolean,
+): FieldProblem | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
@@ -191,22 +209,44 @@ const TEXT_SETTINGS = [
 export function validateJsonData(
   jsonData: SigilJsonData | Record<string, unknown>,
   secureFieldsSet: Record<string, boolean>,
-  server?: { allowedAuthProviders: string[]; assumeRoleEnabled: boolean },
+  server?: ServerOptions,
 ): FieldProblem[] {
   // A null-prototype copy of the own properties: every read below sees only what was stored.
   const data = Object.assign(Object.create(null) as Record<string, unknown>, jsonData as Record<string, unknown>);
+  const mistyped = textTypeProblems(data);
+  if (mistyped.length > 0) return mistyped;
+  const r = resolveJsonData(data, secureFieldsSet);
+  return [
+    ...authProblems(r, secureFieldsSet, server),
+    ...roleProblems(r, server),
+    ...connectionProblems(data),
+    ...limitProblems(data),
+  ];
+}
+
+type ServerOptions = { allowedAuthProviders: string[]; assumeRoleEnabled: boolean };
+type Resolved = ReturnType<typeof resolveJsonData>;
+
+/** A text setting stored as another JSON type would otherwise read as unset (i.e. the default chain). */
+function textTypeProblems(data: Record<string, unknown>): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  // A text setting stored as another JSON type would otherwise read as unset (i.e. the default chain).
   for (const key of TEXT_SETTINGS) {
     const value = data[key];
     if (value !== undefined && value !== null && typeof value !== 'string') {
-      const got = Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+      const got = Array.isArray(value)
+        ? 'a list'
+        : typeof value === 'object'
+          ? 'an object'
+          : `${typeof value} ${JSON.stringify(value)}`;
       problems.push({ field: key, message: `${fieldLabel(key)} (${key}) must be text (got ${got})` });
     }
   }
-  if (problems.length > 0) return problems;
-  const r = resolveJsonData(data, secureFieldsSet);
+  return problems;
+}
 
+/** Authentication type, its keys, profile and region. */
+function authProblems(r: Resolved, secureFieldsSet: Record<string, boolean>, server?: ServerOptions): FieldProblem[] {
+  const problems: FieldProblem[] = [];
   const authType = normaliseAuthType(r.authType);
   if (authType === undefined) {
     problems.push({
@@ -216,24 +256,42 @@ export function validateJsonData(
   } else if (server && !server.allowedAuthProviders.includes(authType)) {
     problems.push({
       field: r.origin.authType,
-      message: `${fieldLabel(r.origin.authType)} "${authType}" is not allowed by this Grafana server; its [aws] allowed_auth_providers ` +
+      message:
+        `${fieldLabel(r.origin.authType)} "${authType}" is not allowed by this Grafana server; its [aws] allowed_auth_providers ` +
         `setting allows: ${server.allowedAuthProviders.join(', ') || '(none)'}`,
     });
   }
   if (authType === 'keys') {
     if (ownValue(secureFieldsSet, r.accessKeyField) !== true) {
-      problems.push({ field: r.accessKeyField, message: `${fieldLabel(r.accessKeyField)} is required with access & secret key authentication (authType "keys")` });
+      problems.push({
+        field: r.accessKeyField,
+        message: `${fieldLabel(r.accessKeyField)} is required with access & secret key authentication (authType "keys")`,
+      });
     }
     if (ownValue(secureFieldsSet, r.secretKeyField) !== true) {
-      problems.push({ field: r.secretKeyField, message: `${fieldLabel(r.secretKeyField)} is required with access & secret key authentication (authType "keys")` });
+      problems.push({
+        field: r.secretKeyField,
+        message: `${fieldLabel(r.secretKeyField)} is required with access & secret key authentication (authType "keys")`,
+      });
     }
   }
   if (r.profile !== undefined && !PROFILE_RE.test(r.profile)) {
-    problems.push({ field: r.origin.profile, message: `${fieldLabel(r.origin.profile)} "${r.profile}" is not a valid profile name (letters, digits, . _ - + @ : /)` });
+    problems.push({
+      field: r.origin.profile,
+      message: `${fieldLabel(r.origin.profile)} "${r.profile}" is not a valid profile name (letters, digits, . _ - + @ : /)`,
+    });
   }
   if (r.region !== undefined && r.region !== 'default' && !isRegion(r.region)) {
-    problems.push({ field: r.origin.region, message: `${fieldLabel(r.origin.region)} "${r.region}" is not an AWS region; use a code such as us-east-1 or eu-west-2` });
+    problems.push({
+      field: r.origin.region,
+      message: `${fieldLabel(r.origin.region)} "${r.region}" is not an AWS region; use a code such as us-east-1 or eu-west-2`,
+    });
   }
+  return problems;
+}
+
+function roleProblems(r: Resolved, server?: ServerOptions): FieldProblem[] {
+  const problems: FieldProblem[] = [];
   if (r.assumeRoleArn !== undefined) {
     if (!ROLE_ARN_RE.test(r.assumeRoleArn)) {
       problems.push({
@@ -250,11 +308,23 @@ export function validateJsonData(
   }
   if (r.externalId !== undefined) {
     if (r.assumeRoleArn === undefined) {
-      problems.push({ field: r.origin.externalId, message: `${fieldLabel(r.origin.externalId)} is only used with an Assume Role ARN; set the role or clear the External ID` });
+      problems.push({
+        field: r.origin.externalId,
+        message: `${fieldLabel(r.origin.externalId)} is only used with an Assume Role ARN; set the role or clear the External ID`,
+      });
     } else if (!EXTERNAL_ID_RE.test(r.externalId)) {
-      problems.push({ field: r.origin.externalId, message: `${fieldLabel(r.origin.externalId)} must be 2 to 1224 characters of letters, digits and + = , . @ : / - _` });
+      problems.push({
+        field: r.origin.externalId,
+        message: `${fieldLabel(r.origin.externalId)} must be 2 to 1224 characters of letters, digits and + = , . @ : / - _`,
+      });
     }
   }
+  return problems;
+}
+
+/** Endpoint, service, allowed URLs and test URL. */
+function connectionProblems(data: Record<string, unknown>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
   const endpoint = str(data.endpoint);
   if (endpoint !== undefined) {
     const p = checkHttpUrl(endpoint);
@@ -262,7 +332,10 @@ export function validateJsonData(
   }
   const service = str(data.service);
   if (service !== undefined && !SERVICE_RE.test(service)) {
-    problems.push({ field: 'service', message: `${fieldLabel('service')} "${service}" is not a SigV4 signing name; use lower-case letters, digits and -, e.g. monitoring, aps, execute-api` });
+    problems.push({
+      field: 'service',
+      message: `${fieldLabel('service')} "${service}" is not a SigV4 signing name; use lower-case letters, digits and -, e.g. monitoring, aps, execute-api`,
+    });
   }
   if (data.allowedUrls !== undefined && data.allowedUrls !== null) {
     if (!Array.isArray(data.allowedUrls)) {
@@ -271,7 +344,10 @@ export function validateJsonData(
       data.allowedUrls.forEach((u, i) => {
         const field = `allowedUrls[${i}]`;
         if (typeof u !== 'string' || u.trim() === '') {
-          problems.push({ field, message: `${fieldLabel(field)} must be a non-empty URL such as https://monitoring.us-east-1.amazonaws.com/` });
+          problems.push({
+            field,
+            message: `${fieldLabel(field)} must be a non-empty URL such as https://monitoring.us-east-1.amazonaws.com/`,
+          });
           return;
         }
         const p = checkHttpUrl(u.trim());
@@ -284,12 +360,30 @@ export function validateJsonData(
     const p = checkHttpUrl(testUrl.replace(/\?.*$/, ''));
     if (p) problems.push({ field: 'testUrl', message: `${fieldLabel('testUrl')} ${p}` });
   }
-  const { timeoutSeconds: t, maxResponseBytes: m } = LIMITS;
-  const timeout = numberProblem(data.timeoutSeconds, 'timeoutSeconds', `a number of seconds from ${t.min} to ${t.max} (timeoutSeconds)`, t.min, t.max, false);
-  if (timeout) problems.push(timeout);
-  // Stored in bytes (maxResponseBytes), shown in MiB by the editor: say both.
-  const maxBytes = numberProblem(data.maxResponseBytes, 'maxResponseBytes', `from 1 KiB to 1024 MiB (maxResponseBytes: a whole number of bytes from ${m.min} to ${m.max})`, m.min, m.max, true);
-  if (maxBytes) problems.push(maxBytes);
   return problems;
 }
 
+function limitProblems(data: Record<string, unknown>): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const { timeoutSeconds: t, maxResponseBytes: m } = LIMITS;
+  const timeout = numberProblem(
+    data.timeoutSeconds,
+    'timeoutSeconds',
+    `a number of seconds from ${t.min} to ${t.max} (timeoutSeconds)`,
+    t.min,
+    t.max,
+    false,
+  );
+  if (timeout) problems.push(timeout);
+  // Stored in bytes (maxResponseBytes), shown in MiB by the editor: say both.
+  const maxBytes = numberProblem(
+    data.maxResponseBytes,
+    'maxResponseBytes',
+    `from 1 KiB to 1024 MiB (maxResponseBytes: a whole number of bytes from ${m.min} to ${m.max})`,
+    m.min,
+    m.max,
+    true,
+  );
+  if (maxBytes) problems.push(maxBytes);
+  return problems;
+}

@@ -1,7 +1,9 @@
 // CSV and TSV answers: the first line names the columns.
 import { parse } from 'csv-parse/sync';
-import { pluginError } from '../../errors';
-import type { Row } from '../table';
+import { UNREADABLE_ANSWER, sigilError } from '../../errors';
+
+/** A row of a table: column name -> JSON-like value (what CSV gives, and what toRows makes of a document). */
+export type Row = Record<string, unknown>;
 
 export function parseDelimited(text: string, delimiter: ',' | '\t', what = 'the answer'): Row[] {
   try {
@@ -14,6 +16,13 @@ export function parseDelimited(text: string, delimiter: ',' | '\t', what = 'the 
     }) as Row[];
   } catch (e) {
     const err = e as Error & { lines?: number };
-    throw pluginError(`${what} is not valid ${delimiter === ',' ? 'CSV' : 'TSV'}${err.lines ? ` at line ${err.lines}` : ''}: ${err.message}`, 422);
+    throw sigilError(
+      'parse',
+      `${what} is not valid ${delimiter === ',' ? 'CSV' : 'TSV'}${err.lines ? ` at line ${err.lines}` : ''}: ${err.message}`,
+      {
+        ...UNREADABLE_ANSWER,
+        cause: e,
+      },
+    );
   }
 }

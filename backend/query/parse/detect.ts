@@ -1,5 +1,5 @@
 // Format `auto`: from the Content-Type, else from the first character of the answer.
-import { pluginError } from '../../errors';
+import { sigilError } from '../../errors';
 
 export type DataFormat = 'json' | 'xml' | 'csv' | 'tsv';
 
@@ -24,5 +24,8 @@ export function detectFormat(contentType: string | undefined, text: string): Dat
   if (first === '<') {
     return 'xml';
   }
-  throw pluginError(`cannot tell the answer's format from Content-Type "${ct || 'none'}"; choose json, xml, csv or tsv as the query format`);
+  throw sigilError(
+    'query',
+    `cannot tell the answer's format from Content-Type "${ct || 'none'}"; choose json, xml, csv or tsv as the query format`,
+  );
 }

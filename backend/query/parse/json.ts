@@ -1,7 +1,7 @@
 // JSON answers. JSON.parse is the fast path; when it fails, jsonc-parser (strict mode) locates the first
 // error, since V8's messages do not always carry a position. The error names line and column.
 import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { pluginError } from '../../errors';
+import { UNREADABLE_ANSWER, sigilError } from '../../errors';
 
 export function lineColumn(text: string, position: number): { line: number; column: number } {
   let line = 1;
@@ -35,7 +35,7 @@ export function parseJson(text: string, what = 'the answer'): unknown {
     return JSON.parse(text);
   } catch (e) {
     if (e instanceof RangeError) {
-      throw pluginError(`${what} is nested too deeply to read as JSON`, 422);
+      throw sigilError('parse', `${what} is nested too deeply to read as JSON`, { ...UNREADABLE_ANSWER, cause: e });
     }
     const errors: ParseError[] = [];
     try {
@@ -45,8 +45,13 @@ export function parseJson(text: string, what = 'the answer'): unknown {
     }
     const first = errors[0];
     const pos = first ? first.offset : text.length;
-    const reason = first ? READABLE[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error) : (e as Error).message;
+    const reason = first
+      ? (READABLE[printParseErrorCode(first.error)] ?? printParseErrorCode(first.error))
+      : (e as Error).message;
     const { line, column } = lineColumn(text, pos);
-    throw pluginError(`${what} is not valid JSON at line ${line}, column ${column}: ${reason}`, 422);
+    throw sigilError('parse', `${what} is not valid JSON at line ${line}, column ${column}: ${reason}`, {
+      ...UNREADABLE_ANSWER,
+      cause: e,
+    });
   }
 }

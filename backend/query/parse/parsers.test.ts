@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseJson } from './json';
-import { parseXml } from '../../aws/xml';
+import { parseXml } from './xml';
 import { parseDelimited } from './csv';
 import { parsePrometheus, seriesName } from './prometheus';
 import { detectFormat } from './detect';
-import { parseAwsError } from '../../http/awsError';
 
 // Parsed documents are walked by known paths in these tests.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,7 +25,11 @@ describe('XML (AWS Query API answers)', () => {
     const doc = parseXml(data('listMetrics.xml')) as Doc;
     const metrics = doc.ListMetricsResponse.ListMetricsResult.Metrics;
     expect(Array.isArray(metrics)).toBe(true);
-    expect(metrics[1]).toEqual({ Dimensions: [{ Name: 'QueueName', Value: 'orders' }], MetricName: 'NumberOfMessagesSent', Namespace: 'AWS/SQS' });
+    expect(metrics[1]).toEqual({
+      Dimensions: [{ Name: 'QueueName', Value: 'orders' }],
+      MetricName: 'NumberOfMessagesSent',
+      Namespace: 'AWS/SQS',
+    });
     const sts = parseXml(data('getCallerIdentity.xml')) as Doc;
     expect(sts.GetCallerIdentityResponse.GetCallerIdentityResult.Account).toBe('012345678901');
   });
@@ -66,7 +69,9 @@ describe('Prometheus API', () => {
   });
 
   it('reads vector, scalar and string results', () => {
-    const vector = parsePrometheus('{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"x"},"value":[1.5,"2.5"]}]}}');
+    const vector = parsePrometheus(
+      '{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"x"},"value":[1.5,"2.5"]}]}}',
+    );
     expect(vector[0].fields[0].values).toEqual([1500]);
     expect(vector[0].fields[1]).toMatchObject({ values: [2.5], labels: { job: 'x' } });
     expect(vector[0].name).toBe('{job="x"}');
@@ -79,8 +84,14 @@ describe('Prometheus API', () => {
   it('passes warnings as notices and errors as downstream errors', () => {
     const w = parsePrometheus('{"status":"success","warnings":["partial"],"data":{"resultType":"vector","result":[]}}');
     expect(w[0].meta?.notices).toEqual([{ severity: 'warning', text: 'partial' }]);
-    expect(() => parsePrometheus('{"status":"error","errorType":"bad_data","error":"parse error at char 3"}')).toThrow(/bad_data: parse error at char 3/);
-    expect(() => parsePrometheus('{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"x"]]}]}}')).toThrow(/data.result\[0\] sample 0: "x" is not a number/);
+    expect(() => parsePrometheus('{"status":"error","errorType":"bad_data","error":"parse error at char 3"}')).toThrow(
+      /bad_data: parse error at char 3/,
+    );
+    expect(() =>
+      parsePrometheus(
+        '{"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1,"x"]]}]}}',
+      ),
+    ).toThrow(/data.result\[0\] sample 0: "x" is not a number/);
     expect(() => parsePrometheus('{"status":"success","data":{"resultType":"tensor"}}')).toThrow(/unknown resultType/);
   });
 
@@ -105,25 +116,5 @@ describe('format detection', () => {
   });
   it('asks for a format when it cannot tell', () => {
     expect(() => detectFormat('text/plain', 'hello')).toThrow(/choose json, xml, csv or tsv/);
-  });
-});
-
-describe('AWS errors', () => {
-  const res = (status: number, body: string, headers: Record<string, string> = {}) => ({ status, headers, body: Buffer.from(body), url: 'https://x' });
-  it('reads the JSON protocols', () => {
-    expect(parseAwsError(res(400, '{"__type":"com.amazon.coral.validate#ValidationException","message":"bad period"}'))).toEqual({ code: 'ValidationException', message: 'bad period' });
-    expect(parseAwsError(res(400, '{"Message":"no"}', { 'x-amzn-ErrorType': 'AccessDeniedException:http://internal' }))).toEqual({ code: 'AccessDeniedException', message: 'no' });
-  });
-  it('reads the Query and REST-XML protocols', () => {
-    expect(parseAwsError(res(403, '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error></ErrorResponse>')))
-      .toEqual({ code: 'InvalidClientTokenId', message: 'The security token included in the request is invalid.' });
-    expect(parseAwsError(res(404, '<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message></Error>'))).toEqual({ code: 'NoSuchBucket', message: 'The specified bucket does not exist' });
-  });
-  it('keeps the words of an HTML error page', () => {
-    expect(parseAwsError(res(500, '<!doctype html>\n<title>500 Internal Server Error</title>\n<p>The server failed.</p>')).message).toBe('500 Internal Server Error The server failed.');
-  });
-
-  it('falls back to the text, capped', () => {
-    expect(parseAwsError(res(500, 'x'.repeat(1000))).message?.length).toBeLessThan(310);
   });
 });

@@ -10,8 +10,12 @@ export class UqlError extends SigilError {
   readonly line: number;
   readonly column: number;
 
-  constructor(detail: string, at: Position) {
-    super('query', `UQL error at line ${at.line}, column ${at.column}: ${detail}`, { source: 'plugin', status: 400 });
+  constructor(detail: string, at: Position, cause?: unknown) {
+    super('query', `UQL error at line ${at.line}, column ${at.column}: ${detail}`, {
+      source: 'plugin',
+      status: 400,
+      cause,
+    });
     this.name = 'UqlError';
     this.line = at.line;
     this.column = at.column;

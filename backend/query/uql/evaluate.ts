@@ -1,13 +1,11 @@
 // Runs a parsed UQL query over an answer. `parse-*`, `scope` and `jsonata` work on the document; the
 // other commands work on rows (objects; nested values reached with dotted column names).
-import type { Command, Expr, UqlQuery } from './ast';
+import type { Assignment, Command, Expr, UqlQuery } from './ast';
 import { UqlError } from './errors';
 import { AGGREGATIONS, FUNCTIONS, type Value } from './functions';
 import { getPath, selectRoot } from '../select';
 import { toRows, toText, toNumber, type Row } from '../table';
-import { parseJson } from '../parse/json';
-import { parseXml } from '../../aws/xml';
-import { parseDelimited } from '../parse/csv';
+import { readAnswer, type ReadAnswer } from '../parse/read';
 import { detectFormat } from '../parse/detect';
 import { SigilError } from '../../errors';
 import { cachedLinear } from '../regex';
@@ -54,7 +52,11 @@ function equal(a: Value, b: Value): boolean {
 }
 
 function arith(op: string, a: Value, b: Value): Value {
-  if (op === '+' && (typeof a === 'string' || typeof b === 'string') && (toNumber(a) === undefined || toNumber(b) === undefined)) {
+  if (
+    op === '+' &&
+    (typeof a === 'string' || typeof b === 'string') &&
+    (toNumber(a) === undefined || toNumber(b) === undefined)
+  ) {
     return `${toText(a) ?? ''}${toText(b) ?? ''}`;
   }
   const x = toNumber(comparable(a));
@@ -73,6 +75,39 @@ function arith(op: string, a: Value, b: Value): Value {
       return y === 0 ? null : x / y;
     default:
       return y === 0 ? null : x % y;
+  }
+}
+
+/** A binary operator other than and/or, on its two evaluated sides. */
+function binary(op: string, a: Value, b: Value): Value {
+  switch (op) {
+    case '==':
+      return equal(a, b);
+    case '!=':
+      return !equal(a, b);
+    case '=~':
+      return (toText(a) ?? '').toLowerCase() === (toText(b) ?? '').toLowerCase();
+    case '<':
+    case '<=':
+    case '>':
+    case '>=': {
+      if (a === null || a === undefined || b === null || b === undefined) {
+        return false;
+      }
+      const c = compare(a, b);
+      return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
+    }
+    case 'contains':
+    case 'has':
+      return (toText(a) ?? '').toLowerCase().includes((toText(b) ?? '').toLowerCase());
+    case 'startswith':
+      return (toText(a) ?? '').toLowerCase().startsWith((toText(b) ?? '').toLowerCase());
+    case 'endswith':
+      return (toText(a) ?? '').toLowerCase().endsWith((toText(b) ?? '').toLowerCase());
+    case 'matches':
+      return cachedLinear(toText(b) ?? '', 'matches pattern').test(toText(a) ?? '');
+    default:
+      return arith(op, a, b);
   }
 }
 
@@ -106,37 +141,7 @@ export function evalExpr(e: Expr, row: Row): Value {
       if (e.op === 'or') {
         return truthy(evalExpr(e.left, row)) || truthy(evalExpr(e.right, row));
       }
-      const a = evalExpr(e.left, row);
-      const b = evalExpr(e.right, row);
-      switch (e.op) {
-        case '==':
-          return equal(a, b);
-        case '!=':
-          return !equal(a, b);
-        case '=~':
-          return (toText(a) ?? '').toLowerCase() === (toText(b) ?? '').toLowerCase();
-        case '<':
-        case '<=':
-        case '>':
-        case '>=': {
-          if (a === null || a === undefined || b === null || b === undefined) {
-            return false;
-          }
-          const c = compare(a, b);
-          return e.op === '<' ? c < 0 : e.op === '<=' ? c <= 0 : e.op === '>' ? c > 0 : c >= 0;
-        }
-        case 'contains':
-        case 'has':
-          return (toText(a) ?? '').toLowerCase().includes((toText(b) ?? '').toLowerCase());
-        case 'startswith':
-          return (toText(a) ?? '').toLowerCase().startsWith((toText(b) ?? '').toLowerCase());
-        case 'endswith':
-          return (toText(a) ?? '').toLowerCase().endsWith((toText(b) ?? '').toLowerCase());
-        case 'matches':
-          return cachedLinear(toText(b) ?? '', 'matches pattern').test(toText(a) ?? '');
-        default:
-          return arith(e.op, a, b);
-      }
+      return binary(e.op, evalExpr(e.left, row), evalExpr(e.right, row));
     }
   }
 }
@@ -163,7 +168,7 @@ function removePath(row: Row, path: string): Row {
 }
 
 function groupKey(values: Value[]): string {
-  return JSON.stringify(values.map((v) => (v instanceof Date ? v.getTime() : v ?? null)));
+  return JSON.stringify(values.map((v) => (v instanceof Date ? v.getTime() : (v ?? null))));
 }
 
 export interface UqlInput {
@@ -171,143 +176,142 @@ export interface UqlInput {
   contentType?: string;
 }
 
-type State = { doc: unknown; rows?: undefined } | { rows: Row[]; doc?: undefined };
+type State = ReadAnswer;
 
 function rowsOf(state: State): Row[] {
   return state.rows ?? toRows(state.doc);
 }
 
-async function step(cmd: Command, state: State, input: UqlInput): Promise<State> {
-  switch (cmd.kind) {
-    case 'parse':
-      switch (cmd.format) {
-        case 'json':
-          return { doc: parseJson(input.text) };
-        case 'xml':
-          return { doc: parseXml(input.text) };
-        default:
-          return { rows: parseDelimited(input.text, cmd.format === 'csv' ? ',' : '\t') };
-      }
-    case 'scope':
-      return { doc: getPath(state.doc ?? state.rows, cmd.path) ?? null };
-    case 'jsonata':
-      return { doc: await selectRoot(state.doc ?? state.rows, cmd.expression, 'jsonata expression') };
-    case 'project':
-      return {
-        rows: rowsOf(state).map((row) => {
-          const out: Row = {};
-          for (const item of cmd.items) {
-            out[item.name] = evalExpr(item.expr, row);
-          }
-          return out;
-        }),
-      };
-    case 'project-away':
-      return { rows: rowsOf(state).map((row) => cmd.names.reduce(removePath, row)) };
-    case 'project-rename':
-      return {
-        rows: rowsOf(state).map((row) => {
-          let out = row;
-          for (const { to, from } of cmd.items) {
-            const v = getPath(out, from);
-            out = setKey(removePath(out, from), to, v === undefined ? null : v);
-          }
-          return out;
-        }),
-      };
-    case 'extend':
-      return { rows: rowsOf(state).map((row) => cmd.items.reduce((r, item) => setKey(r, item.name, evalExpr(item.expr, r)), row)) };
-    case 'where':
-      return { rows: rowsOf(state).filter((row) => truthy(evalExpr(cmd.expr, row))) };
-    case 'order': {
-      const rows = rowsOf(state);
-      const keyed = rows.map((row, i) => ({ row, i, keys: cmd.items.map((it) => evalExpr(it.expr, row)) }));
-      keyed.sort((a, b) => {
-        for (let k = 0; k < cmd.items.length; k++) {
-          const x = a.keys[k];
-          const y = b.keys[k];
-          const nullX = x === null || x === undefined;
-          const nullY = y === null || y === undefined;
-          if (nullX || nullY) {
-            if (nullX !== nullY) {
-              return nullX ? 1 : -1; // nulls last either way
-            }
-            continue;
-          }
-          const c = compare(x, y);
-          if (c !== 0) {
-            return cmd.items[k].desc ? -c : c;
-          }
+/** Sorts stably by the items' keys, nulls last whatever the direction. */
+function orderRows(rows: Row[], items: OrderItem[]): Row[] {
+  const keyed = rows.map((row, i) => ({ row, i, keys: items.map((it) => evalExpr(it.expr, row)) }));
+  keyed.sort((a, b) => {
+    for (let k = 0; k < items.length; k++) {
+      const x = a.keys[k];
+      const y = b.keys[k];
+      const nullX = x === null || x === undefined;
+      const nullY = y === null || y === undefined;
+      if (nullX || nullY) {
+        if (nullX !== nullY) {
+          return nullX ? 1 : -1; // nulls last either way
         }
-        return a.i - b.i;
-      });
-      return { rows: keyed.map((k) => k.row) };
+        continue;
+      }
+      const c = compare(x, y);
+      if (c !== 0) {
+        return items[k].desc ? -c : c;
+      }
     }
-    case 'limit':
-      return { rows: rowsOf(state).slice(0, cmd.count) };
-    case 'count':
-      return { rows: [{ Count: rowsOf(state).length }] };
-    case 'summarize': {
-      const groups = new Map<string, { by: Value[]; rows: Row[] }>();
-      for (const row of rowsOf(state)) {
-        const by = cmd.by.map((b) => evalExpr(b.expr, row));
-        const key = groupKey(by);
-        let g = groups.get(key);
-        if (!g) {
-          g = { by, rows: [] };
-          groups.set(key, g);
-        }
-        g.rows.push(row);
-      }
-      if (groups.size === 0 && cmd.by.length === 0) {
-        groups.set('[]', { by: [], rows: [] });
-      }
-      return {
-        rows: [...groups.values()].map((g) => {
-          const out: Row = {};
-          cmd.by.forEach((b, k) => {
-            out[b.name] = g.by[k] ?? null;
-          });
-          for (const agg of cmd.aggs) {
-            const values = agg.arg ? g.rows.map((r) => evalExpr(agg.arg as Expr, r)) : g.rows;
-            out[agg.name] = AGGREGATIONS[agg.fn].fn(values);
-          }
-          return out;
-        }),
-      };
+    return a.i - b.i;
+  });
+  return keyed.map((k) => k.row);
+}
+
+function summarize(rows: Row[], cmd: CommandOf<'summarize'>): Row[] {
+  const groups = new Map<string, { by: Value[]; rows: Row[] }>();
+  for (const row of rows) {
+    const by = cmd.by.map((b) => evalExpr(b.expr, row));
+    const key = groupKey(by);
+    let g = groups.get(key);
+    if (!g) {
+      g = { by, rows: [] };
+      groups.set(key, g);
     }
-    case 'mv-expand': {
-      const out: Row[] = [];
-      for (const row of rowsOf(state)) {
-        const v = getPath(row, cmd.source);
-        const base = cmd.name === cmd.source ? row : removePath(row, cmd.source);
-        if (Array.isArray(v)) {
-          if (v.length === 0) {
-            out.push(setKey(base, cmd.name, null)); // keep the row, as a left outer expansion
-          }
-          for (const item of v) {
-            out.push(setKey(base, cmd.name, item));
-          }
-        } else {
-          out.push(setKey(base, cmd.name, v === undefined ? null : v));
-        }
-      }
-      return { rows: out };
+    g.rows.push(row);
+  }
+  if (groups.size === 0 && cmd.by.length === 0) {
+    groups.set('[]', { by: [], rows: [] });
+  }
+  return [...groups.values()].map((g) => {
+    const out: Row = {};
+    cmd.by.forEach((b, k) => {
+      out[b.name] = g.by[k] ?? null;
+    });
+    for (const agg of cmd.aggs) {
+      const values = agg.arg ? g.rows.map((r) => evalExpr(agg.arg as Expr, r)) : g.rows;
+      out[agg.name] = AGGREGATIONS[agg.fn].fn(values);
     }
-    case 'distinct': {
-      const seen = new Set<string>();
-      const out: Row[] = [];
-      for (const row of rowsOf(state)) {
-        const values = cmd.names.map((n) => getPath(row, n) ?? null);
-        const key = groupKey(values);
-        if (!seen.has(key)) {
-          seen.add(key);
-          out.push(Object.fromEntries(cmd.names.map((n, k) => [n, values[k]])));
-        }
-      }
-      return { rows: out };
+    return out;
+  });
+}
+
+/** One row per item of an array column (a row with an empty array stays, with null: a left outer expansion). */
+function mvExpand(rows: Row[], { name, source }: CommandOf<'mv-expand'>): Row[] {
+  const out: Row[] = [];
+  for (const row of rows) {
+    const v = getPath(row, source);
+    const base = name === source ? row : removePath(row, source);
+    if (!Array.isArray(v)) {
+      out.push(setKey(base, name, v === undefined ? null : v));
+    } else if (v.length === 0) {
+      out.push(setKey(base, name, null));
+    } else {
+      for (const item of v) out.push(setKey(base, name, item));
     }
   }
+  return out;
+}
+
+function distinct(rows: Row[], names: string[]): Row[] {
+  const seen = new Set<string>();
+  const out: Row[] = [];
+  for (const row of rows) {
+    const values = names.map((n) => getPath(row, n) ?? null);
+    const key = groupKey(values);
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(Object.fromEntries(names.map((n, k) => [n, values[k]])));
+    }
+  }
+  return out;
+}
+
+function projected(row: Row, items: Assignment[]): Row {
+  const out: Row = {};
+  for (const item of items) {
+    out[item.name] = evalExpr(item.expr, row);
+  }
+  return out;
+}
+
+function renamed(row: Row, items: CommandOf<'project-rename'>['items']): Row {
+  let out = row;
+  for (const { to, from } of items) {
+    const v = getPath(out, from);
+    out = setKey(removePath(out, from), to, v === undefined ? null : v);
+  }
+  return out;
+}
+
+type CommandOf<K extends Command['kind']> = Extract<Command, { kind: K }>;
+type OrderItem = CommandOf<'order'>['items'][number];
+type Handler<K extends Command['kind']> = (cmd: CommandOf<K>, state: State, input: UqlInput) => State | Promise<State>;
+
+/** What each UQL command does to the document or the rows. */
+const COMMANDS: { [K in Command['kind']]: Handler<K> } = {
+  parse: (cmd, _state, input) => readAnswer(cmd.format, input.text),
+  scope: (cmd, state) => ({ doc: getPath(state.doc ?? state.rows, cmd.path) ?? null }),
+  jsonata: async (cmd, state) => ({
+    doc: await selectRoot(state.doc ?? state.rows, cmd.expression, 'jsonata expression'),
+  }),
+  project: (cmd, state) => ({ rows: rowsOf(state).map((row) => projected(row, cmd.items)) }),
+  'project-away': (cmd, state) => ({ rows: rowsOf(state).map((row) => cmd.names.reduce(removePath, row)) }),
+  'project-rename': (cmd, state) => ({ rows: rowsOf(state).map((row) => renamed(row, cmd.items)) }),
+  extend: (cmd, state) => ({
+    rows: rowsOf(state).map((row) => cmd.items.reduce((r, item) => setKey(r, item.name, evalExpr(item.expr, r)), row)),
+  }),
+  where: (cmd, state) => ({ rows: rowsOf(state).filter((row) => truthy(evalExpr(cmd.expr, row))) }),
+  order: (cmd, state) => ({ rows: orderRows(rowsOf(state), cmd.items) }),
+  limit: (cmd, state) => ({ rows: rowsOf(state).slice(0, cmd.count) }),
+  count: (_cmd, state) => ({ rows: [{ Count: rowsOf(state).length }] }),
+  summarize: (cmd, state) => ({ rows: summarize(rowsOf(state), cmd) }),
+  'mv-expand': (cmd, state) => ({ rows: mvExpand(rowsOf(state), cmd) }),
+  distinct: (cmd, state) => ({ rows: distinct(rowsOf(state), cmd.names) }),
+};
+
+function step(cmd: Command, state: State, input: UqlInput): State | Promise<State> {
+  const handler = COMMANDS[cmd.kind] as Handler<Command['kind']>;
+  return handler(cmd as never, state, input);
 }
 
 /** Runs the query; the result rows go to the frame builder. Errors name the command's position. */
@@ -318,8 +322,7 @@ export async function evaluateUql(query: UqlQuery, input: UqlInput): Promise<Row
     state = { doc: undefined };
   } else {
     // No parse-* command: read the answer by its Content-Type.
-    const format = detectFormat(input.contentType, input.text);
-    state = format === 'json' ? { doc: parseJson(input.text) } : format === 'xml' ? { doc: parseXml(input.text) } : { rows: parseDelimited(input.text, format === 'csv' ? ',' : '\t') };
+    state = readAnswer(detectFormat(input.contentType, input.text), input.text);
   }
   for (const cmd of query.commands) {
     try {
@@ -329,9 +332,9 @@ export async function evaluateUql(query: UqlQuery, input: UqlInput): Promise<Row
         throw e;
       }
       if (e instanceof SigilError) {
-        throw new UqlError(`${cmd.kind}: ${e.message}`, cmd.at);
+        throw new UqlError(`${cmd.kind}: ${e.message}`, cmd.at, e);
       }
-      throw new UqlError(`${cmd.kind} failed: ${(e as Error).message}`, cmd.at);
+      throw new UqlError(`${cmd.kind} failed: ${(e as Error).message}`, cmd.at, e);
     }
   }
   return rowsOf(state);

@@ -5,10 +5,9 @@ import { UqlError, type Position } from './errors';
 import { tokenize, type Token } from './lexer';
 import { AGGREGATIONS, FUNCTIONS } from './functions';
 
-const COMMANDS = [
-  'parse-json', 'parse-csv', 'parse-tsv', 'parse-xml', 'scope', 'project', 'project-away', 'project-rename', 'extend',
-  'where', 'order', 'sort', 'limit', 'take', 'count', 'summarize', 'mv-expand', 'distinct', 'jsonata',
-];
+/** A command without its position: what each command's reader gives. */
+type CommandBody = Command extends infer C ? (C extends { at: Position } ? Omit<C, 'at'> : never) : never;
+
 const COMPARISONS = new Set(['==', '!=', '>', '>=', '<', '<=', '=~']);
 const WORD_COMPARISONS = new Set(['contains', 'startswith', 'endswith', 'has', 'matches']);
 
@@ -97,96 +96,100 @@ class Parser {
     }
   }
 
+  /** How each command's arguments are read, in the order the error message lists them; sort and take are aliases. */
+  private readonly commands: Record<string, (word: string) => CommandBody> = {
+    'parse-json': () => ({ kind: 'parse', format: 'json' }),
+    'parse-csv': () => ({ kind: 'parse', format: 'csv' }),
+    'parse-tsv': () => ({ kind: 'parse', format: 'tsv' }),
+    'parse-xml': () => ({ kind: 'parse', format: 'xml' }),
+    scope: () => ({ kind: 'scope', path: this.column('the path to scope to, in double quotes') }),
+    project: () => ({ kind: 'project', items: this.list(() => this.projection()) }),
+    'project-away': () => ({ kind: 'project-away', names: this.list(() => this.column()) }),
+    'project-rename': () => ({ kind: 'project-rename', items: this.list(() => this.rename()) }),
+    extend: () => ({ kind: 'extend', items: this.list(() => this.assignment()) }),
+    where: () => ({ kind: 'where', expr: this.expr() }),
+    order: (word) => this.order(word),
+    sort: (word) => this.order(word),
+    limit: () => ({ kind: 'limit', count: this.rowCount() }),
+    take: () => ({ kind: 'limit', count: this.rowCount() }),
+    count: () => ({ kind: 'count' }),
+    summarize: () => this.summarize(),
+    'mv-expand': () => this.mvExpand(),
+    distinct: () => ({ kind: 'distinct', names: this.list(() => this.column()) }),
+    jsonata: () => ({ kind: 'jsonata', expression: this.jsonataText() }),
+  };
+
   private command(): Command {
     const t = this.peek();
-    if (t.kind !== 'ident' || !COMMANDS.includes(t.value.toLowerCase())) {
-      this.fail(`a command (${COMMANDS.filter((c) => c !== 'sort' && c !== 'take').join(', ')})`);
+    const name = t.value.toLowerCase();
+    if (t.kind !== 'ident' || !Object.hasOwn(this.commands, name)) {
+      const listed = Object.keys(this.commands).filter((c) => c !== 'sort' && c !== 'take');
+      this.fail(`a command (${listed.join(', ')})`);
     }
     this.next();
-    const at: Position = { line: t.line, column: t.column };
-    const name = t.value.toLowerCase();
-    switch (name) {
-      case 'parse-json':
-      case 'parse-csv':
-      case 'parse-tsv':
-      case 'parse-xml':
-        return { kind: 'parse', format: name.slice(6) as 'json' | 'csv' | 'tsv' | 'xml', at };
-      case 'scope':
-        return { kind: 'scope', path: this.column('the path to scope to, in double quotes'), at };
-      case 'project':
-        return { kind: 'project', items: this.list(() => this.projection()), at };
-      case 'project-away':
-        return { kind: 'project-away', names: this.list(() => this.column()), at };
-      case 'project-rename':
-        return {
-          kind: 'project-rename', at,
-          items: this.list(() => {
-            const to = this.column('the new column name in double quotes');
-            this.expectOp('=', '"=" and the column to rename');
-            return { to, from: this.column('the column to rename, in double quotes') };
-          }),
-        };
-      case 'extend':
-        return { kind: 'extend', items: this.list(() => this.assignment()), at };
-      case 'where':
-        return { kind: 'where', expr: this.expr(), at };
-      case 'order':
-      case 'sort':
-        if (!this.isWord('by')) {
-          this.fail(`"by" after "${t.value}"`);
-        }
-        this.next();
-        return {
-          kind: 'order', at,
-          items: this.list(() => {
-            const expr = this.expr();
-            let desc = false;
-            if (this.isWord('asc') || this.isWord('desc')) {
-              desc = this.next().value.toLowerCase() === 'desc';
-            }
-            return { expr, desc };
-          }),
-        };
-      case 'limit':
-      case 'take': {
-        const n = this.peek();
-        if (n.kind !== 'number' || !/^\d+$/.test(n.value)) {
-          this.fail('a whole number of rows');
-        }
-        this.next();
-        return { kind: 'limit', count: Number(n.value), at };
-      }
-      case 'count':
-        return { kind: 'count', at };
-      case 'summarize': {
-        const aggs = this.list(() => this.aggregation());
-        let by: Assignment[] = [];
-        if (this.isWord('by')) {
-          this.next();
-          by = this.list(() => this.projection());
-        }
-        return { kind: 'summarize', aggs, by, at };
-      }
-      case 'mv-expand': {
-        const first = this.column('the column to expand, in double quotes');
-        if (this.isOp('=')) {
-          this.next();
-          return { kind: 'mv-expand', name: first, source: this.column('the array column to expand, in double quotes'), at };
-        }
-        return { kind: 'mv-expand', name: first, source: first, at };
-      }
-      case 'distinct':
-        return { kind: 'distinct', names: this.list(() => this.column()), at };
-      case 'jsonata': {
-        const s = this.peek();
-        if (s.kind !== 'string' && s.kind !== 'column') {
-          this.fail('a JSONata expression in quotes');
-        }
-        this.next();
-        return { kind: 'jsonata', expression: s.value, at };
-      }
+    return { ...this.commands[name](t.value), at: { line: t.line, column: t.column } } as Command;
+  }
+
+  /** `"new" = "old"` of project-rename. */
+  private rename(): { to: string; from: string } {
+    const to = this.column('the new column name in double quotes');
+    this.expectOp('=', '"=" and the column to rename');
+    return { to, from: this.column('the column to rename, in double quotes') };
+  }
+
+  /** `by expr [asc|desc], ...` after order or sort (`word`, as written). */
+  private order(word: string): CommandBody {
+    if (!this.isWord('by')) {
+      this.fail(`"by" after "${word}"`);
     }
-    return this.fail('a command');
+    this.next();
+    const items = this.list(() => {
+      const expr = this.expr();
+      let desc = false;
+      if (this.isWord('asc') || this.isWord('desc')) {
+        desc = this.next().value.toLowerCase() === 'desc';
+      }
+      return { expr, desc };
+    });
+    return { kind: 'order', items };
+  }
+
+  private rowCount(): number {
+    const n = this.peek();
+    if (n.kind !== 'number' || !/^\d+$/.test(n.value)) {
+      this.fail('a whole number of rows');
+    }
+    this.next();
+    return Number(n.value);
+  }
+
+  private summarize(): CommandBody {
+    const aggs = this.list(() => this.aggregation());
+    let by: Assignment[] = [];
+    if (this.isWord('by')) {
+      this.next();
+      by = this.list(() => this.projection());
+    }
+    return { kind: 'summarize', aggs, by };
+  }
+
+  /** `"col"` (expanded in place) or `"name" = "col"`. */
+  private mvExpand(): CommandBody {
+    const first = this.column('the column to expand, in double quotes');
+    if (this.isOp('=')) {
+      this.next();
+      return { kind: 'mv-expand', name: first, source: this.column('the array column to expand, in double quotes') };
+    }
+    return { kind: 'mv-expand', name: first, source: first };
+  }
+
+  private jsonataText(): string {
+    const s = this.peek();
+    if (s.kind !== 'string' && s.kind !== 'column') {
+      this.fail('a JSONata expression in quotes');
+    }
+    this.next();
+    return s.value;
   }
 
   /** `"col"`, `"alias"="col"`, or `"alias"=expression`. */
@@ -383,7 +386,12 @@ class Parser {
         }
         this.next();
         if (args.length < spec.min || args.length > spec.max) {
-          const want = spec.min === spec.max ? `${spec.min}` : spec.max >= 64 ? `at least ${spec.min}` : `${spec.min} to ${spec.max}`;
+          const want =
+            spec.min === spec.max
+              ? `${spec.min}`
+              : spec.max >= 64
+                ? `at least ${spec.min}`
+                : `${spec.min} to ${spec.max}`;
           throw new UqlError(`${word}() takes ${want} argument(s), got ${args.length}`, t);
         }
         return { kind: 'call', name: word, args, at: t };

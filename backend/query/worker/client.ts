@@ -25,7 +25,9 @@ function envNumber(name: string, fallback: number, min: number, max: number): nu
  */
 export const QUERY_BUDGET = {
   /** A fixed time budget instead of the data source's timeout; undefined: follow the data source. */
-  timeMs: process.env.SIGIL_QUERY_TIME_BUDGET_S ? envNumber('SIGIL_QUERY_TIME_BUDGET_S', 30, 1, 600) * 1000 : (undefined as number | undefined),
+  timeMs: process.env.SIGIL_QUERY_TIME_BUDGET_S
+    ? envNumber('SIGIL_QUERY_TIME_BUDGET_S', 30, 1, 600) * 1000
+    : (undefined as number | undefined),
   minTimeMs: 10_000,
   defaultTimeMs: 30_000,
   memoryMb: envNumber('SIGIL_QUERY_MEMORY_MB', 1024, 64, 4096),
@@ -43,26 +45,51 @@ let shared: WorkerPool | undefined;
 
 /** The process's query worker pool; workers start at the first query. */
 export function queryPool(): WorkerPool {
-  shared ??= new WorkerPool({ source: queryWorkerSource, maxWorkers: QUERY_BUDGET.maxWorkers, idleMs: QUERY_BUDGET.idleMs, memoryMb: QUERY_BUDGET.memoryMb, nice: QUERY_BUDGET.nice });
+  shared ??= new WorkerPool({
+    source: queryWorkerSource,
+    maxWorkers: QUERY_BUDGET.maxWorkers,
+    idleMs: QUERY_BUDGET.idleMs,
+    memoryMb: QUERY_BUDGET.memoryMb,
+    nice: QUERY_BUDGET.nice,
+  });
   return shared;
 }
 
-const ADVICE = 'narrow the root selector or UQL query, lower pagination.maxRows or maxPages, or ask the API for less data (a shorter time range, fewer items per page)';
+const ADVICE =
+  'narrow the root selector or UQL query, lower pagination.maxRows or maxPages, or ask the API for less data (a shorter time range, fewer items per page)';
 
 /** The query's error for a failed task. */
 export function queryError(e: unknown, budgetMs: number): Error {
   if (e instanceof BudgetExceeded) {
     // A worker thread the system would not start (Node: "Worker initialization failure: EMFILE").
     const refusal = e.kind === 'crash' ? systemRefusal(e) : undefined;
-    if (refusal) return sigilError('internal', `the query's processing could not run: ${refusal}`, { status: 503 });
-    if (e.kind === 'time') return sigilError('budget', `the query's processing exceeded its time budget (${budgetMs / 1000} s) and was stopped; ${ADVICE}`);
-    if (e.kind === 'memory') return sigilError('budget', `the query's processing exceeded its memory budget (${e.limit} MiB) and was stopped; ${ADVICE}`);
-    return sigilError('internal', `the query's processing failed: ${e.message}`);
+    if (refusal) return sigilError('internal', `the query's processing could not run: ${refusal}`, { status: 503, cause: e });
+    if (e.kind === 'time')
+      return sigilError(
+        'budget',
+        `the query's processing exceeded its time budget (${budgetMs / 1000} s) and was stopped; ${ADVICE}`,
+        { cause: e },
+      );
+    if (e.kind === 'memory')
+      return sigilError(
+        'budget',
+        `the query's processing exceeded its memory budget (${e.limit} MiB) and was stopped; ${ADVICE}`,
+        { cause: e },
+      );
+    return sigilError('internal', `the query's processing failed: ${e.message}`, { cause: e });
   }
   if (e instanceof TaskError) {
     const { kind, source, status } = e.data;
-    if (typeof kind === 'string' && Object.hasOwn(KIND_DEFAULTS, kind) && (source === 'plugin' || source === 'downstream')) {
-      return sigilError(kind as ErrorKind, e.message, { source: source as ErrorSource, status: typeof status === 'number' ? status : undefined });
+    if (
+      typeof kind === 'string' &&
+      Object.hasOwn(KIND_DEFAULTS, kind) &&
+      (source === 'plugin' || source === 'downstream')
+    ) {
+      return sigilError(kind as ErrorKind, e.message, {
+        source: source as ErrorSource,
+        status: typeof status === 'number' ? status : undefined,
+        cause: e,
+      });
     }
     return new Error(e.message);
   }
@@ -72,7 +99,8 @@ export function queryError(e: unknown, budgetMs: number): Error {
 /** The answer's bytes for the worker: its own ArrayBuffer moves (no copy); a slice of a shared one is copied. */
 function transferable(body: Uint8Array): { bytes: Uint8Array; transfer: ArrayBuffer[] } {
   if (body.byteLength === 0) return { bytes: new Uint8Array(0), transfer: [] };
-  const whole = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
+  const whole =
+    body.byteOffset === 0 && body.byteLength === body.buffer.byteLength && body.buffer instanceof ArrayBuffer;
   const bytes = whole ? body : new Uint8Array(body);
   return { bytes, transfer: [bytes.buffer as ArrayBuffer] };
 }
@@ -99,7 +127,11 @@ export class QuerySession {
   async page(answer: PageAnswer): Promise<PageOutcome> {
     this.lease ??= await this.pool.lease(this.fairnessKey);
     const { bytes, transfer } = transferable(answer.body);
-    const task: QueryTask = { kind: 'page', job: this.started ? undefined : this.job, answer: { ...answer, body: bytes } };
+    const task: QueryTask = {
+      kind: 'page',
+      job: this.started ? undefined : this.job,
+      answer: { ...answer, body: bytes },
+    };
     this.started = true;
     const t0 = performance.now();
     try {
@@ -128,6 +160,9 @@ export class QuerySession {
       return;
     }
     this.done = true;
-    void lease.run({ kind: 'reset' } satisfies QueryTask, QUERY_BUDGET.minTimeMs).catch(() => undefined).finally(() => lease.release());
+    void lease
+      .run({ kind: 'reset' } satisfies QueryTask, QUERY_BUDGET.minTimeMs)
+      .catch(() => undefined)
+      .finally(() => lease.release());
   }
 }

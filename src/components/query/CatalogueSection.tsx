@@ -10,6 +10,8 @@ import { fillBlank, findBlanks } from '../../shared/blanks';
 import type { SigilQuery } from '../../shared/query';
 import type { SigilJsonData } from '../../shared/settings';
 
+type FoundBlank = ReturnType<typeof findBlanks>[number];
+
 interface Props {
   query: SigilQuery;
   jsonData: SigilJsonData;
@@ -29,16 +31,48 @@ function blankDoc(name: string, picked: CatalogueEntry | undefined): CatalogueBl
   return picked?.blanks.find((b) => b.name === name) ?? CATALOGUE.flatMap((e) => e.blanks).find((b) => b.name === name);
 }
 
-export function CatalogueSection({ query, jsonData, onChange, onRunQuery, labelWidth }: Props) {
-  const [pickedId, setPickedId] = useState<string | undefined>();
-  const [values, setValues] = useState<Record<string, string>>({});
-  const picked = pickedId ? findEntry(pickedId) : undefined;
-  // In the picked entry's order (its most important blank first), not the order they appear in the text.
+/** The query's blanks in the picked entry's order (its most important first), not their order in the text. */
+function blanksInEntryOrder(query: SigilQuery, picked: CatalogueEntry | undefined): FoundBlank[] {
   const order = (name: string) => {
     const i = picked?.blanks.findIndex((b) => b.name === name) ?? -1;
     return i < 0 ? Number.MAX_SAFE_INTEGER : i;
   };
-  const blanks = findBlanks(query).sort((a, b) => order(a.name) - order(b.name));
+  return findBlanks(query).sort((a, b) => order(a.name) - order(b.name));
+}
+
+/** The entry's query placed for this data source, after `previous` (the entry picked before, if any). */
+function placedQuery(
+  entry: CatalogueEntry,
+  previous: CatalogueEntry | undefined,
+  query: SigilQuery,
+  jsonData: SigilJsonData,
+) {
+  // The author's region carries over; a region the previous entry pinned (IAM, Cost Explorer) does not.
+  const region = previous?.region !== undefined && query.region === previous.region ? undefined : query.region;
+  return entryQuery(entry, {
+    endpoint: jsonData.endpoint,
+    defaultRegion: jsonData.defaultRegion,
+    service: jsonData.service,
+    region,
+  });
+}
+
+function PickedSummary({ entry }: { entry: CatalogueEntry }) {
+  return (
+    <Text element="p" color="secondary">
+      {entry.family} {entry.operation}: {entry.result}{' '}
+      <a href={entry.reference} target="_blank" rel="noreferrer">
+        AWS reference
+      </a>
+    </Text>
+  );
+}
+
+export function CatalogueSection({ query, jsonData, onChange, onRunQuery, labelWidth }: Props) {
+  const [pickedId, setPickedId] = useState<string | undefined>();
+  const [values, setValues] = useState<Record<string, string>>({});
+  const picked = pickedId ? findEntry(pickedId) : undefined;
+  const blanks = blanksInEntryOrder(query, picked);
   const coverage = query.url ? coverageProblem(query.url, jsonData) : undefined;
 
   const pick = (id: string | undefined) => {
@@ -46,9 +80,7 @@ export function CatalogueSection({ query, jsonData, onChange, onRunQuery, labelW
     if (!entry) return;
     setPickedId(entry.id);
     setValues({});
-    // The author's region carries over; a region the previous entry pinned (IAM, Cost Explorer) does not.
-    const region = picked?.region !== undefined && query.region === picked.region ? undefined : query.region;
-    const placed = entryQuery(entry, { endpoint: jsonData.endpoint, defaultRegion: jsonData.defaultRegion, service: jsonData.service, region });
+    const placed = placedQuery(entry, picked, query, jsonData);
     onChange({ ...placed, refId: query.refId, hide: query.hide, datasource: query.datasource });
     if (findBlanks(placed).length === 0) onRunQuery();
   };
@@ -64,7 +96,12 @@ export function CatalogueSection({ query, jsonData, onChange, onRunQuery, labelW
   return (
     <Stack direction="column" gap={0.5}>
       <InlineFieldRow>
-        <InlineField label="Ready query" labelWidth={labelWidth} grow tooltip="AWS calls ready to run: type a service or an operation, e.g. dynamodb scan">
+        <InlineField
+          label="Ready query"
+          labelWidth={labelWidth}
+          grow
+          tooltip="AWS calls ready to run: type a service or an operation, e.g. dynamodb scan"
+        >
           <Select<string>
             inputId="sigil-catalogue"
             aria-label="Ready query"
@@ -75,42 +112,61 @@ export function CatalogueSection({ query, jsonData, onChange, onRunQuery, labelW
           />
         </InlineField>
       </InlineFieldRow>
-      {picked && (
-        <Text element="p" color="secondary">
-          {picked.family} {picked.operation}: {picked.result}{' '}
-          <a href={picked.reference} target="_blank" rel="noreferrer">
-            AWS reference
-          </a>
-        </Text>
-      )}
-      {blanks.map((blank) => {
-        const doc = blankDoc(blank.name, picked);
-        const id = `sigil-blank-${blank.name}`;
-        return (
-          <InlineFieldRow key={blank.name}>
-            <InlineField label={blank.name} labelWidth={labelWidth} htmlFor={id} tooltip={doc?.description ?? `Fills {{${blank.name}}} in ${blank.paths.join(', ')}`}>
-              <Input
-                id={id}
-                width={48}
-                placeholder={doc?.example ?? ''}
-                value={values[blank.name] ?? ''}
-                onChange={(e) => setValues({ ...values, [blank.name]: e.currentTarget.value })}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter') fill(blank.name);
-                }}
-              />
-            </InlineField>
-            <Button variant="secondary" size="md" onClick={() => fill(blank.name)} disabled={!values[blank.name]?.trim()}>
-              Fill {blank.name}
-            </Button>
-          </InlineFieldRow>
-        );
-      })}
+      {picked && <PickedSummary entry={picked} />}
+      {blanks.map((blank) => (
+        <BlankRow
+          key={blank.name}
+          blank={blank}
+          doc={blankDoc(blank.name, picked)}
+          value={values[blank.name] ?? ''}
+          onValue={(value) => setValues({ ...values, [blank.name]: value })}
+          onFill={() => fill(blank.name)}
+          labelWidth={labelWidth}
+        />
+      ))}
       {coverage && (
         <Alert severity="warning" title="URL not allowed by this data source">
           {coverage}
         </Alert>
       )}
     </Stack>
+  );
+}
+
+interface BlankRowProps {
+  blank: FoundBlank;
+  doc: CatalogueBlank | undefined;
+  value: string;
+  onValue: (value: string) => void;
+  onFill: () => void;
+  labelWidth: number;
+}
+
+/** One blank of the query: its value, filled in by Enter or the button. */
+function BlankRow({ blank, doc, value, onValue, onFill, labelWidth }: BlankRowProps) {
+  const id = `sigil-blank-${blank.name}`;
+  return (
+    <InlineFieldRow>
+      <InlineField
+        label={blank.name}
+        labelWidth={labelWidth}
+        htmlFor={id}
+        tooltip={doc?.description ?? `Fills {{${blank.name}}} in ${blank.paths.join(', ')}`}
+      >
+        <Input
+          id={id}
+          width={48}
+          placeholder={doc?.example ?? ''}
+          value={value}
+          onChange={(e) => onValue(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') onFill();
+          }}
+        />
+      </InlineField>
+      <Button variant="secondary" size="md" onClick={onFill} disabled={!value.trim()}>
+        Fill {blank.name}
+      </Button>
+    </InlineFieldRow>
   );
 }

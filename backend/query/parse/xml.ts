@@ -6,7 +6,7 @@
 // goes (so a truncated answer is an error with its line and column), and is about ten times faster on large
 // answers than parsing and validating with a DOM-style parser.
 import { SaxesParser } from 'saxes';
-import { pluginError } from '../errors';
+import { UNREADABLE_ANSWER, sigilError } from '../../errors';
 
 const LIST_ITEMS = new Set(['member', 'item']);
 
@@ -79,8 +79,13 @@ export function parseXml(text: string, what = 'the answer'): unknown {
   } catch (e) {
     // saxes prefixes its messages with "line:column: "; say it in words.
     const reason = (e as Error).message.replace(/^(undefined:)?\d+:\d+: /, '');
-    throw pluginError(`${what} is not valid XML at line ${parser.line}, column ${parser.column}: ${reason}`, 422);
+    throw sigilError('parse', `${what} is not valid XML at line ${parser.line}, column ${parser.column}: ${reason}`, {
+      ...UNREADABLE_ANSWER,
+      cause: e,
+    });
   }
-  if (document.children === null) throw pluginError(`${what} is not valid XML: it has no root element`, 422);
+  if (document.children === null) {
+    throw sigilError('parse', `${what} is not valid XML: it has no root element`, UNREADABLE_ANSWER);
+  }
   return document.children;
 }

@@ -1,9 +1,17 @@
 // AWS (or any downstream) answered 4xx/5xx: keep its error code and message, from the JSON protocols
 // (`__type` / `message`), the Query/REST-XML protocols (`<Error><Code>..<Message>..`), Prometheus's
-// `{"status":"error","errorType","error"}`, or the `x-amzn-ErrorType` header.
-import type { IncomingResponse } from './types';
-import { SigilError, downstreamError } from '../errors';
-import { parseXml } from '../aws/xml';
+// `{"status":"error","errorType","error"}`, or the `x-amzn-ErrorType` header. The wording is
+// src/shared/aws.ts's, shared with the editors.
+import { SigilError, sigilError } from '../errors';
+import { parseXml } from '../query/parse/xml';
+import { awsAnswerMessage, awsErrorDetail } from '../../src/shared/aws';
+
+/** The parts of an answer an error body is read from (http/types IncomingResponse has them). */
+export interface ErrorAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
 
 const MAX_TEXT = 300;
 
@@ -54,7 +62,7 @@ function findError(node: unknown, depth = 0): AwsErrorInfo {
   return {};
 }
 
-export function parseAwsError(res: Pick<IncomingResponse, 'body' | 'headers'>): AwsErrorInfo {
+export function parseAwsError(res: Pick<ErrorAnswer, 'body' | 'headers'>): AwsErrorInfo {
   const text = res.body
     .subarray(0, 64 * 1024)
     .toString('utf8')
@@ -89,13 +97,16 @@ export function parseAwsError(res: Pick<IncomingResponse, 'body' | 'headers'>): 
 }
 
 /** `Code: message` of an error answer, on one line; empty when the answer says nothing. */
-export function awsErrorSummary(res: Pick<IncomingResponse, 'body' | 'headers'>): string {
+export function awsErrorSummary(res: Pick<ErrorAnswer, 'body' | 'headers'>): string {
   const { code, message } = parseAwsError(res);
-  return [code, message].filter(Boolean).join(': ').replace(/\s+/g, ' ');
+  return awsErrorDetail(code, message);
 }
 
 /** The downstream error for a 4xx/5xx answer, keeping AWS's status, code and message. */
-export function downstreamHttpError(res: IncomingResponse, what: string): SigilError {
-  const detail = awsErrorSummary(res);
-  return downstreamError(`${what} answered HTTP ${res.status}${detail ? ` ${detail}` : ''}`, res.status);
+export function downstreamHttpError(res: ErrorAnswer, what: string): SigilError {
+  const { code, message } = parseAwsError(res);
+  return sigilError('aws_answer', awsAnswerMessage(what, res.status, awsErrorDetail(code, message)), {
+    status: res.status,
+    details: { status: res.status, ...(code ? { awsCode: code } : {}) },
+  });
 }

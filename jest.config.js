@@ -1,6 +1,15 @@
 // Three projects: the browser-side editors (jsdom), the Node backend, and end-to-end tests that drive the
 // built plugin against real peers (Grafana's Go plugin client, moto, chromium). `npm test` runs all three.
-const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' } }];
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      transform: { react: { runtime: 'automatic' } },
+      target: 'es2022',
+    },
+  },
+];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -15,7 +24,9 @@ module.exports = {
       testMatch: ['**/*.test.ts', '**/*.test.tsx'],
       // .mjs too: d3 and others ship ES modules only, which @grafana/data imports.
       transform: { '^.+\\.(t|j)sx?$': swc, '^.+\\.mjs$': swc },
-      transformIgnorePatterns: ['node_modules/(?!(ol|d3.*|internmap|delaunator|robust-predicates|marked|@grafana/.*|uuid|nanoid|react-colorful|rxjs|@react-hookz|@ver0/deep-equal|react-calendar|get-user-locale|memoize|mimic-function|@wojtekmaj/date-utils)/)'],
+      transformIgnorePatterns: [
+        'node_modules/(?!(ol|d3.*|internmap|delaunator|robust-predicates|marked|@grafana/.*|uuid|nanoid|react-colorful|rxjs|@react-hookz|@ver0/deep-equal|react-calendar|get-user-locale|memoize|mimic-function|@wojtekmaj/date-utils)/)',
+      ],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/src/shared/'],
       setupFilesAfterEnv: ['<rootDir>/jest.setup.frontend.js'],
       moduleNameMapper: { '\\.(css|scss|svg|png)$': '<rootDir>/jest.stub.js' },

@@ -13,7 +13,11 @@ import { runGrafanaHostDetailed, type HostDataResponse, type HostFrame, type Hos
 import { startMoto, type Moto } from './lib/moto';
 import type { SigilQuery } from '../src/shared/query';
 
-const ISOLATED_ENV = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
+const ISOLATED_ENV = {
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 const ICONS = `${__dirname}/../node_modules/@grafana/ui/dist/public/img/icons`;
 const ICON_PREFIX = 'public/build/img/icons/';
 const NOW_MS = Math.floor(Date.now() / 1000) * 1000;
@@ -42,16 +46,38 @@ const field = (frame: HostFrame, name: string) => {
 };
 
 const DEPLOYMENTS: SigilQuery = {
-  refId: 'deploys', method: 'POST', url: '/', service: 'logs', bodyType: 'json', format: 'json',
-  headers: [{ key: 'Content-Type', value: 'application/x-amz-json-1.1' }, { key: 'X-Amz-Target', value: 'Logs_20140328.FilterLogEvents' }],
+  refId: 'deploys',
+  method: 'POST',
+  url: '/',
+  service: 'logs',
+  bodyType: 'json',
+  format: 'json',
+  headers: [
+    { key: 'Content-Type', value: 'application/x-amz-json-1.1' },
+    { key: 'X-Amz-Target', value: 'Logs_20140328.FilterLogEvents' },
+  ],
   body: '{"logGroupName": "deployments", "startTime": ${__from}, "endTime": ${__to}}',
   rootSelector: 'events',
 };
 const ALARMS: SigilQuery = {
-  refId: 'alarms', queryType: 'annotation', method: 'POST', url: '/', service: 'monitoring', bodyType: 'form', format: 'xml',
-  form: [{ key: 'Action', value: 'DescribeAlarms' }, { key: 'Version', value: '2010-08-01' }],
+  refId: 'alarms',
+  queryType: 'annotation',
+  method: 'POST',
+  url: '/',
+  service: 'monitoring',
+  bodyType: 'form',
+  format: 'xml',
+  form: [
+    { key: 'Action', value: 'DescribeAlarms' },
+    { key: 'Version', value: '2010-08-01' },
+  ],
   rootSelector: 'DescribeAlarmsResponse.DescribeAlarmsResult.MetricAlarms',
-  annotation: { timeField: 'StateUpdatedTimestamp', titleField: 'AlarmName', textField: 'StateReason', tagsFields: ['StateValue', 'Namespace'] },
+  annotation: {
+    timeField: 'StateUpdatedTimestamp',
+    titleField: 'AlarmName',
+    textField: 'StateReason',
+    tagsFields: ['StateValue', 'Namespace'],
+  },
 };
 
 beforeAll(async () => {
@@ -71,7 +97,9 @@ cw.set_alarm_state(AlarmName="web-errors", StateValue="ALARM", StateReason="erro
 cw.set_alarm_state(AlarmName="api-latency", StateValue="OK", StateReason="latency back to normal")
 `);
   await buildHarness();
-  site = await serveFiles((path) => (path.startsWith(ICON_PREFIX) ? [ICONS, path.slice(ICON_PREFIX.length)] : [HARNESS_OUT, path || 'dashboard.html']));
+  site = await serveFiles((path) =>
+    path.startsWith(ICON_PREFIX) ? [ICONS, path.slice(ICON_PREFIX.length)] : [HARNESS_OUT, path || 'dashboard.html'],
+  );
   browser = await launchChromium({ width: 1100, height: 900 });
 
   // The author maps the columns in the annotation editor; the request itself is the FilterLogEvents query.
@@ -91,7 +119,8 @@ cw.set_alarm_state(AlarmName="api-latency", StateValue="OK", StateReason="latenc
   fromBrowser = { ...edited, ...DEPLOYMENTS, queryType: edited.queryType, annotation: edited.annotation };
 
   const dataSource = {
-    uid: 'moto', name: 'moto',
+    uid: 'moto',
+    name: 'moto',
     jsonData: { authType: 'keys', defaultRegion: moto.region, endpoint: moto.endpoint },
     secureJsonData: { accessKey: moto.admin.accessKeyId, secretKey: moto.admin.secretAccessKey },
     lastUpdatedMS: 1,
@@ -99,9 +128,18 @@ cw.set_alarm_state(AlarmName="api-latency", StateValue="OK", StateReason="latenc
   const range = { from: NOW_MS - 3600_000, to: NOW_MS + 60_000, intervalMs: 60_000 };
   const run = await runGrafanaHostDetailed({
     env: ISOLATED_ENV,
-    calls: [{
-      kind: 'queryData', dataSource, queries: [fromBrowser, ALARMS].map((q) => ({ refId: q.refId, queryType: q.queryType, json: q as unknown as Record<string, unknown>, ...range })),
-    }],
+    calls: [
+      {
+        kind: 'queryData',
+        dataSource,
+        queries: [fromBrowser, ALARMS].map((q) => ({
+          refId: q.refId,
+          queryType: q.queryType,
+          json: q as unknown as Record<string, unknown>,
+          ...range,
+        })),
+      },
+    ],
   });
   expect(run.error).toBeUndefined();
   expect(run.stderr).not.toContain(moto.admin.secretAccessKey);
@@ -116,26 +154,55 @@ afterAll(async () => {
 
 describe('annotations', () => {
   it('plugin.json declares annotation support, so Grafana lists the data source for annotations', () => {
-    expect(JSON.parse(readFileSync(join(__dirname, '..', 'src', 'plugin.json'), 'utf8'))).toMatchObject({ annotations: true, metrics: true });
+    expect(JSON.parse(readFileSync(join(__dirname, '..', 'src', 'plugin.json'), 'utf8'))).toMatchObject({
+      annotations: true,
+      metrics: true,
+    });
   });
 
   it('the annotation editor stores the column mapping on an annotation query', () => {
     expect(fromBrowser).toMatchObject({
       queryType: 'annotation',
-      annotation: { timeField: 'timestamp', titleField: 'logStreamName', textField: 'message', tagsFields: ['logStreamName'] },
+      annotation: {
+        timeField: 'timestamp',
+        titleField: 'logStreamName',
+        textField: 'message',
+        tagsFields: ['logStreamName'],
+      },
     });
   });
 
   it('CloudWatch Logs deployments become annotations: time, title, text, tags', () => {
     const frame = ok(result.responses?.deploys);
-    expect(frame.fields.map((f) => [f.name, f.type])).toEqual([['time', 'time'], ['title', 'string'], ['text', 'string'], ['tags', 'string']]);
-    const rows = field(frame, 'time').values.map((t, i) => ({ t, title: field(frame, 'title').values[i], text: field(frame, 'text').values[i], tags: field(frame, 'tags').values[i] }));
-    expect(rows.sort((a, b) => (a.t as number) - (b.t as number))).toEqual(DEPLOYS.map((d) => ({ t: NOW_MS - d.ago, title: d.stream, text: d.message, tags: d.stream })));
+    expect(frame.fields.map((f) => [f.name, f.type])).toEqual([
+      ['time', 'time'],
+      ['title', 'string'],
+      ['text', 'string'],
+      ['tags', 'string'],
+    ]);
+    const rows = field(frame, 'time').values.map((t, i) => ({
+      t,
+      title: field(frame, 'title').values[i],
+      text: field(frame, 'text').values[i],
+      tags: field(frame, 'tags').values[i],
+    }));
+    expect(rows.sort((a, b) => (a.t as number) - (b.t as number))).toEqual(
+      DEPLOYS.map((d) => ({ t: NOW_MS - d.ago, title: d.stream, text: d.message, tags: d.stream })),
+    );
   });
 
   it('CloudWatch alarm states become annotations tagged with the state', () => {
     const frame = ok(result.responses?.alarms);
-    const byTitle = new Map(field(frame, 'title').values.map((title, i) => [title, { text: field(frame, 'text').values[i], tags: field(frame, 'tags').values[i], time: field(frame, 'time').values[i] }]));
+    const byTitle = new Map(
+      field(frame, 'title').values.map((title, i) => [
+        title,
+        {
+          text: field(frame, 'text').values[i],
+          tags: field(frame, 'tags').values[i],
+          time: field(frame, 'time').values[i],
+        },
+      ]),
+    );
     expect(byTitle.get('web-errors')).toMatchObject({ text: 'errors above 1 for 1 minute', tags: 'ALARM,Sigil/Test' });
     expect(byTitle.get('api-latency')).toMatchObject({ text: 'latency back to normal', tags: 'OK,Sigil/Test' });
     expect(Math.abs((byTitle.get('web-errors')?.time as number) - Date.now())).toBeLessThan(600_000);
@@ -151,7 +218,9 @@ describe('screenshots', () => {
     await page.getByLabel('Text column', { exact: true }).fill('message');
     await page.getByLabel('Tag columns', { exact: true }).fill('logStreamName');
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    const shot = await page.locator('#dashboard-editor').screenshot({ path: screenshotPath(`annotation-editor-${theme}.png`) });
+    const shot = await page
+      .locator('#dashboard-editor')
+      .screenshot({ path: screenshotPath(`annotation-editor-${theme}.png`) });
     await expectLikeReference(page, shot, (t) => `annotation-editor-${t}.png`, theme);
     await page.close();
   });

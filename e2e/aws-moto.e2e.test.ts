@@ -11,12 +11,27 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const ISOLATED_ENV = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
+const ISOLATED_ENV = {
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 
-function health(uid: string, jsonData: Record<string, unknown>, secureJsonData: Record<string, string>, grafanaConfig: Record<string, string> = {}): HostCall {
+function health(
+  uid: string,
+  jsonData: Record<string, unknown>,
+  secureJsonData: Record<string, string>,
+  grafanaConfig: Record<string, string> = {},
+): HostCall {
   return {
     kind: 'checkHealth',
-    dataSource: { uid, name: `moto ${uid}`, jsonData: { endpoint: moto.endpoint, defaultRegion: 'us-east-1', ...jsonData }, secureJsonData, lastUpdatedMS: 1 },
+    dataSource: {
+      uid,
+      name: `moto ${uid}`,
+      jsonData: { endpoint: moto.endpoint, defaultRegion: 'us-east-1', ...jsonData },
+      secureJsonData,
+      lastUpdatedMS: 1,
+    },
     grafanaConfig,
   };
 }
@@ -39,9 +54,13 @@ describe('AWS credentials through the plugin, verified by moto', () => {
         health('assume', { authType: 'keys', ...role, externalId: moto.role.externalId, ...sqsTest }, user),
         health('no-assume', { authType: 'keys', ...sqsTest }, user),
         health('wrong-external-id', { authType: 'keys', ...role, externalId: 'not-the-external-id' }, user),
-        health('server-external-id', { authType: 'keys', ...role }, user, { AWS_AUTH_EXTERNAL_ID: moto.role.externalId }),
+        health('server-external-id', { authType: 'keys', ...role }, user, {
+          AWS_AUTH_EXTERNAL_ID: moto.role.externalId,
+        }),
         health('not-allowed', { authType: 'keys' }, user, { AWS_AUTH_AllowedAuthProviders: 'default,credentials' }),
-        health('assume-disabled', { authType: 'keys', ...role, externalId: moto.role.externalId }, user, { AWS_AUTH_AssumeRoleEnabled: 'false' }),
+        health('assume-disabled', { authType: 'keys', ...role, externalId: moto.role.externalId }, user, {
+          AWS_AUTH_AssumeRoleEnabled: 'false',
+        }),
         { kind: 'checkHealth' },
       ],
     });
@@ -74,7 +93,9 @@ describe('AWS credentials through the plugin, verified by moto', () => {
 
   it('a wrong External ID is refused at the AssumeRole step', () => {
     expect(results[4].status).toBe('ERROR');
-    expect(results[4].message).toMatch(/^AssumeRole failed: STS AssumeRole of arn:aws:iam::123456789012:role\/sigil-reader .* AccessDenied/);
+    expect(results[4].message).toMatch(
+      /^AssumeRole failed: STS AssumeRole of arn:aws:iam::123456789012:role\/sigil-reader .* AccessDenied/,
+    );
     expect(results[4].jsonDetails).toMatchObject({ step: 'assumeRole' });
   });
 
@@ -85,7 +106,9 @@ describe('AWS credentials through the plugin, verified by moto', () => {
 
   it('refuses a provider or AssumeRole the server does not allow, naming the grafana.ini setting', () => {
     expect(results[6].status).toBe('ERROR');
-    expect(results[6].message).toMatch(/^Settings failed: .*\[aws\] allowed_auth_providers setting allows: default, credentials/);
+    expect(results[6].message).toMatch(
+      /^Settings failed: .*\[aws\] allowed_auth_providers setting allows: default, credentials/,
+    );
     expect(results[7].status).toBe('ERROR');
     expect(results[7].message).toMatch(/\[aws\] assume_role_enabled = false/);
   });

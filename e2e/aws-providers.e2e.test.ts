@@ -33,18 +33,33 @@ afterAll(async () => {
 
 /** Base environment: nothing from this machine may leak into the SDK's provider chain. */
 const CLEAN_ENV: Record<string, string> = {
-  AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '', AWS_PROFILE: '',
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_ACCESS_KEY_ID: '',
+  AWS_SECRET_ACCESS_KEY: '',
+  AWS_SESSION_TOKEN: '',
+  AWS_PROFILE: '',
 };
 
-async function healthWith(env: Record<string, string>, jsonData: Record<string, unknown>): Promise<{ result: HostResult; stderr: string }> {
+async function healthWith(
+  env: Record<string, string>,
+  jsonData: Record<string, unknown>,
+): Promise<{ result: HostResult; stderr: string }> {
   const run = await runGrafanaHostDetailed({
     env: { ...CLEAN_ENV, ...env },
-    calls: [{
-      kind: 'checkHealth',
-      dataSource: { uid: 'prov', name: 'providers', jsonData: { endpoint: moto.endpoint, defaultRegion: 'us-east-1', ...jsonData }, lastUpdatedMS: 1 },
-      grafanaConfig: { AWS_AUTH_AllowedAuthProviders: 'default,keys,credentials,ec2_iam_role' },
-    }],
+    calls: [
+      {
+        kind: 'checkHealth',
+        dataSource: {
+          uid: 'prov',
+          name: 'providers',
+          jsonData: { endpoint: moto.endpoint, defaultRegion: 'us-east-1', ...jsonData },
+          lastUpdatedMS: 1,
+        },
+        grafanaConfig: { AWS_AUTH_AllowedAuthProviders: 'default,keys,credentials,ec2_iam_role' },
+      },
+    ],
   });
   expect(run.error).toBeUndefined();
   return { result: run.results[0], stderr: run.stderr };
@@ -54,7 +69,10 @@ describe('credential providers through the plugin', () => {
   it('ec2_iam_role: IMDSv2 token, then the role credentials', async () => {
     const imds = await startImds(temp);
     fakes.push(imds);
-    const { result, stderr } = await healthWith({ AWS_EC2_METADATA_DISABLED: '', AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url }, { authType: 'ec2_iam_role' });
+    const { result, stderr } = await healthWith(
+      { AWS_EC2_METADATA_DISABLED: '', AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url },
+      { authType: 'ec2_iam_role' },
+    );
     expect(result.status).toBe('OK');
     expect(result.message).toMatch(ASSUMED);
     expect(imds.requests[0]).toMatchObject({ method: 'PUT', path: '/latest/api/token' });
@@ -63,10 +81,15 @@ describe('credential providers through the plugin', () => {
   });
 
   it('ec2_iam_role has no fallback: with IMDS unreachable, env keys are not used', async () => {
-    const { result } = await healthWith({
-      AWS_EC2_METADATA_DISABLED: '', AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:9',
-      AWS_ACCESS_KEY_ID: moto.user.accessKeyId, AWS_SECRET_ACCESS_KEY: moto.user.secretAccessKey,
-    }, { authType: 'ec2_iam_role' });
+    const { result } = await healthWith(
+      {
+        AWS_EC2_METADATA_DISABLED: '',
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:9',
+        AWS_ACCESS_KEY_ID: moto.user.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: moto.user.secretAccessKey,
+      },
+      { authType: 'ec2_iam_role' },
+    );
     expect(result.status).toBe('ERROR');
     expect(result.message).toMatch(/^Credentials failed: could not load ec2_iam_role credentials/);
   });
@@ -74,9 +97,13 @@ describe('credential providers through the plugin', () => {
   it('default chain: ECS container credentials with the authorization token', async () => {
     const ecs = await startEcsCredentials(temp, 'Bearer ecs-secret-token-123');
     fakes.push(ecs);
-    const { result } = await healthWith({
-      AWS_CONTAINER_CREDENTIALS_FULL_URI: `${ecs.url}${ECS_PATH}`, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'Bearer ecs-secret-token-123',
-    }, { authType: 'default' });
+    const { result } = await healthWith(
+      {
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `${ecs.url}${ECS_PATH}`,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: 'Bearer ecs-secret-token-123',
+      },
+      { authType: 'default' },
+    );
     expect(result.status).toBe('OK');
     expect(result.message).toMatch(ASSUMED);
     expect(ecs.requests.length).toBeGreaterThanOrEqual(1);
@@ -89,10 +116,15 @@ describe('credential providers through the plugin', () => {
     fakes.push(sts);
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, token);
-    const { result } = await healthWith({
-      AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/irsa-role', AWS_ROLE_SESSION_NAME: 'grafana-irsa',
-      AWS_ENDPOINT_URL_STS: sts.url,
-    }, { authType: 'default' });
+    const { result } = await healthWith(
+      {
+        AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile,
+        AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/irsa-role',
+        AWS_ROLE_SESSION_NAME: 'grafana-irsa',
+        AWS_ENDPOINT_URL_STS: sts.url,
+      },
+      { authType: 'default' },
+    );
     expect(result.status).toBe('OK');
     expect(result.message).toMatch(ASSUMED);
     const call = new URLSearchParams(sts.requests[0].body);
@@ -102,7 +134,10 @@ describe('credential providers through the plugin', () => {
   });
 
   it('default chain: environment keys', async () => {
-    const { result } = await healthWith({ AWS_ACCESS_KEY_ID: moto.user.accessKeyId, AWS_SECRET_ACCESS_KEY: moto.user.secretAccessKey }, { authType: 'default' });
+    const { result } = await healthWith(
+      { AWS_ACCESS_KEY_ID: moto.user.accessKeyId, AWS_SECRET_ACCESS_KEY: moto.user.secretAccessKey },
+      { authType: 'default' },
+    );
     expect(result.status).toBe('OK');
     expect(result.message).toContain(moto.user.arn);
   });
@@ -110,17 +145,29 @@ describe('credential providers through the plugin', () => {
   it('credentials: the named profile of the shared files, with no fallback', async () => {
     const credentials = join(dir, 'credentials');
     const config = join(dir, 'config');
-    writeFileSync(credentials, `[default]\naws_access_key_id = AKIAWRONGDEFAULT\naws_secret_access_key = wrong\n\n[sigil]\naws_access_key_id = ${moto.user.accessKeyId}\naws_secret_access_key = ${moto.user.secretAccessKey}\n`);
+    writeFileSync(
+      credentials,
+      `[default]\naws_access_key_id = AKIAWRONGDEFAULT\naws_secret_access_key = wrong\n\n[sigil]\naws_access_key_id = ${moto.user.accessKeyId}\naws_secret_access_key = ${moto.user.secretAccessKey}\n`,
+    );
     writeFileSync(config, '[profile temp]\nregion = us-east-1\n');
-    writeFileSync(join(dir, 'credentials-temp'), `[temp]\naws_access_key_id = ${temp.accessKeyId}\naws_secret_access_key = ${temp.secretAccessKey}\naws_session_token = ${temp.sessionToken}\n`);
+    writeFileSync(
+      join(dir, 'credentials-temp'),
+      `[temp]\naws_access_key_id = ${temp.accessKeyId}\naws_secret_access_key = ${temp.secretAccessKey}\naws_session_token = ${temp.sessionToken}\n`,
+    );
     const files = { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config };
     const ok = await healthWith(files, { authType: 'credentials', profile: 'sigil' });
     expect(ok.result.status).toBe('OK');
     expect(ok.result.message).toContain(moto.user.arn);
-    const withToken = await healthWith({ ...files, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials-temp') }, { authType: 'credentials', profile: 'temp' });
+    const withToken = await healthWith(
+      { ...files, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials-temp') },
+      { authType: 'credentials', profile: 'temp' },
+    );
     expect(withToken.result.message).toMatch(ASSUMED);
     // A missing profile fails even though valid keys sit in the environment.
-    const missing = await healthWith({ ...files, AWS_ACCESS_KEY_ID: moto.user.accessKeyId, AWS_SECRET_ACCESS_KEY: moto.user.secretAccessKey }, { authType: 'credentials', profile: 'nope' });
+    const missing = await healthWith(
+      { ...files, AWS_ACCESS_KEY_ID: moto.user.accessKeyId, AWS_SECRET_ACCESS_KEY: moto.user.secretAccessKey },
+      { authType: 'credentials', profile: 'nope' },
+    );
     expect(missing.result.status).toBe('ERROR');
     expect(missing.result.message).toMatch(/^Credentials failed: could not load credentials credentials: .*nope/);
   });

@@ -16,14 +16,24 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-const ISOLATED_ENV = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
+const ISOLATED_ENV = {
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 
 function assumeRoleHealth(): HostCall {
   return {
     kind: 'checkHealth',
     dataSource: {
       uid: 'via-proxy',
-      jsonData: { authType: 'keys', endpoint: moto.endpoint, defaultRegion: 'us-east-1', assumeRoleArn: moto.role.arn, externalId: moto.role.externalId },
+      jsonData: {
+        authType: 'keys',
+        endpoint: moto.endpoint,
+        defaultRegion: 'us-east-1',
+        assumeRoleArn: moto.role.arn,
+        externalId: moto.role.externalId,
+      },
       secureJsonData: { accessKey: moto.user.accessKeyId, secretKey: moto.user.secretAccessKey },
       lastUpdatedMS: 1,
     },
@@ -32,7 +42,10 @@ function assumeRoleHealth(): HostCall {
 
 it('sends AssumeRole and the signed identity call through HTTP_PROXY', async () => {
   proxy.carried.length = 0;
-  const [health] = await runGrafanaHost({ env: { ...ISOLATED_ENV, HTTP_PROXY: proxy.url, NO_PROXY: '' }, calls: [assumeRoleHealth()] });
+  const [health] = await runGrafanaHost({
+    env: { ...ISOLATED_ENV, HTTP_PROXY: proxy.url, NO_PROXY: '' },
+    calls: [assumeRoleHealth()],
+  });
   expect(health.status).toBe('OK');
   expect(health.message).toContain(`assumed-role/${moto.role.arn.split('/').pop()}`);
   const viaProxy = proxy.carried.filter((c) => c.startsWith(`POST ${moto.endpoint}/`));
@@ -42,7 +55,10 @@ it('sends AssumeRole and the signed identity call through HTTP_PROXY', async () 
 
 it('goes direct to hosts NO_PROXY names', async () => {
   proxy.carried.length = 0;
-  const [health] = await runGrafanaHost({ env: { ...ISOLATED_ENV, HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }, calls: [assumeRoleHealth()] });
+  const [health] = await runGrafanaHost({
+    env: { ...ISOLATED_ENV, HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' },
+    calls: [assumeRoleHealth()],
+  });
   expect(health.status).toBe('OK');
   expect(proxy.carried).toEqual([]);
 });

@@ -16,11 +16,25 @@ afterAll(async () => {
 
 function context(endpoint: string): PluginContext {
   return {
-    orgId: 1, pluginId: 'sigil-awsapi-datasource', pluginVersion: 'test', grafanaConfig: {}, userAgent: 'test',
+    orgId: 1,
+    pluginId: 'sigil-awsapi-datasource',
+    pluginVersion: 'test',
+    grafanaConfig: {},
+    userAgent: 'test',
     dataSourceInstanceSettings: {
-      id: 1, uid: 'refresh', name: 'refresh', url: '', user: '', database: '', basicAuthEnabled: false, basicAuthUser: '',
-      jsonData: { authType: 'keys', endpoint, assumeRoleArn: 'arn:aws:iam::123456789012:role/short' }, jsonDataRaw: '',
-      decryptedSecureJsonData: { accessKey: 'AKIABASE', secretKey: 'base-secret' }, lastUpdatedMS: 1, apiVersion: '',
+      id: 1,
+      uid: 'refresh',
+      name: 'refresh',
+      url: '',
+      user: '',
+      database: '',
+      basicAuthEnabled: false,
+      basicAuthUser: '',
+      jsonData: { authType: 'keys', endpoint, assumeRoleArn: 'arn:aws:iam::123456789012:role/short' },
+      jsonDataRaw: '',
+      decryptedSecureJsonData: { accessKey: 'AKIABASE', secretKey: 'base-secret' },
+      lastUpdatedMS: 1,
+      apiVersion: '',
     },
   };
 }
@@ -32,17 +46,22 @@ it('1000 requests across credential expiries: 0 failures, a few shared refreshes
   let failures = 0;
   let done = 0;
   const concurrency = 10;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (done < 1000) {
-      done++;
-      const res = await instance.proxy.send({
-        method: 'POST', url: `${sts.url}/`, service: 'sts', body: 'Action=GetCallerIdentity&Version=2011-06-15',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
-      if (res.status !== 200) failures++;
-      await new Promise((r) => setTimeout(r, 40)); // spread the requests over several lifetimes
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (done < 1000) {
+        done++;
+        const res = await instance.proxy.send({
+          method: 'POST',
+          url: `${sts.url}/`,
+          service: 'sts',
+          body: 'Action=GetCallerIdentity&Version=2011-06-15',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+        if (res.status !== 200) failures++;
+        await new Promise((r) => setTimeout(r, 40)); // spread the requests over several lifetimes
+      }
+    }),
+  );
   const elapsed = Date.now() - started;
   await provider.disposeAll();
   expect(elapsed).toBeGreaterThan(3000); // the run really crossed at least two expiries
@@ -68,8 +87,16 @@ it('through the built plugin: 1000 queries across expiries, 0 failures', async (
       lastUpdatedMS: 1,
     };
     const query = {
-      queryType: 'http', method: 'POST', url: '/', bodyType: 'form', service: 'sts', format: 'xml',
-      form: [{ key: 'Action', value: 'GetCallerIdentity' }, { key: 'Version', value: '2011-06-15' }],
+      queryType: 'http',
+      method: 'POST',
+      url: '/',
+      bodyType: 'form',
+      service: 'sts',
+      format: 'xml',
+      form: [
+        { key: 'Action', value: 'GetCallerIdentity' },
+        { key: 'Version', value: '2011-06-15' },
+      ],
       rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult',
     };
     // 10 ms between calls: at least 2 s in all, several lifetimes however fast the machine is.
@@ -88,7 +115,9 @@ it('through the built plugin: 1000 queries across expiries, 0 failures', async (
     expect(failed.map((r) => r.error)).toEqual([]);
     expect(shortSts.expiredRefusals()).toBe(0);
     const generations = shortSts.assumeRoleCalls();
-    console.log(`1000 queries through the plugin in ${elapsed} ms with ${lifetimeMs} ms credentials: ${generations} AssumeRole calls, 0 failures`);
+    console.log(
+      `1000 queries through the plugin in ${elapsed} ms with ${lifetimeMs} ms credentials: ${generations} AssumeRole calls, 0 failures`,
+    );
     expect(elapsed).toBeGreaterThan(4 * lifetimeMs); // the run really crossed expiries
     expect(generations).toBeGreaterThanOrEqual(4);
     expect(generations).toBeLessThanOrEqual(Math.ceil(elapsed / (lifetimeMs / 2)) + 1);

@@ -27,7 +27,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   await buildHarness();
-  site = await serveFiles((path) => (path.startsWith(ICON_PREFIX) ? [ICONS, path.slice(ICON_PREFIX.length)] : [HARNESS_OUT, path || 'index.html']));
+  site = await serveFiles((path) =>
+    path.startsWith(ICON_PREFIX) ? [ICONS, path.slice(ICON_PREFIX.length)] : [HARNESS_OUT, path || 'index.html'],
+  );
   browser = await launchChromium({ width: 1100, height: 1000 });
 });
 
@@ -46,7 +48,8 @@ async function open(query: string): Promise<Page> {
   return page;
 }
 
-const state = (page: Page): Promise<HarnessState> => page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { sigil: unknown }).sigil)) as HarnessState);
+const state = (page: Page): Promise<HarnessState> =>
+  page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { sigil: unknown }).sigil)) as HarnessState);
 
 function focusedLabel(page: Page): Promise<string> {
   return page.evaluate(() => {
@@ -78,7 +81,13 @@ describe('catalogue picker in chromium', () => {
     await page.keyboard.press('Enter');
     keys += 'sqs getqueue'.length + 1;
     let s = await state(page);
-    expect(s.query).toMatchObject({ url: 'https://sqs.eu-west-1.amazonaws.com/', service: 'sqs', bodyType: 'json', format: 'json', rootSelector: 'Attributes' });
+    expect(s.query).toMatchObject({
+      url: 'https://sqs.eu-west-1.amazonaws.com/',
+      service: 'sqs',
+      bodyType: 'json',
+      format: 'json',
+      rootSelector: 'Attributes',
+    });
     expect(s.query.headers).toContainEqual({ key: 'X-Amz-Target', value: 'AmazonSQS.GetQueueAttributes' });
     expect(s.runs).toBe(0);
     // The harness data source allows no SQS URL: the editor names the one to add.
@@ -97,7 +106,10 @@ describe('catalogue picker in chromium', () => {
     await page.getByText('HTTP 200').waitFor();
     s = await state(page);
     expect(s.requests).toHaveLength(1);
-    expect(s.requests[0].data.query).toMatchObject({ url: 'https://sqs.eu-west-1.amazonaws.com/', body: expect.stringContaining(queueUrl) });
+    expect(s.requests[0].data.query).toMatchObject({
+      url: 'https://sqs.eu-west-1.amazonaws.com/',
+      body: expect.stringContaining(queueUrl),
+    });
     // The raw answer, pretty-printed one element per line.
     const body = await page.getByLabel('Response body').innerText();
     expect(body.split('\n')).toContain('    <Arn>arn:aws:iam::123456789012:user/e2e</Arn>');

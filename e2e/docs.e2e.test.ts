@@ -35,7 +35,7 @@ beforeAll(() => {
   if (!existsSync(join(DIST, 'plugin.json'))) throw new Error('dist/ is missing: run `npm run build` first');
 });
 
-describe('README (shipped in dist/, shown on Grafana\'s plugin page)', () => {
+describe("README (shipped in dist/, shown on Grafana's plugin page)", () => {
   const readmes = { 'README.md': read(join(ROOT, 'README.md')), 'dist/README.md': read(join(DIST, 'README.md')) };
 
   // Absolute https URLs, or Grafana's own absolute path to the plugin folder's files (the screenshot).
@@ -52,7 +52,12 @@ describe('README (shipped in dist/, shown on Grafana\'s plugin page)', () => {
   });
 
   it('finds relative links when there are some (the check can fail)', () => {
-    expect(linkTargets('[a](docs/x.md) ![b](../img.png) <a href="c.md">c</a>\n[d]: ./d.md')).toEqual(['docs/x.md', '../img.png', './d.md', 'c.md']);
+    expect(linkTargets('[a](docs/x.md) ![b](../img.png) <a href="c.md">c</a>\n[d]: ./d.md')).toEqual([
+      'docs/x.md',
+      '../img.png',
+      './d.md',
+      'c.md',
+    ]);
   });
 
   it('keeps the two set-up commands at the very top', () => {
@@ -65,7 +70,13 @@ describe('README (shipped in dist/, shown on Grafana\'s plugin page)', () => {
   it('has the sections admins need, and the anchor the config editor links to', () => {
     const headings = [...readmes['README.md'].matchAll(/^#{2,3} (.+)$/gm)].map((m) => m[1]);
     expect(headings).toEqual(
-      expect.arrayContaining(['Install', 'Platforms', 'Grafana server settings (`[aws]`)', 'Configuring a data source', 'IAM permissions: least privilege']),
+      expect.arrayContaining([
+        'Install',
+        'Platforms',
+        'Grafana server settings (`[aws]`)',
+        'Configuring a data source',
+        'IAM permissions: least privilege',
+      ]),
     );
     expect(headings.some((h) => h.startsWith('Troubleshooting'))).toBe(true);
     // Ten numbered SigV4 failures.
@@ -105,7 +116,8 @@ describe("plugin.json against Grafana's schema", () => {
   const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   addFormats(ajv);
   const validate = ajv.compile(schema);
-  const errors = (json: unknown) => (validate(json) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+  const errors = (json: unknown) =>
+    validate(json) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 
   it.each(['src/plugin.json', 'dist/plugin.json'])('%s is valid', (path) => {
     expect(errors(JSON.parse(read(join(ROOT, path))))).toEqual([]);
@@ -114,7 +126,9 @@ describe("plugin.json against Grafana's schema", () => {
   it('refuses what the schema forbids (the check can fail)', () => {
     const valid = JSON.parse(read(join(DIST, 'plugin.json'))) as PluginJson & Record<string, unknown>;
     expect(errors({ ...valid, unknownKey: true })).toEqual([' must NOT have additional properties']);
-    expect(errors({ ...valid, info: { ...valid.info, author: { url: 'not a url' } } })).toEqual(['/info/author/url must match format "uri"']);
+    expect(errors({ ...valid, info: { ...valid.info, author: { url: 'not a url' } } })).toEqual([
+      '/info/author/url must match format "uri"',
+    ]);
     expect(errors({ ...valid, dependencies: { grafanaDependency: 'eleven' } })).toHaveLength(1);
   });
 

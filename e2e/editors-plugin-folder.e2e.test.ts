@@ -16,7 +16,9 @@ describe('dist/ as the mounted plugin folder', () => {
   };
 
   it('is mounted under the plugin id', () => {
-    const compose = parse(readFileSync(join(ROOT, 'docker-compose.yaml'), 'utf8')) as { services: { grafana: { volumes: string[] } } };
+    const compose = parse(readFileSync(join(ROOT, 'docker-compose.yaml'), 'utf8')) as {
+      services: { grafana: { volumes: string[] } };
+    };
     expect(compose.services.grafana.volumes).toContain(`./dist:/var/lib/grafana/plugins/${pluginJson.id}:ro`);
   });
 
@@ -31,7 +33,9 @@ describe('dist/ as the mounted plugin folder', () => {
   it('has module.js as an AMD module that takes React and @grafana/* from Grafana', () => {
     const moduleJs = readFileSync(join(DIST, 'module.js'), 'utf8');
     const deps = JSON.parse(/^define\((\[[^\]]*\])/.exec(moduleJs)?.[1] ?? 'null') as string[] | null;
-    expect(deps).toEqual(expect.arrayContaining(['@grafana/data', '@grafana/runtime', '@grafana/ui', 'react', 'module']));
+    expect(deps).toEqual(
+      expect.arrayContaining(['@grafana/data', '@grafana/runtime', '@grafana/ui', 'react', 'module']),
+    );
     // JSX is compiled to React.createElement: Grafana shares react/jsx-runtime with plugins only from 12.3
     // (and 11.6.11, 12.0.10, 12.1.7, 12.2.5), so asking for it would break older Grafana versions.
     expect(deps?.filter((d) => d.startsWith('react/'))).toEqual([]);

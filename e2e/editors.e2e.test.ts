@@ -15,7 +15,11 @@ const ROOT = resolve(__dirname, '..');
 const SHIPPED_IMG = join(ROOT, 'src/img');
 
 interface HarnessState {
-  options: { jsonData: Record<string, unknown>; secureJsonData?: Record<string, string>; secureJsonFields: Record<string, boolean> };
+  options: {
+    jsonData: Record<string, unknown>;
+    secureJsonData?: Record<string, string>;
+    secureJsonFields: Record<string, boolean>;
+  };
   query: Record<string, unknown>;
   requests: Array<{ url: string; method?: string; data: Record<string, unknown> }>;
   runs: number;
@@ -32,7 +36,9 @@ let base: string;
 
 beforeAll(async () => {
   await buildHarness();
-  site = await serveFiles((path) => (path.startsWith(ICON_PREFIX) ? [ICONS, path.slice(ICON_PREFIX.length)] : [HARNESS_OUT, path || 'index.html']));
+  site = await serveFiles((path) =>
+    path.startsWith(ICON_PREFIX) ? [ICONS, path.slice(ICON_PREFIX.length)] : [HARNESS_OUT, path || 'index.html'],
+  );
   base = `${site.origin}/index.html`;
   browser = await launchChromium({ width: 1000, height: 900 });
   context = browser.context;
@@ -54,7 +60,9 @@ async function open(query: string): Promise<Page> {
 }
 
 function state(page: Page): Promise<HarnessState> {
-  return page.evaluate(() => JSON.parse(JSON.stringify((window as unknown as { sigil: unknown }).sigil)) as HarnessState);
+  return page.evaluate(
+    () => JSON.parse(JSON.stringify((window as unknown as { sigil: unknown }).sigil)) as HarnessState,
+  );
 }
 
 /** Picks an option of a @grafana/ui Select the way a user does: focus, type, Enter. */
@@ -83,7 +91,10 @@ describe('ConfigEditor in chromium', () => {
       allowedUrls: ['https://monitoring.eu-west-1.amazonaws.com/'],
       timeoutSeconds: 20,
     });
-    expect(options.secureJsonData).toEqual({ accessKey: 'AKIAIOSFODNN7EXAMPLE', secretKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+    expect(options.secureJsonData).toEqual({
+      accessKey: 'AKIAIOSFODNN7EXAMPLE',
+      secretKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    });
     expect(JSON.stringify(options.jsonData)).not.toContain('EXAMPLEKEY');
     expect(await page.locator('[role="alert"]').count()).toBe(0);
     await page.close();
@@ -246,42 +257,49 @@ describe('QueryEditor in chromium', () => {
 });
 
 describe('config layout, light and dark', () => {
-  it.each(['light', 'dark'])('%s: sections, full-width fields, bordered buttons, an empty region that reads as empty', async (theme) => {
-    const page = await open(`view=config&theme=${theme}`);
-    await expect(page.getByRole('heading').allInnerTexts()).resolves.toEqual([
-      'Authentication',
-      'Assume role',
-      'Connection',
-      'Allowed URLs',
-      'Additional settings',
-    ]);
-    await page.getByRole('button', { name: 'Add allowed URL' }).click();
-    const layout = await page.evaluate(() => {
-      const section = document.querySelector('#config-editor') as HTMLElement;
-      const width = (selector: string) => (document.querySelector(selector) as HTMLElement).getBoundingClientRect().width;
-      const border = (label: string) => getComputedStyle(document.querySelector(`button[aria-label="${label}"]`) as HTMLElement).borderTopWidth;
-      const add = Array.from(document.querySelectorAll('button')).find((b) => b.textContent?.includes('Add allowed URL')) as HTMLElement;
-      return {
-        sectionWidth: section.getBoundingClientRect().width,
-        inputs: ['#sigil-service', '#sigil-endpoint', '#sigil-assume-role-arn', '#sigil-test-url'].map(width),
-        removeBorder: border('Remove allowed URL 1'),
-        addBorder: getComputedStyle(add).borderTopWidth,
-        background: getComputedStyle(document.body).backgroundColor,
-      };
-    });
-    for (const w of layout.inputs) expect(w).toBeGreaterThan(layout.sectionWidth * 0.8);
-    expect(layout.removeBorder).not.toBe('0px');
-    expect(layout.addBorder).not.toBe('0px');
-    // Grafana's theme background: near white in light, near black in dark.
-    const [r] = (layout.background.match(/\d+/g) ?? ['0']).map(Number);
-    expect(theme === 'light' ? r > 200 : r < 60).toBe(true);
-    // The empty region: no value, and a placeholder that is not a region code.
-    await expect(page.getByLabel(/^Default region/).inputValue()).resolves.toBe('');
-    await expect(page.getByText('Choose or type a region').count()).resolves.toBe(1);
-    // Nothing is reported before the admin has touched a field.
-    await expect(page.locator('[role="alert"]').count()).resolves.toBe(0);
-    await page.close();
-  });
+  it.each(['light', 'dark'])(
+    '%s: sections, full-width fields, bordered buttons, an empty region that reads as empty',
+    async (theme) => {
+      const page = await open(`view=config&theme=${theme}`);
+      await expect(page.getByRole('heading').allInnerTexts()).resolves.toEqual([
+        'Authentication',
+        'Assume role',
+        'Connection',
+        'Allowed URLs',
+        'Additional settings',
+      ]);
+      await page.getByRole('button', { name: 'Add allowed URL' }).click();
+      const layout = await page.evaluate(() => {
+        const section = document.querySelector('#config-editor') as HTMLElement;
+        const width = (selector: string) =>
+          (document.querySelector(selector) as HTMLElement).getBoundingClientRect().width;
+        const border = (label: string) =>
+          getComputedStyle(document.querySelector(`button[aria-label="${label}"]`) as HTMLElement).borderTopWidth;
+        const add = Array.from(document.querySelectorAll('button')).find((b) =>
+          b.textContent?.includes('Add allowed URL'),
+        ) as HTMLElement;
+        return {
+          sectionWidth: section.getBoundingClientRect().width,
+          inputs: ['#sigil-service', '#sigil-endpoint', '#sigil-assume-role-arn', '#sigil-test-url'].map(width),
+          removeBorder: border('Remove allowed URL 1'),
+          addBorder: getComputedStyle(add).borderTopWidth,
+          background: getComputedStyle(document.body).backgroundColor,
+        };
+      });
+      for (const w of layout.inputs) expect(w).toBeGreaterThan(layout.sectionWidth * 0.8);
+      expect(layout.removeBorder).not.toBe('0px');
+      expect(layout.addBorder).not.toBe('0px');
+      // Grafana's theme background: near white in light, near black in dark.
+      const [r] = (layout.background.match(/\d+/g) ?? ['0']).map(Number);
+      expect(theme === 'light' ? r > 200 : r < 60).toBe(true);
+      // The empty region: no value, and a placeholder that is not a region code.
+      await expect(page.getByLabel(/^Default region/).inputValue()).resolves.toBe('');
+      await expect(page.getByText('Choose or type a region').count()).resolves.toBe(1);
+      // Nothing is reported before the admin has touched a field.
+      await expect(page.locator('[role="alert"]').count()).resolves.toBe(0);
+      await page.close();
+    },
+  );
 });
 
 describe('screenshots', () => {
@@ -293,7 +311,9 @@ describe('screenshots', () => {
     await config.getByRole('button', { name: 'Add allowed URL' }).click();
     await config.getByLabel('Allowed URL 1', { exact: true }).fill('https://monitoring.eu-west-1.amazonaws.com/');
     await config.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-    const configPng = await config.locator('#config-editor').screenshot({ path: screenshotPath(`config-editor-${theme}.png`) });
+    const configPng = await config
+      .locator('#config-editor')
+      .screenshot({ path: screenshotPath(`config-editor-${theme}.png`) });
     const configSize = pngSize(configPng);
     // The harness is 1000 px wide with 16 px padding; the editor is one column of full-width sections.
     expect(configSize.width).toBeGreaterThanOrEqual(900);
@@ -312,7 +332,9 @@ describe('screenshots', () => {
     const query = await open(`view=query&theme=${theme}`);
     await query.getByRole('button', { name: /Run\/preview/ }).click();
     await query.getByText('HTTP 200').waitFor();
-    const querySize = pngSize(await query.locator('#query-editor').screenshot({ path: screenshotPath(`query-editor-${theme}.png`) }));
+    const querySize = pngSize(
+      await query.locator('#query-editor').screenshot({ path: screenshotPath(`query-editor-${theme}.png`) }),
+    );
     expect(querySize.width).toBeGreaterThanOrEqual(900);
     expect(querySize.height).toBeGreaterThanOrEqual(300);
     await query.close();

@@ -4,13 +4,21 @@
 import { runGrafanaHostDetailed, type HostCall, type HostDataSource, type HostRun } from './lib/grafanaHost';
 import { startFake, type FakeServer } from './lib/fakes/server';
 
-const ISOLATED_ENV = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
+const ISOLATED_ENV = {
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 // Two plugin processes, so that each runaway meets the budget it is about and not the other one on a busy
 // machine: a time budget lowered to 3 s, and a memory budget lowered to 256 MiB with time to reach it.
 const TIME_ENV = { SIGIL_QUERY_TIME_BUDGET_S: '3' };
 const MEMORY_ENV = { SIGIL_QUERY_TIME_BUDGET_S: '300', SIGIL_QUERY_MEMORY_MB: '256' };
 
-const ITEMS = Array.from({ length: 300 }, (_, i) => ({ id: i, name: `n${i}`, tags: Array.from({ length: 300 }, (_, k) => k) }));
+const ITEMS = Array.from({ length: 300 }, (_, i) => ({
+  id: i,
+  name: `n${i}`,
+  tags: Array.from({ length: 300 }, (_, k) => k),
+}));
 const ANSWER = JSON.stringify({ items: ITEMS, evil: `${'a'.repeat(40)}!` });
 
 const ENDLESS = '($f := function($x){ $f($x) }; $f(1))';
@@ -24,17 +32,25 @@ let memoryRun: HostRun;
 
 function dataSource(uid: string): HostDataSource {
   return {
-    uid, name: uid, lastUpdatedMS: 1,
+    uid,
+    name: uid,
+    lastUpdatedMS: 1,
     jsonData: { authType: 'keys', defaultRegion: 'us-east-1', endpoint: server.url, service: 'execute-api' },
     secureJsonData: { accessKey: 'AKIAISOLATION0000001', secretKey: 'isolation-secret-key-0000000000000000001' },
   };
 }
 
 function query(dsUid: string, refId: string, json: Record<string, unknown>, extra: Partial<HostCall> = {}): HostCall {
-  return { kind: 'queryData', dataSource: dataSource(dsUid), queries: [{ refId, json: { queryType: 'http', url: '/', ...json }, from: 0, to: 1000, intervalMs: 1000 }], ...extra };
+  return {
+    kind: 'queryData',
+    dataSource: dataSource(dsUid),
+    queries: [{ refId, json: { queryType: 'http', url: '/', ...json }, from: 0, to: 1000, intervalMs: 1000 }],
+    ...extra,
+  };
 }
 
-const bystander = (extra: Partial<HostCall> = {}) => query('bystander', 'B', { rootSelector: 'items[id < 3].{"id": id, "name": name}' }, extra);
+const bystander = (extra: Partial<HostCall> = {}) =>
+  query('bystander', 'B', { rootSelector: 'items[id < 3].{"id": id, "name": name}' }, extra);
 
 beforeAll(async () => {
   server = await startFake((_req, res) => {
@@ -50,7 +66,12 @@ beforeAll(async () => {
       bystander(),
       bystander(),
       query('victim', 'R', { rootSelector: '$match(evil, /^(a+)+$/)' }, { async: true }), // 5: catastrophic regex (RE2)
-      query('victim', 'U', { format: 'uql', uql: "parse-json | where \"evil\" matches '^(a+)+$' | count" }, { async: true }), // 6
+      query(
+        'victim',
+        'U',
+        { format: 'uql', uql: 'parse-json | where "evil" matches \'^(a+)+$\' | count' },
+        { async: true },
+      ), // 6
       bystander({ waitAsync: true }), // 7: after every runaway ended
     ],
   });
@@ -84,14 +105,16 @@ it('ends the runaway queries with their own errors that name the budget and what
   const time = timeRun.results[1].responses?.T;
   expect(time?.status).toBe(422);
   expect(time?.errorSource).toBe('plugin');
-  expect(time?.error).toMatch(/^the query's processing exceeded its time budget \(3 s\) and was stopped; narrow the root selector/);
+  expect(time?.error).toMatch(
+    /^the query's processing exceeded its time budget \(3 s\) and was stopped; narrow the root selector/,
+  );
   const memory = memoryRun.results[1].responses?.M;
   expect(memory?.status).toBe(422);
   expect(memory?.errorSource).toBe('plugin');
   expect(memory?.error).toMatch(/^the query's processing exceeded its memory budget \(256 MiB\) and was stopped; /);
 });
 
-it('answers the other data source\'s queries while a runaway one runs, before its error', () => {
+it("answers the other data source's queries while a runaway one runs, before its error", () => {
   for (const run of [timeRun, memoryRun]) {
     const runaway = run.results[1];
     for (const i of [2, 3, 4]) {
@@ -119,11 +142,19 @@ it('matches catastrophic regexes in linear time (RE2) in JSONata and UQL', () =>
 });
 
 it('still answers after the runaway queries', () => {
-  for (const [run, last] of [[timeRun, 7], [memoryRun, 5]] as const) {
+  for (const [run, last] of [
+    [timeRun, 7],
+    [memoryRun, 5],
+  ] as const) {
     expect(run.results[last].startedMs).toBeGreaterThanOrEqual(run.results[1].endedMs);
-    expect(run.results[last].responses?.B.frames[0].fields.map((f) => f.values)).toEqual([[0, 1, 2], ['n0', 'n1', 'n2']]);
+    expect(run.results[last].responses?.B.frames[0].fields.map((f) => f.values)).toEqual([
+      [0, 1, 2],
+      ['n0', 'n1', 'n2'],
+    ]);
   }
   const rss = /^process_resident_memory_bytes(?:\{[^}]*\})? (\S+)$/m.exec(memoryRun.results[6].prometheus ?? '');
   expect(rss).not.toBeNull();
-  process.stdout.write(`isolation e2e: plugin RSS after the memory runaway: ${(Number(rss?.[1]) / 2 ** 20).toFixed(0)} MiB\n`);
+  process.stdout.write(
+    `isolation e2e: plugin RSS after the memory runaway: ${(Number(rss?.[1]) / 2 ** 20).toFixed(0)} MiB\n`,
+  );
 });

@@ -246,7 +246,8 @@ describe('log lines and metrics an admin can use', () => {
 
   it('counts the calls made in the per data source series', () => {
     const main = 'org_id="1",uid="obs-main"';
-    const outcome = (labels: string, o: string) => sample(metrics, `sigil_datasource_requests_total{${labels},outcome="${o}"}`);
+    const outcome = (labels: string, o: string) =>
+      sample(metrics, `sigil_datasource_requests_total{${labels},outcome="${o}"}`);
     expect(outcome(main, 'ok')).toBe(3);
     expect(outcome(main, 'aws_error')).toBe(1);
     expect(outcome(main, 'refused')).toBe(1);

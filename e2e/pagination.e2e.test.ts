@@ -5,10 +5,20 @@
 // - object_token: DynamoDB Scan on a table with a composite key (LastEvaluatedKey -> ExclusiveStartKey);
 // - marker: IAM ListRoles (XML, Marker + IsTruncated in a form body) and S3 ListObjects v1 (NextMarker);
 // - S3 ListObjectsV2 continuation tokens (NextContinuationToken -> continuation-token param, IsTruncated).
-import { runGrafanaHostDetailed, type HostDataResponse, type HostFrame, type HostQuery, type HostResult } from './lib/grafanaHost';
+import {
+  runGrafanaHostDetailed,
+  type HostDataResponse,
+  type HostFrame,
+  type HostQuery,
+  type HostResult,
+} from './lib/grafanaHost';
 import { startMoto, type Moto } from './lib/moto';
 
-const ISOLATED_ENV = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
+const ISOLATED_ENV = {
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 const QUEUES = 10;
 const ITEMS = 30;
 const ROLES = 7;
@@ -34,7 +44,10 @@ const field = (frame: HostFrame, name: string) => {
   return f;
 };
 const form = (pairs: Record<string, string>) => Object.entries(pairs).map(([key, value]) => ({ key, value }));
-const json10 = (target: string) => [{ key: 'Content-Type', value: 'application/x-amz-json-1.0' }, { key: 'X-Amz-Target', value: target }];
+const json10 = (target: string) => [
+  { key: 'Content-Type', value: 'application/x-amz-json-1.0' },
+  { key: 'X-Amz-Target', value: target },
+];
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -72,34 +85,112 @@ print(json.dumps({
 `);
   boto = JSON.parse(counts) as Record<string, number>;
   const dataSource = {
-    uid: 'moto', name: 'moto',
+    uid: 'moto',
+    name: 'moto',
     jsonData: { authType: 'keys', defaultRegion: moto.region, endpoint: moto.endpoint },
     secureJsonData: { accessKey: moto.admin.accessKeyId, secretKey: moto.admin.secretAccessKey },
     lastUpdatedMS: 1,
   };
-  const q = (refId: string, json: Record<string, unknown>): HostQuery => ({ refId, json: { queryType: 'http', ...json }, from: 0, to: 1, intervalMs: 60_000 });
-  const scan = { method: 'POST', url: '/', service: 'dynamodb', bodyType: 'json', body: '{"TableName": "pg-items", "Limit": 10}', headers: json10('DynamoDB_20120810.Scan'), format: 'json', rootSelector: 'Items' };
+  const q = (refId: string, json: Record<string, unknown>): HostQuery => ({
+    refId,
+    json: { queryType: 'http', ...json },
+    from: 0,
+    to: 1,
+    intervalMs: 60_000,
+  });
+  const scan = {
+    method: 'POST',
+    url: '/',
+    service: 'dynamodb',
+    bodyType: 'json',
+    body: '{"TableName": "pg-items", "Limit": 10}',
+    headers: json10('DynamoDB_20120810.Scan'),
+    format: 'json',
+    rootSelector: 'Items',
+  };
   const queries: HostQuery[] = [
     q('nextToken', {
-      method: 'POST', url: '/', service: 'sqs', bodyType: 'json', body: '{"MaxResults": 3}', headers: json10('AmazonSQS.ListQueues'), format: 'json', rootSelector: 'QueueUrls',
+      method: 'POST',
+      url: '/',
+      service: 'sqs',
+      bodyType: 'json',
+      body: '{"MaxResults": 3}',
+      headers: json10('AmazonSQS.ListQueues'),
+      format: 'json',
+      rootSelector: 'QueueUrls',
       pagination: { mode: 'next_token', tokenPath: 'NextToken', tokenTarget: 'body', tokenField: 'NextToken' },
     }),
-    q('objectToken', { ...scan, pagination: { mode: 'object_token', tokenPath: 'LastEvaluatedKey', tokenTarget: 'body', tokenField: 'ExclusiveStartKey' } }),
-    q('objectAsText', { ...scan, pagination: { mode: 'next_token', tokenPath: 'LastEvaluatedKey', tokenTarget: 'body', tokenField: 'ExclusiveStartKey' } }),
+    q('objectToken', {
+      ...scan,
+      pagination: {
+        mode: 'object_token',
+        tokenPath: 'LastEvaluatedKey',
+        tokenTarget: 'body',
+        tokenField: 'ExclusiveStartKey',
+      },
+    }),
+    q('objectAsText', {
+      ...scan,
+      pagination: {
+        mode: 'next_token',
+        tokenPath: 'LastEvaluatedKey',
+        tokenTarget: 'body',
+        tokenField: 'ExclusiveStartKey',
+      },
+    }),
     q('marker', {
-      method: 'POST', url: '/', service: 'iam', bodyType: 'form', form: form({ Action: 'ListRoles', Version: '2010-05-08', MaxItems: '3' }), format: 'xml',
+      method: 'POST',
+      url: '/',
+      service: 'iam',
+      bodyType: 'form',
+      form: form({ Action: 'ListRoles', Version: '2010-05-08', MaxItems: '3' }),
+      format: 'xml',
       rootSelector: 'ListRolesResponse.ListRolesResult.Roles',
-      pagination: { mode: 'marker', tokenPath: 'ListRolesResponse.ListRolesResult.Marker', truncatedPath: 'ListRolesResponse.ListRolesResult.IsTruncated', tokenTarget: 'body', tokenField: 'Marker' },
+      pagination: {
+        mode: 'marker',
+        tokenPath: 'ListRolesResponse.ListRolesResult.Marker',
+        truncatedPath: 'ListRolesResponse.ListRolesResult.IsTruncated',
+        tokenTarget: 'body',
+        tokenField: 'Marker',
+      },
     }),
     q('s3Marker', {
-      url: '/pg-bucket', service: 's3', params: form({ 'max-keys': '5' }), format: 'xml', rootSelector: 'ListBucketResult.Contents',
-      pagination: { mode: 'marker', tokenPath: 'ListBucketResult.NextMarker', truncatedPath: 'ListBucketResult.IsTruncated', tokenTarget: 'param', tokenField: 'marker' },
+      url: '/pg-bucket',
+      service: 's3',
+      params: form({ 'max-keys': '5' }),
+      format: 'xml',
+      rootSelector: 'ListBucketResult.Contents',
+      pagination: {
+        mode: 'marker',
+        tokenPath: 'ListBucketResult.NextMarker',
+        truncatedPath: 'ListBucketResult.IsTruncated',
+        tokenTarget: 'param',
+        tokenField: 'marker',
+      },
     }),
     q('s3Continuation', {
-      url: '/pg-bucket', service: 's3', params: form({ 'list-type': '2', 'max-keys': '5' }), format: 'xml', rootSelector: 'ListBucketResult.Contents',
-      pagination: { mode: 'next_token', tokenPath: 'ListBucketResult.NextContinuationToken', truncatedPath: 'ListBucketResult.IsTruncated', tokenTarget: 'param', tokenField: 'continuation-token' },
+      url: '/pg-bucket',
+      service: 's3',
+      params: form({ 'list-type': '2', 'max-keys': '5' }),
+      format: 'xml',
+      rootSelector: 'ListBucketResult.Contents',
+      pagination: {
+        mode: 'next_token',
+        tokenPath: 'ListBucketResult.NextContinuationToken',
+        truncatedPath: 'ListBucketResult.IsTruncated',
+        tokenTarget: 'param',
+        tokenField: 'continuation-token',
+      },
     }),
-    q('protoField', { ...scan, pagination: { mode: 'object_token', tokenPath: 'LastEvaluatedKey', tokenTarget: 'body', tokenField: '__proto__.polluted' } }),
+    q('protoField', {
+      ...scan,
+      pagination: {
+        mode: 'object_token',
+        tokenPath: 'LastEvaluatedKey',
+        tokenTarget: 'body',
+        tokenField: '__proto__.polluted',
+      },
+    }),
   ];
   const run = await runGrafanaHostDetailed({ env: ISOLATED_ENV, calls: [{ kind: 'queryData', dataSource, queries }] });
   expect(run.error).toBeUndefined();
@@ -135,11 +226,19 @@ describe('pagination styles through the plugin against moto (IAM auth on)', () =
   });
 
   it('an object token in next_token mode is an error that says what to choose, not a silent page 1', () => {
-    expect(responses().objectAsText).toMatchObject({ status: 400, errorSource: 'plugin', error: expect.stringMatching(/token at "LastEvaluatedKey" is an object.*choose pagination mode "object token"/) });
+    expect(responses().objectAsText).toMatchObject({
+      status: 400,
+      errorSource: 'plugin',
+      error: expect.stringMatching(/token at "LastEvaluatedKey" is an object.*choose pagination mode "object token"/),
+    });
   });
 
   it('a token field reaching a prototype is refused, naming the field', () => {
-    expect(responses().protoField).toMatchObject({ status: 400, errorSource: 'plugin', error: expect.stringMatching(/pagination\.tokenField/) });
+    expect(responses().protoField).toMatchObject({
+      status: 400,
+      errorSource: 'plugin',
+      error: expect.stringMatching(/pagination\.tokenField/),
+    });
   });
 
   it('marker: IAM ListRoles with Marker and IsTruncated over 3 pages, as many roles as boto3 lists', () => {
@@ -156,7 +255,9 @@ describe('pagination styles through the plugin against moto (IAM auth on)', () =
     expect(frame.rows).toBe(boto.s3v1);
     expect(pages(frame)).toBe(4);
     expect(field(frame, 'Size').goType).toMatch(/float64/);
-    expect([...(field(frame, 'Size').values as number[])].sort((a, b) => a - b)).toEqual(Array.from({ length: OBJECTS }, (_, i) => i));
+    expect([...(field(frame, 'Size').values as number[])].sort((a, b) => a - b)).toEqual(
+      Array.from({ length: OBJECTS }, (_, i) => i),
+    );
     expect(field(frame, 'LastModified').type).toBe('time');
   });
 

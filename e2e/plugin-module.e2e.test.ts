@@ -6,7 +6,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { amdHostOut, buildCompatAmdHost, buildHarness, CURRENT_GRAFANA, OLDEST_GRAFANA, type GrafanaHost } from './browser/harnessBuild';
+import {
+  amdHostOut,
+  buildCompatAmdHost,
+  buildHarness,
+  CURRENT_GRAFANA,
+  OLDEST_GRAFANA,
+  type GrafanaHost,
+} from './browser/harnessBuild';
 import { launchChromium, serveFiles, type Browser, type StaticSite } from './browser/chromium';
 import type { AmdState } from './browser/amdHost';
 
@@ -14,7 +21,9 @@ const ROOT = resolve(__dirname, '..');
 const DIST = join(ROOT, 'dist');
 
 it("plugin.json's grafanaDependency starts at the oldest Grafana proven here", () => {
-  const plugin = JSON.parse(readFileSync(join(ROOT, 'src/plugin.json'), 'utf8')) as { dependencies: { grafanaDependency: string } };
+  const plugin = JSON.parse(readFileSync(join(ROOT, 'src/plugin.json'), 'utf8')) as {
+    dependencies: { grafanaDependency: string };
+  };
   expect(plugin.dependencies.grafanaDependency).toBe(`>=${OLDEST_GRAFANA.version}`);
 });
 
@@ -37,7 +46,9 @@ describe.each([
     page = await browser.context.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(`${site.origin}/amd.html`);
-    await page.waitForFunction(() => window.amd?.mounted || window.amd?.error !== undefined, undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => window.amd?.mounted || window.amd?.error !== undefined, undefined, {
+      timeout: 60_000,
+    });
   }, 600_000); // the first run installs the compat packages (npm ci)
 
   afterAll(async () => {
@@ -56,7 +67,9 @@ describe.each([
     expect(state.exports).toContain('plugin');
     expect(pageErrors).toEqual([]);
     // A number to report, not a target: printed, never asserted.
-    process.stdout.write(`plugin-module: Grafana ${host.version} (React ${state.host.react}): editors mounted in ${state.mountMs?.toFixed(0)} ms\n`);
+    process.stdout.write(
+      `plugin-module: Grafana ${host.version} (React ${state.host.react}): editors mounted in ${state.mountMs?.toFixed(0)} ms\n`,
+    );
   });
 
   it('mounts the exported ConfigEditor and edits settings through it', async () => {
@@ -68,8 +81,14 @@ describe.each([
     await page.keyboard.press('Enter');
     await page.getByLabel(/^Access key ID/).waitFor();
     await page.getByLabel(/^Assume Role ARN/).fill('arn:aws:iam:1:role/x');
-    await expect(page.getByText(/^Assume Role ARN "arn:aws:iam:1:role\/x" is not an IAM role ARN/).count()).resolves.toBe(1);
-    expect((await amd()).options?.jsonData).toMatchObject({ service: 'monitoring', authType: 'keys', assumeRoleArn: 'arn:aws:iam:1:role/x' });
+    await expect(
+      page.getByText(/^Assume Role ARN "arn:aws:iam:1:role\/x" is not an IAM role ARN/).count(),
+    ).resolves.toBe(1);
+    expect((await amd()).options?.jsonData).toMatchObject({
+      service: 'monitoring',
+      authType: 'keys',
+      assumeRoleArn: 'arn:aws:iam:1:role/x',
+    });
     expect(pageErrors).toEqual([]);
   });
 

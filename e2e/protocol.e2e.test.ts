@@ -44,7 +44,17 @@ describeBuilt('plugin protocol through grafana-host', () => {
     };
     const queries = Array.from({ length: 40 }, (_, i) => ({
       refId: `Q${i}`,
-      json: { method: 'POST', url: '/', bodyType: 'form', form: [{ key: 'Action', value: 'GetCallerIdentity' }, { key: 'Version', value: '2011-06-15' }], format: 'xml', service: 'sts' },
+      json: {
+        method: 'POST',
+        url: '/',
+        bodyType: 'form',
+        form: [
+          { key: 'Action', value: 'GetCallerIdentity' },
+          { key: 'Version', value: '2011-06-15' },
+        ],
+        format: 'xml',
+        service: 'sts',
+      },
     }));
     const run = await runGrafanaHostDetailed({ calls: [{ kind: 'queryData', dataSource, queries }] });
     expect(run.exitCode).toBe(0);
@@ -69,7 +79,13 @@ describeBuilt('plugin protocol through grafana-host', () => {
           kind: 'queryData',
           dataSource,
           queries: [
-            { refId: 'A', queryType: 'echo', json: { values: [1, null, 3], strings: ['x', null, 'z'], labels: { k: 'v' } }, from: 1000, to: 3000 },
+            {
+              refId: 'A',
+              queryType: 'echo',
+              json: { values: [1, null, 3], strings: ['x', null, 'z'], labels: { k: 'v' } },
+              from: 1000,
+              to: 3000,
+            },
             { refId: 'B', rawJson: '{"queryType": "echo",' },
             { refId: 'C', queryType: 'no-such-type', json: {} },
           ],
@@ -96,7 +112,11 @@ describeBuilt('plugin protocol through grafana-host', () => {
     expect(frame.fields[1].values).toEqual([1, null, 3]);
     expect(frame.fields[1].labels).toEqual({ k: 'v' });
     expect(frame.fields[2].values).toEqual(['x', null, 'z']);
-    expect(query.responses!.B).toMatchObject({ status: 400, errorSource: 'plugin', error: expect.stringMatching(/malformed/) });
+    expect(query.responses!.B).toMatchObject({
+      status: 400,
+      errorSource: 'plugin',
+      error: expect.stringMatching(/malformed/),
+    });
     expect(query.responses!.C).toMatchObject({ status: 400, error: expect.stringContaining('no-such-type') });
 
     expect(resource).toMatchObject({ code: 200, json: { version: expect.any(String) } });

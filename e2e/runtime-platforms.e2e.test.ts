@@ -55,7 +55,8 @@ describe.each([
   });
 
   it('is not taken for another CPU', () => {
-    const other = target === 'darwin-arm64' ? 'darwin-amd64' : target === 'darwin-amd64' ? 'darwin-arm64' : 'linux-amd64';
+    const other =
+      target === 'darwin-arm64' ? 'darwin-amd64' : target === 'darwin-amd64' ? 'darwin-arm64' : 'linux-amd64';
     const result = check(other, file);
     expect(result.status).toBe(1);
     expect(result.output).toMatch(/CPU type 0x[0-9a-f]+ is not|not an ELF file/);

@@ -4,7 +4,18 @@
 // QueryData against moto over loopback, decodes the frames and shuts the plugin down. arm64 runs under
 // qemu-user through binfmt_misc. A broken plugin folder gives one line on stderr and exit 127.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +27,11 @@ import { ALPINE_GLIBC_COMPAT, listFiles, makePluginRoot, registerAarch64Binfmt, 
 const DIST = join(REPO_ROOT, 'dist');
 const QEMU_AARCH64 = '/usr/bin/qemu-aarch64-static';
 const NODE_VERSION = /"node":"v24\.\d+\.\d+"/;
-const ISOLATED_ENV = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
+const ISOLATED_ENV = {
+  AWS_CONFIG_FILE: '/dev/null',
+  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 
 const form = (pairs: Record<string, string>) => Object.entries(pairs).map(([key, value]) => ({ key, value }));
 
@@ -28,9 +43,33 @@ let tlsEndpoint: string;
 async function startSelfSignedServer(): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'sigil-tls-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'pipe' });
-    const server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('{"ok":true}'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'pipe' },
+    );
+    const server = createServer(
+      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+      (_req, res) => res.end('{"ok":true}'),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return server;
   } finally {
@@ -58,7 +97,9 @@ afterAll(async () => {
 /** CheckHealth, then a QueryData (STS GetCallerIdentity as XML, and an echo) through the plugin in a root. */
 function runInRoot(wrapper: string): Promise<HostRun> {
   const dataSource = {
-    uid: 'moto', name: 'moto', lastUpdatedMS: 1,
+    uid: 'moto',
+    name: 'moto',
+    lastUpdatedMS: 1,
     jsonData: { authType: 'keys', defaultRegion: moto.region, endpoint: moto.endpoint, service: 'sts' },
     secureJsonData: { accessKey: moto.admin.accessKeyId, secretKey: moto.admin.secretAccessKey },
   };
@@ -68,10 +109,22 @@ function runInRoot(wrapper: string): Promise<HostRun> {
     calls: [
       { kind: 'checkHealth', dataSource, timeoutMs: 120_000 },
       {
-        kind: 'queryData', dataSource, timeoutMs: 120_000, queries: [
+        kind: 'queryData',
+        dataSource,
+        timeoutMs: 120_000,
+        queries: [
           {
             refId: 'sts',
-            json: { queryType: 'http', method: 'POST', url: '/', service: 'sts', bodyType: 'form', form: form({ Action: 'GetCallerIdentity', Version: '2011-06-15' }), format: 'xml', rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult' },
+            json: {
+              queryType: 'http',
+              method: 'POST',
+              url: '/',
+              service: 'sts',
+              bodyType: 'form',
+              form: form({ Action: 'GetCallerIdentity', Version: '2011-06-15' }),
+              format: 'xml',
+              rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult',
+            },
           },
           { refId: 'echo', queryType: 'echo', json: { values: [1, null, 3] }, from: 1000, to: 3000 },
         ],
@@ -79,8 +132,13 @@ function runInRoot(wrapper: string): Promise<HostRun> {
       {
         // TLS works with nothing from the image (no CA bundle, no openssl.cnf): Node's bundled CA store
         // refuses the loopback server's self-signed certificate.
-        kind: 'queryData', timeoutMs: 120_000,
-        dataSource: { ...dataSource, uid: 'tls', jsonData: { ...dataSource.jsonData, endpoint: tlsEndpoint, service: 'execute-api' } },
+        kind: 'queryData',
+        timeoutMs: 120_000,
+        dataSource: {
+          ...dataSource,
+          uid: 'tls',
+          jsonData: { ...dataSource.jsonData, endpoint: tlsEndpoint, service: 'execute-api' },
+        },
         queries: [{ refId: 'tls', json: { queryType: 'http', method: 'GET', url: '/', format: 'json' } }],
       },
     ],
@@ -94,7 +152,11 @@ function expectWorked(run: HostRun): void {
   expect(health.status).toBe('OK');
   expect(health.message).toContain(moto.admin.arn);
   const sts = query.responses?.sts;
-  expect({ error: sts?.error, decodeError: sts?.decodeError, status: sts?.status }).toEqual({ error: undefined, decodeError: undefined, status: 200 });
+  expect({ error: sts?.error, decodeError: sts?.decodeError, status: sts?.status }).toEqual({
+    error: undefined,
+    decodeError: undefined,
+    status: 200,
+  });
   const arn = sts?.frames[0]?.fields.find((f) => f.name === 'Arn');
   expect(arn?.values).toEqual([moto.admin.arn]);
   const echo = query.responses?.echo?.frames[0]?.fields.find((f) => f.type === 'number');
@@ -119,7 +181,9 @@ describe('the Linux executables in root file systems made by the test', () => {
   it("amd64, in a root with exactly Grafana's Alpine image glibc-compat files", async () => {
     const root = makePluginRoot(DIST, 'gpx_sigil_linux_amd64', { glibcCompat: true });
     try {
-      expect(listFiles(root.dir).sort()).toEqual([...ALPINE_GLIBC_COMPAT.map((f) => `usr/glibc-compat/lib/${f}`), 'lib64/ld-linux-x86-64.so.2'].sort());
+      expect(listFiles(root.dir).sort()).toEqual(
+        [...ALPINE_GLIBC_COMPAT.map((f) => `usr/glibc-compat/lib/${f}`), 'lib64/ld-linux-x86-64.so.2'].sort(),
+      );
       expectWorked(await runInRoot(root.wrapper));
     } finally {
       root.remove();
@@ -184,13 +248,17 @@ describe('a broken plugin folder: one line on stderr, exit 127, no hang', () => 
 
   it('a library missing from lib/', () => {
     rmSync(join(lib(), 'libstdc++.so.6'));
-    expect(start()).toMatch(new RegExp(`shared library is missing.*${join(lib(), 'libstdc\\+\\+.so.6')}: No such file`));
+    expect(start()).toMatch(
+      new RegExp(`shared library is missing.*${join(lib(), 'libstdc\\+\\+.so.6')}: No such file`),
+    );
   });
 
   it('a runtime for the wrong architecture', () => {
     rmSync(join(lib(), 'sigil-node'));
     symlinkSync(join(DIST, 'lib', 'arm64', 'sigil-node'), join(lib(), 'sigil-node'));
-    expect(start()).toMatch(new RegExp(`Node runtime .*not built for amd64 \\(ELF machine 183\\).*${join(lib(), 'sigil-node')}`));
+    expect(start()).toMatch(
+      new RegExp(`Node runtime .*not built for amd64 \\(ELF machine 183\\).*${join(lib(), 'sigil-node')}`),
+    );
   });
 
   it('a damaged runtime', () => {

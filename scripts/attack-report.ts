@@ -21,7 +21,9 @@ async function main(): Promise<void> {
     for (const c of selectCases()) {
       const r = await suite.runCase(c);
       results.push(r);
-      process.stderr.write(`${r.held ? 'held  ' : 'BROKEN'} ${c.id} (${r.elapsedMs} ms${r.bystanderMaxMs !== undefined ? `, bystander max ${r.bystanderMaxMs} ms` : ''})\n`);
+      process.stderr.write(
+        `${r.held ? 'held  ' : 'BROKEN'} ${c.id} (${r.elapsedMs} ms${r.bystanderMaxMs !== undefined ? `, bystander max ${r.bystanderMaxMs} ms` : ''})\n`,
+      );
     }
   } finally {
     await suite.stop();

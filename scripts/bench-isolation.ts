@@ -6,20 +6,38 @@
 import { runGrafanaHostDetailed, type HostCall, type HostDataSource, type HostResult } from '../e2e/lib/grafanaHost';
 import { startFake } from '../e2e/lib/fakes/server';
 
-const ITEMS = Array.from({ length: 300 }, (_, i) => ({ id: i, name: `n${i}`, tags: Array.from({ length: 300 }, (_, k) => k) }));
+const ITEMS = Array.from({ length: 300 }, (_, i) => ({
+  id: i,
+  name: `n${i}`,
+  tags: Array.from({ length: 300 }, (_, k) => k),
+}));
 const ANSWER = JSON.stringify({ items: ITEMS, evil: `${'a'.repeat(40)}!` });
 const RUNAWAYS: [string, Record<string, unknown>][] = [
   ['JSONata endless recursion', { rootSelector: '($f := function($x){ $f($x) }; $f(1))' }],
   ['JSONata $sort of 10^7 items (one built-in call)', { rootSelector: '$count($sort([1..10000000]))' }],
-  ['UQL exponential strcat (heap)', { format: 'uql', uql: `parse-json | scope "items" | project "s"="name"${' | extend "s"=strcat("s", "s", "s", "s")'.repeat(14)}` }],
-  ['UQL 27 million rows mv-expand (heap)', { format: 'uql', uql: 'parse-json | scope "items" | extend "t2"="tags" | mv-expand "a"="tags" | mv-expand "b"="t2" | extend "s"=strcat("a", "b", "name")' }],
+  [
+    'UQL exponential strcat (heap)',
+    {
+      format: 'uql',
+      uql: `parse-json | scope "items" | project "s"="name"${' | extend "s"=strcat("s", "s", "s", "s")'.repeat(14)}`,
+    },
+  ],
+  [
+    'UQL 27 million rows mv-expand (heap)',
+    {
+      format: 'uql',
+      uql: 'parse-json | scope "items" | extend "t2"="tags" | mv-expand "a"="tags" | mv-expand "b"="t2" | extend "s"=strcat("a", "b", "name")',
+    },
+  ],
   ['JSONata $match /^(a+)+$/ (RE2)', { rootSelector: '$match(evil, /^(a+)+$/)' }],
-  ["UQL matches '^(a+)+$' (RE2)", { format: 'uql', uql: "parse-json | where \"evil\" matches '^(a+)+$' | count" }],
+  ["UQL matches '^(a+)+$' (RE2)", { format: 'uql', uql: 'parse-json | where "evil" matches \'^(a+)+$\' | count' }],
 ];
 const BYSTANDERS = 60;
 const IDLE_WAIT_MS = 32_000; // the pool's idle timeout is 30 s
 /** Extra plugin environment as JSON, e.g. BENCH_PLUGIN_ENV='{"SIGIL_QUERY_WORKER_NICE":"10"}'. */
-const EXTRA_ENV = process.env.BENCH_PLUGIN_ENV ? (JSON.parse(process.env.BENCH_PLUGIN_ENV) as Record<string, string>) : {};
+const EXTRA_ENV = process.env.BENCH_PLUGIN_ENV
+  ? (JSON.parse(process.env.BENCH_PLUGIN_ENV) as Record<string, string>)
+  : {};
 
 function stats(values: number[]): string {
   const s = [...values].sort((a, b) => a - b);
@@ -39,14 +57,20 @@ async function main(): Promise<void> {
   });
   try {
     const ds = (uid: string): HostDataSource => ({
-      uid, name: uid, lastUpdatedMS: 1,
+      uid,
+      name: uid,
+      lastUpdatedMS: 1,
       jsonData: { authType: 'keys', defaultRegion: 'us-east-1', endpoint: server.url, service: 'execute-api' },
       secureJsonData: { accessKey: 'AKIAIOSFODNN7EXAMPLE', secretKey: 'bench-secret-key-000000000000000000000001' },
     });
     const query = (uid: string, json: Record<string, unknown>, extra: Partial<HostCall> = {}): HostCall => ({
-      kind: 'queryData', dataSource: ds(uid), queries: [{ refId: 'A', json: { queryType: 'http', url: '/', ...json }, from: 0, to: 1000, intervalMs: 1000 }], ...extra,
+      kind: 'queryData',
+      dataSource: ds(uid),
+      queries: [{ refId: 'A', json: { queryType: 'http', url: '/', ...json }, from: 0, to: 1000, intervalMs: 1000 }],
+      ...extra,
     });
-    const bystander = (extra: Partial<HostCall> = {}) => query('bystander', { rootSelector: 'items[id < 3].{"id": id, "name": name}' }, extra);
+    const bystander = (extra: Partial<HostCall> = {}) =>
+      query('bystander', { rootSelector: 'items[id < 3].{"id": id, "name": name}' }, extra);
     const calls: HostCall[] = [
       { kind: 'collectMetrics', dataSource: ds('bystander') },
       ...Array.from({ length: 20 }, () => bystander()),
@@ -55,7 +79,15 @@ async function main(): Promise<void> {
       { kind: 'collectMetrics', dataSource: ds('bystander'), waitAsync: true },
       { kind: 'collectMetrics', dataSource: ds('bystander'), pauseMs: IDLE_WAIT_MS },
     ];
-    const run = await runGrafanaHostDetailed({ env: { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true', ...EXTRA_ENV }, calls });
+    const run = await runGrafanaHostDetailed({
+      env: {
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        ...EXTRA_ENV,
+      },
+      calls,
+    });
     if (run.exitCode !== 0) throw new Error(`the host failed: ${run.error}\n${run.stderr.slice(-3000)}`);
     const r = run.results;
     const first = 1;
@@ -64,20 +96,32 @@ async function main(): Promise<void> {
     const runaways = r.slice(runawayAt, bystanderAt);
     const lastEnd = Math.max(...runaways.map((x) => x.endedMs));
     const during = r.slice(bystanderAt, bystanderAt + BYSTANDERS).filter((x) => x.startedMs < lastEnd);
-    const bad = r.slice(first, bystanderAt + BYSTANDERS).filter((x, i) => (i < 20 || i >= 20 + RUNAWAYS.length) && x.responses?.A.error);
-    console.log(`Plugin ${run.results.length} calls; stderr has a V8 abort: ${/FATAL ERROR|Reached heap limit/.test(run.stderr)}; failed bystanders: ${bad.length}`);
+    const bad = r
+      .slice(first, bystanderAt + BYSTANDERS)
+      .filter((x, i) => (i < 20 || i >= 20 + RUNAWAYS.length) && x.responses?.A.error);
+    console.log(
+      `Plugin ${run.results.length} calls; stderr has a V8 abort: ${/FATAL ERROR|Reached heap limit/.test(run.stderr)}; failed bystanders: ${bad.length}`,
+    );
     console.log(`RSS at start (no query yet): ${rss(r[0])}`);
-    console.log(`bystander alone (first is cold: ${r[first].elapsedMs.toFixed(1)} ms): ${stats(r.slice(first + 1, runawayAt).map((x) => x.elapsedMs))}`);
+    console.log(
+      `bystander alone (first is cold: ${r[first].elapsedMs.toFixed(1)} ms): ${stats(r.slice(first + 1, runawayAt).map((x) => x.elapsedMs))}`,
+    );
     console.log(`bystander while runaways ran: ${stats(during.map((x) => x.elapsedMs))}`);
     const start = runaways[0].startedMs;
     const slowest = [...during].sort((a, b) => b.elapsedMs - a.elapsedMs).slice(0, 3);
-    console.log(`  slowest: ${slowest.map((x) => `${x.elapsedMs.toFixed(0)} ms at +${(x.startedMs - start).toFixed(0)} ms`).join(', ')} (after the runaways started)`);
+    console.log(
+      `  slowest: ${slowest.map((x) => `${x.elapsedMs.toFixed(0)} ms at +${(x.startedMs - start).toFixed(0)} ms`).join(', ')} (after the runaways started)`,
+    );
     runaways.forEach((x, i) => {
       const resp = x.responses?.A;
-      const outcome = resp?.error ? `${resp.status}: ${resp.error.slice(0, 90)}` : `${resp?.status} ok (${resp?.frames[0]?.rows ?? 0} rows)`;
+      const outcome = resp?.error
+        ? `${resp.status}: ${resp.error.slice(0, 90)}`
+        : `${resp?.status} ok (${resp?.frames[0]?.rows ?? 0} rows)`;
       console.log(`runaway "${RUNAWAYS[i][0]}": ${(x.endedMs - x.startedMs).toFixed(0)} ms -> ${outcome}`);
     });
-    console.log(`RSS after the runaways: ${rss(r[bystanderAt + BYSTANDERS])}; after ${IDLE_WAIT_MS / 1000} s idle: ${rss(r[bystanderAt + BYSTANDERS + 1])}`);
+    console.log(
+      `RSS after the runaways: ${rss(r[bystanderAt + BYSTANDERS])}; after ${IDLE_WAIT_MS / 1000} s idle: ${rss(r[bystanderAt + BYSTANDERS + 1])}`,
+    );
   } finally {
     await server.close();
   }

@@ -51,7 +51,9 @@ async function main(): Promise<void> {
     starts.push(run.ms);
     await run.stop();
   }
-  console.log(`cold start→handshake  median ${median(starts).toFixed(0)} ms (min ${Math.min(...starts).toFixed(0)}, max ${Math.max(...starts).toFixed(0)}, n=${RUNS})`);
+  console.log(
+    `cold start→handshake  median ${median(starts).toFixed(0)} ms (min ${Math.min(...starts).toFixed(0)}, max ${Math.max(...starts).toFixed(0)}, n=${RUNS})`,
+  );
 
   const idle = await startToHandshake();
   await new Promise((r) => setTimeout(r, 3000));
@@ -74,23 +76,35 @@ async function main(): Promise<void> {
   const many = results.slice(2 * warmup + RUNS);
   for (const r of [...one, ...many]) {
     const resp = Object.values(r.responses ?? {})[0];
-    if (r.grpcError || !resp || resp.error || resp.decodeError) throw new Error(`query failed: ${JSON.stringify(r).slice(0, 500)}`);
+    if (r.grpcError || !resp || resp.error || resp.decodeError)
+      throw new Error(`query failed: ${JSON.stringify(r).slice(0, 500)}`);
   }
   const frameOf = (r: (typeof results)[number]) => Object.values(r.responses!)[0].frames[0];
   const bigFrame = frameOf(many[0]);
   const smallFrame = frameOf(one[0]);
-  console.log(`QueryData 1 row       median ${median(one.map((r) => r.elapsedMs)).toFixed(2)} ms (Go client call + SDK decode, warm, n=${RUNS})`);
-  console.log(`QueryData 100k rows   median ${median(many.map((r) => r.elapsedMs)).toFixed(1)} ms (Go client call + SDK decode, warm, n=${RUNS})`);
+  console.log(
+    `QueryData 1 row       median ${median(one.map((r) => r.elapsedMs)).toFixed(2)} ms (Go client call + SDK decode, warm, n=${RUNS})`,
+  );
+  console.log(
+    `QueryData 100k rows   median ${median(many.map((r) => r.elapsedMs)).toFixed(1)} ms (Go client call + SDK decode, warm, n=${RUNS})`,
+  );
   const rows = 1_000_000;
   const values = Array.from({ length: rows }, (_, i) => i);
   const encodeMs: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = process.hrtime.bigint();
-    encodeFrame({ fields: [{ name: 'time', type: 'time', values: values.map((v) => 1_700_000_000_000 + v) }, { name: 'v', type: 'number', values }] });
+    encodeFrame({
+      fields: [
+        { name: 'time', type: 'time', values: values.map((v) => 1_700_000_000_000 + v) },
+        { name: 'v', type: 'number', values },
+      ],
+    });
     encodeMs.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   console.log(`encodeFrame 1e6 rows  median ${median(encodeMs).toFixed(0)} ms in-process (time + float64, n=5)`);
-  console.log(`Arrow bytes           1 row: ${smallFrame.bytes} B; 100k rows: ${bigFrame.bytes} B = ${(bigFrame.bytes / bigFrame.rows).toFixed(2)} B/row (time + float64)`);
+  console.log(
+    `Arrow bytes           1 row: ${smallFrame.bytes} B; 100k rows: ${bigFrame.bytes} B = ${(bigFrame.bytes / bigFrame.rows).toFixed(2)} B/row (time + float64)`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -47,7 +47,11 @@ function buildAnswer(format: string): { body: Buffer; contentType: string; query
       parts.push(s);
       size += s.length + 1;
     }
-    return { body: Buffer.from(`{"Items":[${parts.join(',')}],"NextToken":null}`), contentType: 'application/json', query: { format: 'json', rootSelector: 'Items' } };
+    return {
+      body: Buffer.from(`{"Items":[${parts.join(',')}],"NextToken":null}`),
+      contentType: 'application/json',
+      query: { format: 'json', rootSelector: 'Items' },
+    };
   }
   if (format === 'json-typed') {
     const r = buildAnswer('json');
@@ -61,7 +65,9 @@ function buildAnswer(format: string): { body: Buffer; contentType: string; query
       size += s.length;
     }
     return {
-      body: Buffer.from(`<?xml version="1.0"?><ListResponse><ListResult><Items>${parts.join('')}</Items></ListResult></ListResponse>`),
+      body: Buffer.from(
+        `<?xml version="1.0"?><ListResponse><ListResult><Items>${parts.join('')}</Items></ListResult></ListResponse>`,
+      ),
       contentType: 'text/xml',
       query: { format: 'xml', rootSelector: 'ListResponse.ListResult.Items', columns },
     };
@@ -77,13 +83,19 @@ function buildAnswer(format: string): { body: Buffer; contentType: string; query
 }
 
 async function sizeCase(format: string, file: string): Promise<void> {
-  const { contentType, query } = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { contentType: string; query: Partial<SigilQuery> };
+  const { contentType, query } = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as {
+    contentType: string;
+    query: Partial<SigilQuery>;
+  };
   const body = readFileSync(file);
   const rssBefore = process.memoryUsage().rss;
   const proxy = new FakeProxy(() => ({ headers: { 'content-type': contentType }, body }));
   const ctx = { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 };
   const t0 = process.hrtime.bigint();
-  const frames = await runQuery({ refId: 'A', url: 'https://bench.amazonaws.com/', pagination: { mode: 'none', maxRows: 10_000_000 }, ...query }, ctx);
+  const frames = await runQuery(
+    { refId: 'A', url: 'https://bench.amazonaws.com/', pagination: { mode: 'none', maxRows: 10_000_000 }, ...query },
+    ctx,
+  );
   const t1 = process.hrtime.bigint();
   let arrowBytes = 0;
   for (const f of frames) arrowBytes += encodeFrame(f).byteLength;
@@ -94,9 +106,9 @@ async function sizeCase(format: string, file: string): Promise<void> {
   const peakMb = process.resourceUsage().maxRSS / 1024;
   console.log(
     `${format.padEnd(10)} ${(body.length / MB).toFixed(1)} MB, ${rows} rows x ${frames[0].fields.length} cols: ` +
-    `to frame ${toFrameS.toFixed(2)} s = ${Math.round(rows / toFrameS).toLocaleString('en-US')} rows/s; ` +
-    `+ Arrow (${(arrowBytes / MB).toFixed(1)} MB) ${withArrowS.toFixed(2)} s = ${Math.round(rows / withArrowS).toLocaleString('en-US')} rows/s; ` +
-    `peak RSS ${peakMb.toFixed(0)} MB (${(rssBefore / MB).toFixed(0)} MB before the query, with the answer read)`,
+      `to frame ${toFrameS.toFixed(2)} s = ${Math.round(rows / toFrameS).toLocaleString('en-US')} rows/s; ` +
+      `+ Arrow (${(arrowBytes / MB).toFixed(1)} MB) ${withArrowS.toFixed(2)} s = ${Math.round(rows / withArrowS).toLocaleString('en-US')} rows/s; ` +
+      `peak RSS ${peakMb.toFixed(0)} MB (${(rssBefore / MB).toFixed(0)} MB before the query, with the answer read)`,
   );
 }
 
@@ -106,18 +118,72 @@ function percentile(sorted: number[], p: number): number {
 
 async function latencyCase(): Promise<void> {
   const cases: [string, Partial<SigilQuery>, string, string][] = [
-    ['STS GetCallerIdentity XML', { method: 'POST', url: 'https://sts.amazonaws.com/', bodyType: 'form', form: [{ key: 'Action', value: 'GetCallerIdentity' }, { key: 'Version', value: '2011-06-15' }], format: 'xml', rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult' }, 'text/xml',
-      '<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/a</Arn><UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>'],
-    ['JSON 100 rows + JSONata', { url: 'https://x.amazonaws.com/?a=${__from:date:seconds}', rootSelector: "Items[Region != 'x']" }, 'application/json', JSON.stringify({ Items: Array.from({ length: 100 }, (_, i) => item(i)) })],
-    ['UQL seed on ListMetrics', { url: 'https://x.amazonaws.com/', format: 'uql', uql: 'parse-json | scope "Metrics" | mv-expand "dimension"="Dimensions" | project "Namespace", "MeasureName", "Dimension Name"="dimension.Name", "Dimension Value"="dimension.Value"' }, 'application/json',
-      JSON.stringify({ Metrics: Array.from({ length: 50 }, (_, i) => ({ Namespace: 'AWS/EC2', MetricName: `m${i}`, Dimensions: [{ Name: 'InstanceId', Value: `i-${i}` }, { Name: 'Type', Value: 't3' }] })) })],
-    ['Prometheus 2 series x 60', { url: 'https://aps.amazonaws.com/api/v1/query_range', format: 'prometheus' }, 'application/json',
-      JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [0, 1].map((s) => ({ metric: { __name__: 'up', instance: `h${s}` }, values: Array.from({ length: 60 }, (_, i) => [1714557600 + i * 60, String(i / 3)]) })) } })],
+    [
+      'STS GetCallerIdentity XML',
+      {
+        method: 'POST',
+        url: 'https://sts.amazonaws.com/',
+        bodyType: 'form',
+        form: [
+          { key: 'Action', value: 'GetCallerIdentity' },
+          { key: 'Version', value: '2011-06-15' },
+        ],
+        format: 'xml',
+        rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult',
+      },
+      'text/xml',
+      '<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/a</Arn><UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>',
+    ],
+    [
+      'JSON 100 rows + JSONata',
+      { url: 'https://x.amazonaws.com/?a=${__from:date:seconds}', rootSelector: "Items[Region != 'x']" },
+      'application/json',
+      JSON.stringify({ Items: Array.from({ length: 100 }, (_, i) => item(i)) }),
+    ],
+    [
+      'UQL seed on ListMetrics',
+      {
+        url: 'https://x.amazonaws.com/',
+        format: 'uql',
+        uql: 'parse-json | scope "Metrics" | mv-expand "dimension"="Dimensions" | project "Namespace", "MeasureName", "Dimension Name"="dimension.Name", "Dimension Value"="dimension.Value"',
+      },
+      'application/json',
+      JSON.stringify({
+        Metrics: Array.from({ length: 50 }, (_, i) => ({
+          Namespace: 'AWS/EC2',
+          MetricName: `m${i}`,
+          Dimensions: [
+            { Name: 'InstanceId', Value: `i-${i}` },
+            { Name: 'Type', Value: 't3' },
+          ],
+        })),
+      }),
+    ],
+    [
+      'Prometheus 2 series x 60',
+      { url: 'https://aps.amazonaws.com/api/v1/query_range', format: 'prometheus' },
+      'application/json',
+      JSON.stringify({
+        status: 'success',
+        data: {
+          resultType: 'matrix',
+          result: [0, 1].map((s) => ({
+            metric: { __name__: 'up', instance: `h${s}` },
+            values: Array.from({ length: 60 }, (_, i) => [1714557600 + i * 60, String(i / 3)]),
+          })),
+        },
+      }),
+    ],
   ];
   for (const [label, query, contentType, body] of cases) {
     const bytes = Buffer.from(body);
     const proxy = new FakeProxy(() => ({ headers: { 'content-type': contentType }, body: bytes }));
-    const ctx = { proxy, settings: {}, timeRange: { fromMs: 1_714_557_600_000, toMs: 1_714_561_200_000 }, intervalMs: 60_000 };
+    const ctx = {
+      proxy,
+      settings: {},
+      timeRange: { fromMs: 1_714_557_600_000, toMs: 1_714_561_200_000 },
+      intervalMs: 60_000,
+    };
     const run = () => runQuery({ refId: 'A', ...query }, ctx);
     for (let i = 0; i < 200; i++) await run();
     const times: number[] = [];
@@ -127,7 +193,9 @@ async function latencyCase(): Promise<void> {
       times.push(Number(process.hrtime.bigint() - t) / 1000);
     }
     times.sort((a, b) => a - b);
-    console.log(`latency ${label.padEnd(28)} (${bytes.length} B answer): p50 ${percentile(times, 50).toFixed(0)} µs  p99 ${percentile(times, 99).toFixed(0)} µs  (n=2000, no network)`);
+    console.log(
+      `latency ${label.padEnd(28)} (${bytes.length} B answer): p50 ${percentile(times, 50).toFixed(0)} µs  p99 ${percentile(times, 99).toFixed(0)} µs  (n=2000, no network)`,
+    );
   }
 }
 
@@ -148,18 +216,51 @@ async function getMetricDataCase(): Promise<void> {
   }));
   const json = JSON.stringify({ MetricDataResults: results, Messages: [] });
   const xml = `<GetMetricDataResponse><GetMetricDataResult><MetricDataResults>${results
-    .map((r) => `<member><Id>${r.Id}</Id><Label>${r.Label}</Label><Timestamps>${r.Timestamps.map((t) => `<member>${new Date(t * 1000).toISOString()}</member>`).join('')}</Timestamps><Values>${r.Values.map((v) => `<member>${v}</member>`).join('')}</Values><StatusCode>Complete</StatusCode></member>`)
+    .map(
+      (r) =>
+        `<member><Id>${r.Id}</Id><Label>${r.Label}</Label><Timestamps>${r.Timestamps.map((t) => `<member>${new Date(t * 1000).toISOString()}</member>`).join('')}</Timestamps><Values>${r.Values.map((v) => `<member>${v}</member>`).join('')}</Values><StatusCode>Complete</StatusCode></member>`,
+    )
     .join('')}</MetricDataResults></GetMetricDataResult></GetMetricDataResponse>`;
   const zip = '($r := $; $zip(Timestamps, Values).{"time": $[0], "value": $[1], "series": $r.Id})';
   const timeSeries = { enabled: true, labelColumns: ['series'] };
   const cases: [string, Partial<SigilQuery>, string, string][] = [
-    ['GetMetricData JSON 10x1440', { method: 'POST', url: 'https://monitoring.us-east-1.amazonaws.com/', bodyType: 'json', body: '{}', rootSelector: `MetricDataResults.${zip}`, timeSeries }, 'application/x-amz-json-1.0', json],
-    ['GetMetricData XML 10x1440', { method: 'POST', url: 'https://monitoring.us-east-1.amazonaws.com/', bodyType: 'form', form: [{ key: 'Action', value: 'GetMetricData' }], format: 'xml', rootSelector: `GetMetricDataResponse.GetMetricDataResult.MetricDataResults.${zip}`, timeSeries }, 'text/xml', xml],
+    [
+      'GetMetricData JSON 10x1440',
+      {
+        method: 'POST',
+        url: 'https://monitoring.us-east-1.amazonaws.com/',
+        bodyType: 'json',
+        body: '{}',
+        rootSelector: `MetricDataResults.${zip}`,
+        timeSeries,
+      },
+      'application/x-amz-json-1.0',
+      json,
+    ],
+    [
+      'GetMetricData XML 10x1440',
+      {
+        method: 'POST',
+        url: 'https://monitoring.us-east-1.amazonaws.com/',
+        bodyType: 'form',
+        form: [{ key: 'Action', value: 'GetMetricData' }],
+        format: 'xml',
+        rootSelector: `GetMetricDataResponse.GetMetricDataResult.MetricDataResults.${zip}`,
+        timeSeries,
+      },
+      'text/xml',
+      xml,
+    ],
   ];
   for (const [label, query, contentType, body] of cases) {
     const bytes = Buffer.from(body);
     const proxy = new FakeProxy(() => ({ headers: { 'content-type': contentType }, body: bytes }));
-    const ctx = { proxy, settings: {}, timeRange: { fromMs: start * 1000, toMs: (start + 86_400) * 1000 }, intervalMs: 60_000 };
+    const ctx = {
+      proxy,
+      settings: {},
+      timeRange: { fromMs: start * 1000, toMs: (start + 86_400) * 1000 },
+      intervalMs: 60_000,
+    };
     const run = () => runQuery({ refId: 'A', ...query }, ctx);
     const frames = await run();
     for (let i = 0; i < 10; i++) await run();
@@ -171,7 +272,9 @@ async function getMetricDataCase(): Promise<void> {
     }
     times.sort((a, b) => a - b);
     const shape = `${frames.length} frame(s), types ${frames[0].fields.map((f) => f.type).join('/')}`;
-    console.log(`latency ${label.padEnd(28)} (${(bytes.length / 1024).toFixed(0)} KiB answer, ${shape}): p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  (n=60, no network)`);
+    console.log(
+      `latency ${label.padEnd(28)} (${(bytes.length / 1024).toFixed(0)} KiB answer, ${shape}): p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  (n=60, no network)`,
+    );
   }
 }
 
@@ -189,7 +292,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sigil-bench-'));
   try {
     // BENCH_CASES=json,latency runs only those cases.
-    const cases = process.env.BENCH_CASES?.split(',') ?? ['json', 'json-typed', 'xml', 'csv', 'latency', 'getmetricdata'];
+    const cases = process.env.BENCH_CASES?.split(',') ?? [
+      'json',
+      'json-typed',
+      'xml',
+      'csv',
+      'latency',
+      'getmetricdata',
+    ];
     for (const c of cases) {
       const file = join(dir, c);
       if (c !== 'latency' && c !== 'getmetricdata') {

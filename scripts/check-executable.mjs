@@ -24,19 +24,23 @@ export function checkStructure(target, file, blob) {
     if (data.toString('latin1', 0, 2) !== 'MZ') fail('no MZ header');
     const pe = data.readUInt32LE(0x3c);
     if (data.toString('latin1', pe, pe + 4) !== 'PE\0\0') fail('no PE signature');
-    if (data.readUInt16LE(pe + 4) !== target.peMachine) fail(`PE machine 0x${data.readUInt16LE(pe + 4).toString(16)} is not 0x${target.peMachine.toString(16)}`);
+    if (data.readUInt16LE(pe + 4) !== target.peMachine)
+      fail(`PE machine 0x${data.readUInt16LE(pe + 4).toString(16)} is not 0x${target.peMachine.toString(16)}`);
     const optional = pe + 24;
     const security = optional + (data.readUInt16LE(optional) === 0x20b ? 112 : 96) + 4 * 8;
-    if (data.readUInt32LE(security + 4) !== 0) fail('it still has an Authenticode signature entry, which injection made invalid');
+    if (data.readUInt32LE(security + 4) !== 0)
+      fail('it still has an Authenticode signature entry, which injection made invalid');
     // postject stores the blob as an RT_RCDATA resource named NODE_SEA_BLOB (a UTF-16 name).
     if (data.indexOf(Buffer.from('NODE_SEA_BLOB', 'utf16le')) < 0) fail('no NODE_SEA_BLOB resource');
   } else if (target.os === 'darwin') {
     if (data.readUInt32LE(0) !== 0xfeedfacf) fail('not a 64-bit Mach-O file');
-    if (data.readUInt32LE(4) !== target.cpuType) fail(`Mach-O CPU type 0x${data.readUInt32LE(4).toString(16)} is not 0x${target.cpuType.toString(16)}`);
+    if (data.readUInt32LE(4) !== target.cpuType)
+      fail(`Mach-O CPU type 0x${data.readUInt32LE(4).toString(16)} is not 0x${target.cpuType.toString(16)}`);
     if (data.indexOf('__NODE_SEA_BLOB', 0, 'latin1') < 0) fail('no NODE_SEA segment with a __NODE_SEA_BLOB section');
   } else {
     if (data.toString('latin1', 0, 4) !== '\x7fELF') fail('not an ELF file');
-    if (data.readUInt16LE(18) !== target.elfMachine) fail(`ELF machine ${data.readUInt16LE(18)} is not ${target.elfMachine}`);
+    if (data.readUInt16LE(18) !== target.elfMachine)
+      fail(`ELF machine ${data.readUInt16LE(18)} is not ${target.elfMachine}`);
     if (data.indexOf('NODE_SEA_BLOB', 0, 'latin1') < 0) fail('no NODE_SEA_BLOB note');
   }
   if (data.indexOf(`${SEA_FUSE}:1`, 0, 'latin1') < 0) fail('the SEA fuse is not set');
@@ -52,7 +56,10 @@ export function rcodesign() {
 
 function run(args) {
   const result = spawnSync(rcodesign(), args, { encoding: 'utf8' });
-  if (result.error?.code === 'ENOENT') throw new Error('rcodesign is not installed: cargo install apple-codesign --locked (scripts/ensure-test-deps.sh does)');
+  if (result.error?.code === 'ENOENT')
+    throw new Error(
+      'rcodesign is not installed: cargo install apple-codesign --locked (scripts/ensure-test-deps.sh does)',
+    );
   if (result.status !== 0) throw new Error(`rcodesign ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
   return result.stdout;
 }
@@ -98,12 +105,16 @@ export function verifySignature(file) {
   const hashType = cd.readUInt8(37);
   const pageSize = 2 ** cd.readUInt8(39);
   if ((flags & 0x2) === 0) fail('not an ad-hoc signature');
-  if (codeLimit !== signature.offset) fail(`covers ${codeLimit} bytes, but the signature starts at ${signature.offset}`);
+  if (codeLimit !== signature.offset)
+    fail(`covers ${codeLimit} bytes, but the signature starts at ${signature.offset}`);
   if (nCodeSlots !== Math.ceil(codeLimit / pageSize)) fail(`${nCodeSlots} page hashes for ${codeLimit} bytes`);
   const algorithm = { 1: 'sha1', 2: 'sha256' }[hashType];
   if (!algorithm) fail(`hash type ${hashType} is not SHA-1 or SHA-256`);
   for (let page = 0; page < nCodeSlots; page++) {
-    const actual = createHash(algorithm).update(data.subarray(page * pageSize, Math.min((page + 1) * pageSize, codeLimit))).digest().subarray(0, hashSize);
+    const actual = createHash(algorithm)
+      .update(data.subarray(page * pageSize, Math.min((page + 1) * pageSize, codeLimit)))
+      .digest()
+      .subarray(0, hashSize);
     const stored = cd.subarray(hashOffset + page * hashSize, hashOffset + (page + 1) * hashSize);
     if (!actual.equals(stored)) fail(`page ${page} (offset ${page * pageSize}) does not match its hash`);
   }

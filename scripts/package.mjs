@@ -42,7 +42,10 @@ function requiredFiles() {
 function sha256File(file) {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(file).on('error', reject).on('data', (d) => hash.update(d)).on('end', () => resolve(hash.digest('hex')));
+    createReadStream(file)
+      .on('error', reject)
+      .on('data', (d) => hash.update(d))
+      .on('end', () => resolve(hash.digest('hex')));
   });
 }
 
@@ -51,11 +54,16 @@ async function main() {
   if (!existsSync(pluginJson)) fail(`${pluginJson} is missing: run \`npm run build\` first`);
   const { id, info } = JSON.parse(readFileSync(pluginJson, 'utf8'));
   const version = info?.version;
-  if (!id || !version || version.includes('%')) fail(`${pluginJson} has no plugin id or version (id ${id}, version ${version})`);
+  if (!id || !version || version.includes('%'))
+    fail(`${pluginJson} has no plugin id or version (id ${id}, version ${version})`);
 
-  const missing = requiredFiles().filter((f) => !existsSync(join(dist, f.path)) || (f.executable && (statSync(join(dist, f.path)).mode & 0o111) === 0));
+  const missing = requiredFiles().filter(
+    (f) => !existsSync(join(dist, f.path)) || (f.executable && (statSync(join(dist, f.path)).mode & 0o111) === 0),
+  );
   if (missing.length > 0) {
-    fail(`dist/ is incomplete:\n${missing.map((f) => `  ${f.path}${existsSync(join(dist, f.path)) ? ' is not executable' : ' is missing'} (${f.hint})`).join('\n')}`);
+    fail(
+      `dist/ is incomplete:\n${missing.map((f) => `  ${f.path}${existsSync(join(dist, f.path)) ? ' is not executable' : ' is missing'} (${f.hint})`).join('\n')}`,
+    );
   }
 
   // The top folder must be the plugin id: stage dist/ under that name (hard links, no copies).
@@ -63,7 +71,10 @@ async function main() {
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
   execFileSync('cp', ['-al', dist, join(stage, id)]);
-  for (const stray of execFileSync('find', [join(stage, id), '-name', '*.tmp'], { encoding: 'utf8' }).split('\n').filter(Boolean)) rmSync(stray);
+  for (const stray of execFileSync('find', [join(stage, id), '-name', '*.tmp'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean))
+    rmSync(stray);
 
   const zip = join(root, `${id}-${version}.zip`);
   rmSync(zip, { force: true });
@@ -79,7 +90,8 @@ async function main() {
   const listing = execFileSync('zipinfo', [zip], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   for (const f of requiredFiles().filter((r) => r.executable)) {
     const line = listing.split('\n').find((l) => l.endsWith(` ${id}/${f.path}`));
-    if (!line || !/^-rwx/.test(line)) fail(`${zip}: ${id}/${f.path} is ${line ? 'not executable' : 'missing'} in the archive`);
+    if (!line || !/^-rwx/.test(line))
+      fail(`${zip}: ${id}/${f.path} is ${line ? 'not executable' : 'missing'} in the archive`);
   }
 
   const digest = await sha256File(zip);

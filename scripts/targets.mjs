@@ -5,8 +5,28 @@ export const EXECUTABLE = 'gpx_sigil';
 export const LINUX_NODE = 'sigil-node';
 
 export const TARGETS = [
-  { id: 'linux-amd64', os: 'linux', goArch: 'amd64', node: 'linux-x64@24.22.3', elfMachine: 62, debArch: 'amd64', gcc: 'gcc', loader: 'ld-linux-x86-64.so.2', qemu: null },
-  { id: 'linux-arm64', os: 'linux', goArch: 'arm64', node: 'linux-arm64@24.22.3', elfMachine: 183, debArch: 'arm64', gcc: 'aarch64-linux-gnu-gcc', loader: 'ld-linux-aarch64.so.1', qemu: '/usr/bin/qemu-aarch64-static' },
+  {
+    id: 'linux-amd64',
+    os: 'linux',
+    goArch: 'amd64',
+    node: 'linux-x64@24.22.3',
+    elfMachine: 62,
+    debArch: 'amd64',
+    gcc: 'gcc',
+    loader: 'ld-linux-x86-64.so.2',
+    qemu: null,
+  },
+  {
+    id: 'linux-arm64',
+    os: 'linux',
+    goArch: 'arm64',
+    node: 'linux-arm64@24.22.3',
+    elfMachine: 183,
+    debArch: 'arm64',
+    gcc: 'aarch64-linux-gnu-gcc',
+    loader: 'ld-linux-aarch64.so.1',
+    qemu: '/usr/bin/qemu-aarch64-static',
+  },
   { id: 'windows-amd64', os: 'windows', goArch: 'amd64', node: 'win-x64@24.21.0', peMachine: 0x8664 },
   { id: 'darwin-amd64', os: 'darwin', goArch: 'amd64', node: 'darwin-x64@24.18.1', cpuType: 0x01000007 },
   { id: 'darwin-arm64', os: 'darwin', goArch: 'arm64', node: 'darwin-arm64@26.10.0', cpuType: 0x0100000c },

@@ -103,17 +103,31 @@ describe('multi-value and "All" variables (Grafana replacement rules)', () => {
   afterAll(() => setTemplateSrv(templateSrv));
 
   it('repeats params and numbers AWS Query list members; joins elsewhere; explicit formats win', () => {
-    const out = dataSource().applyTemplateVariables({
-      refId: 'A',
-      url: 'https://sqs.$region.amazonaws.com/${queue}/$unknown',
-      params: [{ key: 'InstanceId', value: '$instance' }, { key: 'Ids', value: '${instance:csv}' }, { key: 'Label', value: 'q-$queue' }, { key: 'Bucket', value: '$bucket' }],
-      headers: [{ key: 'X-Instances', value: '$instance' }],
-      bodyType: 'form',
-      form: [{ key: 'Action', value: 'DescribeInstances' }, { key: 'InstanceId.1', value: '[[instance]]' }, { key: 'QueueUrls.member.1', value: '${queue}' }, { key: 'Pipe', value: '${instance:pipe}' }],
-    }, {});
+    const out = dataSource().applyTemplateVariables(
+      {
+        refId: 'A',
+        url: 'https://sqs.$region.amazonaws.com/${queue}/$unknown',
+        params: [
+          { key: 'InstanceId', value: '$instance' },
+          { key: 'Ids', value: '${instance:csv}' },
+          { key: 'Label', value: 'q-$queue' },
+          { key: 'Bucket', value: '$bucket' },
+        ],
+        headers: [{ key: 'X-Instances', value: '$instance' }],
+        bodyType: 'form',
+        form: [
+          { key: 'Action', value: 'DescribeInstances' },
+          { key: 'InstanceId.1', value: '[[instance]]' },
+          { key: 'QueueUrls.member.1', value: '${queue}' },
+          { key: 'Pipe', value: '${instance:pipe}' },
+        ],
+      },
+      {},
+    );
     expect(out.url).toBe('https://sqs.eu-west-1.amazonaws.com/q1,q2,q3/$unknown');
     expect(out.params).toEqual([
-      { key: 'InstanceId', value: 'i-1' }, { key: 'InstanceId', value: 'i-2' },
+      { key: 'InstanceId', value: 'i-1' },
+      { key: 'InstanceId', value: 'i-2' },
       { key: 'Ids', value: 'i-1,i-2' },
       { key: 'Label', value: 'q-q1,q2,q3' },
       { key: 'Bucket', value: '*' },
@@ -121,18 +135,31 @@ describe('multi-value and "All" variables (Grafana replacement rules)', () => {
     expect(out.headers).toEqual([{ key: 'X-Instances', value: 'i-1,i-2' }]);
     expect(out.form).toEqual([
       { key: 'Action', value: 'DescribeInstances' },
-      { key: 'InstanceId.1', value: 'i-1' }, { key: 'InstanceId.2', value: 'i-2' },
-      { key: 'QueueUrls.member.1', value: 'q1' }, { key: 'QueueUrls.member.2', value: 'q2' }, { key: 'QueueUrls.member.3', value: 'q3' },
+      { key: 'InstanceId.1', value: 'i-1' },
+      { key: 'InstanceId.2', value: 'i-2' },
+      { key: 'QueueUrls.member.1', value: 'q1' },
+      { key: 'QueueUrls.member.2', value: 'q2' },
+      { key: 'QueueUrls.member.3', value: 'q3' },
       { key: 'Pipe', value: 'i-1|i-2' },
     ]);
   });
 
   it('JSON bodies: ${var:json} gives a list, plain references are escaped for a JSON string', () => {
-    const out = dataSource().applyTemplateVariables({
-      refId: 'A', url: 'https://x/', bodyType: 'json',
-      body: '{"InstanceIds": ${instance:json}, "Note": "$note", "Joined": "$instance", "Queues": ${queue:json}}',
-    }, {});
-    expect(JSON.parse(out.body as string)).toEqual({ InstanceIds: ['i-1', 'i-2'], Note: 'say "hi"', Joined: 'i-1,i-2', Queues: ['q1', 'q2', 'q3'] });
+    const out = dataSource().applyTemplateVariables(
+      {
+        refId: 'A',
+        url: 'https://x/',
+        bodyType: 'json',
+        body: '{"InstanceIds": ${instance:json}, "Note": "$note", "Joined": "$instance", "Queues": ${queue:json}}',
+      },
+      {},
+    );
+    expect(JSON.parse(out.body as string)).toEqual({
+      InstanceIds: ['i-1', 'i-2'],
+      Note: 'say "hi"',
+      Joined: 'i-1,i-2',
+      Queues: ['q1', 'q2', 'q3'],
+    });
   });
 });
 
@@ -140,14 +167,25 @@ describe('variable and annotation support', () => {
   it('registers a custom variable editor whose queries run as queryType variable', () => {
     const ds = dataSource();
     expect(ds.variables?.getType()).toBe('custom');
-    expect(asVariableQuery('legacy text' as unknown as SigilQuery)).toMatchObject({ queryType: 'variable', url: 'https://sts.amazonaws.com/' });
-    expect(asVariableQuery({ refId: 'V', url: 'https://x/', variable: { valueField: 'Id' } })).toEqual({ refId: 'V', url: 'https://x/', variable: { valueField: 'Id' }, queryType: 'variable' });
+    expect(asVariableQuery('legacy text' as unknown as SigilQuery)).toMatchObject({
+      queryType: 'variable',
+      url: 'https://sts.amazonaws.com/',
+    });
+    expect(asVariableQuery({ refId: 'V', url: 'https://x/', variable: { valueField: 'Id' } })).toEqual({
+      refId: 'V',
+      url: 'https://x/',
+      variable: { valueField: 'Id' },
+      queryType: 'variable',
+    });
   });
 
   it('turns an annotation target into an annotation query', () => {
     const ds = dataSource();
     const target: SigilQuery = { refId: 'Anno', url: 'https://logs/', annotation: { textField: 'message' } };
-    expect(ds.annotations?.prepareQuery?.({ name: 'deploys', enable: true, iconColor: 'red', target })).toEqual({ ...target, queryType: 'annotation' });
+    expect(ds.annotations?.prepareQuery?.({ name: 'deploys', enable: true, iconColor: 'red', target })).toEqual({
+      ...target,
+      queryType: 'annotation',
+    });
     expect(ds.annotations?.prepareQuery?.({ name: 'empty', enable: true, iconColor: 'red' })).toBeUndefined();
     expect(ds.annotations?.QueryEditor).toBeDefined();
   });

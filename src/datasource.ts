@@ -2,7 +2,14 @@
 // variables expanded here first, since only the browser knows their current values. Dashboard variables
 // and annotations use the same request model, answered by the backend's `variable` and `annotation` query
 // types in the shapes Grafana reads (text/value fields; time, timeEnd, title, text, tags fields).
-import type { AnnotationQuery, AnnotationSupport, DataQueryRequest, DataQueryResponse, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import type {
+  AnnotationQuery,
+  AnnotationSupport,
+  DataQueryRequest,
+  DataQueryResponse,
+  DataSourceInstanceSettings,
+  ScopedVars,
+} from '@grafana/data';
 import { CustomVariableSupport } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
 import type { Observable } from 'rxjs';
@@ -48,7 +55,8 @@ export class SigilDataSource extends DataSourceWithBackend<SigilQuery, SigilJson
     QueryEditor: AnnotationsQueryEditor,
     getDefaultQuery: () => ({ ...defaultQueryFor(this.jsonData), queryType: 'annotation' }),
     // Grafana's standard processing then maps the backend's time/timeEnd/title/text/tags fields by name.
-    prepareQuery: (anno: AnnotationQuery<SigilQuery>) => (anno.target ? { ...anno.target, queryType: 'annotation' } : undefined),
+    prepareQuery: (anno: AnnotationQuery<SigilQuery>) =>
+      anno.target ? { ...anno.target, queryType: 'annotation' } : undefined,
   };
 
   /**

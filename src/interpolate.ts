@@ -20,7 +20,12 @@ const jsonEscaped = (v: Value): string => JSON.stringify(joined(v)).slice(1, -1)
 /** `$var`, `${var}` or `[[var]]` and nothing else (an explicit format is the author's choice). */
 const WHOLE_REFERENCE = /^\s*(\$[A-Za-z_]\w*|\$\{[A-Za-z_]\w*\}|\[\[[A-Za-z_]\w*\]\])\s*$/;
 
-function expandPairs(pairs: KeyValue[] | undefined, srv: TemplateSrv, scoped: ScopedVars, numberedKeys: boolean): KeyValue[] | undefined {
+function expandPairs(
+  pairs: KeyValue[] | undefined,
+  srv: TemplateSrv,
+  scoped: ScopedVars,
+  numberedKeys: boolean,
+): KeyValue[] | undefined {
   return pairs?.flatMap((p) => {
     const key = srv.replace(p.key, scoped, joined);
     if (!WHOLE_REFERENCE.test(p.value)) {
@@ -35,17 +40,24 @@ function expandPairs(pairs: KeyValue[] | undefined, srv: TemplateSrv, scoped: Sc
       return [{ key, value }];
     }
     const numbered = numberedKeys ? /^(.*\.)(\d+)$/.exec(key) : null;
-    return (values as string[]).map((v, i) => ({ key: numbered ? `${numbered[1]}${Number(numbered[2]) + i}` : key, value: String(v) }));
+    return (values as string[]).map((v, i) => ({
+      key: numbered ? `${numbered[1]}${Number(numbered[2]) + i}` : key,
+      value: String(v),
+    }));
   });
 }
 
 export function interpolateQuery(query: SigilQuery, srv: TemplateSrv, scoped: ScopedVars): SigilQuery {
-  const text = (value: string | undefined, format?: (v: Value) => string) => (value === undefined ? undefined : srv.replace(value, scoped, format));
+  const text = (value: string | undefined, format?: (v: Value) => string) =>
+    value === undefined ? undefined : srv.replace(value, scoped, format);
   return {
     ...query,
     url: text(query.url, joined),
     params: expandPairs(query.params, srv, scoped, false),
-    headers: query.headers?.map((h) => ({ key: srv.replace(h.key, scoped, joined), value: srv.replace(h.value, scoped, joined) })),
+    headers: query.headers?.map((h) => ({
+      key: srv.replace(h.key, scoped, joined),
+      value: srv.replace(h.value, scoped, joined),
+    })),
     body: text(query.body, query.bodyType === 'json' ? jsonEscaped : joined),
     form: expandPairs(query.form, srv, scoped, true),
     rootSelector: text(query.rootSelector),

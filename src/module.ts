@@ -7,6 +7,8 @@ import { QueryEditor } from './components/QueryEditor';
 import type { SigilQuery } from './shared/query';
 import type { SigilJsonData, SigilSecureJsonData } from './shared/settings';
 
-export const plugin = new DataSourcePlugin<SigilDataSource, SigilQuery, SigilJsonData, SigilSecureJsonData>(SigilDataSource)
+export const plugin = new DataSourcePlugin<SigilDataSource, SigilQuery, SigilJsonData, SigilSecureJsonData>(
+  SigilDataSource,
+)
   .setConfigEditor(ConfigEditor)
   .setQueryEditor(QueryEditor);

@@ -65,7 +65,7 @@ describe('worker pool', () => {
     expect(err).toMatchObject({ kind: 'time', limit: 10_000 });
   });
 
-  it('turns a worker running out of heap into that task\'s error; the process and the pool go on', async () => {
+  it("turns a worker running out of heap into that task's error; the process and the pool go on", async () => {
     const p = pool({ memoryMb: 32 });
     const err = await run(p, { op: 'grow' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BudgetExceeded);
@@ -163,7 +163,7 @@ describe('worker pool', () => {
     await Promise.all(spins);
   });
 
-  it('keeps a lease\'s state in its worker between tasks', async () => {
+  it("keeps a lease's state in its worker between tasks", async () => {
     const p = pool();
     const lease = await p.lease();
     await lease.run({ op: 'set', value: 'page 1 rows' }, 30_000);
@@ -171,7 +171,7 @@ describe('worker pool', () => {
     lease.release();
   });
 
-  it('moves an answer\'s bytes to the worker instead of copying them', async () => {
+  it("moves an answer's bytes to the worker instead of copying them", async () => {
     const p = pool();
     const bytes = new Uint8Array(1 << 20);
     const lease = await p.lease();
@@ -180,7 +180,7 @@ describe('worker pool', () => {
     expect(bytes.byteLength).toBe(0); // detached: the worker owns the buffer now
   });
 
-  it('passes a task\'s own error back with its properties', async () => {
+  it("passes a task's own error back with its properties", async () => {
     const p = pool();
     const err = await run(p, { op: 'fail' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TaskError);

@@ -81,9 +81,20 @@ class PooledWorker {
   idleTimer: NodeJS.Timeout | undefined;
   private seq = 0;
 
-  constructor(source: string, limits: ResourceLimits, nice: number, private readonly onDeath: (w: PooledWorker) => void) {
+  constructor(
+    source: string,
+    limits: ResourceLimits,
+    nice: number,
+    private readonly onDeath: (w: PooledWorker) => void,
+  ) {
     // (Its stdout and stderr are silenced inside by serveTasks: `stdout: true` here would keep the process alive.)
-    this.worker = new Worker(source, { eval: true, resourceLimits: limits, execArgv: [], env: {}, workerData: { nice } });
+    this.worker = new Worker(source, {
+      eval: true,
+      resourceLimits: limits,
+      execArgv: [],
+      env: {},
+      workerData: { nice },
+    });
     this.online = new Promise((resolve) => {
       this.wentOnline = resolve;
       this.worker.once('online', () => {
@@ -100,7 +111,11 @@ class PooledWorker {
     });
     this.worker.on('error', (err: Error & { code?: string }) => {
       const memory = err.code === 'ERR_WORKER_OUT_OF_MEMORY';
-      this.die(memory ? new BudgetExceeded('memory', limits.maxOldGenerationSizeMb ?? 0, 'the worker ran out of its memory budget') : new BudgetExceeded('crash', 0, `the worker failed: ${err.message}`));
+      this.die(
+        memory
+          ? new BudgetExceeded('memory', limits.maxOldGenerationSizeMb ?? 0, 'the worker ran out of its memory budget')
+          : new BudgetExceeded('crash', 0, `the worker failed: ${err.message}`),
+      );
     });
     this.worker.on('exit', (code) => this.die(new BudgetExceeded('crash', 0, `the worker exited (code ${code})`)));
   }
@@ -131,7 +146,10 @@ class PooledWorker {
     return new Promise((resolve, reject) => {
       this.pending = { seq, resolve, reject };
       // The budget runs on the main thread, which no task can block.
-      this.pending.timer = setTimeout(() => this.die(new BudgetExceeded('time', budgetMs, `the task ran longer than ${budgetMs} ms`)), budgetMs);
+      this.pending.timer = setTimeout(
+        () => this.die(new BudgetExceeded('time', budgetMs, `the task ran longer than ${budgetMs} ms`)),
+        budgetMs,
+      );
       try {
         this.worker.postMessage({ seq, payload }, transfer);
       } catch (e) {
@@ -146,7 +164,11 @@ class PooledWorker {
 export class Lease {
   private released = false;
 
-  constructor(private readonly pool: WorkerPool, private readonly w: PooledWorker, private readonly key: unknown) {}
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly w: PooledWorker,
+    private readonly key: unknown,
+  ) {}
 
   /** Runs one task; rejects with BudgetExceeded when it overruns `budgetMs` or the worker's heap. */
   run<T>(payload: unknown, budgetMs: number, transfer: ArrayBuffer[] = []): Promise<T> {

@@ -46,9 +46,9 @@ describe('DataSourceMetrics', () => {
     old.release();
     old.release(); // a second release of one handle changes nothing
     replacement.request('ok', 0.1, 1);
-    expect(sample(metrics.prometheusText(), 'sigil_datasource_requests_total{org_id="1",uid="ds-a",outcome="ok"}')).toBe(
-      2,
-    );
+    expect(
+      sample(metrics.prometheusText(), 'sigil_datasource_requests_total{org_id="1",uid="ds-a",outcome="ok"}'),
+    ).toBe(2);
     replacement.release();
     expect(metrics.prometheusText()).not.toContain('org_id="1"');
     other.release();

@@ -21,7 +21,8 @@ export type ValueSource = 'typed' | 'text';
 // A plain decimal without leading zeros.
 const STRICT_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 // ISO-8601 date, or date-time with optional seconds, fraction and zone (T or a space between).
-const ISO_TIME = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?([zZ]|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$/;
+const ISO_TIME =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?([zZ]|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$/;
 const BOOLEAN = /^(true|false)$/i;
 
 // Epoch bounds: 2000-01-01 .. 2100-01-01, in seconds and in milliseconds.
@@ -44,22 +45,26 @@ function lastSegment(name: string): string {
 /** `time`, `Timestamp`, `EventTime`, `StartDate`, `created_at`, `LastModified`: a column that holds times. */
 export function isTimeName(name: string): boolean {
   const n = lastSegment(name);
-  return /^(time|timestamp|timestamps|date|datetime)$/i.test(n)
-    || /[a-z0-9_ -](Time|Timestamp|Date|DateTime)$/.test(n)
-    || /[_ -](time|timestamp|date|at)$/i.test(n)
-    || /^(created|updated|modified|started|ended)At$/i.test(n)
-    || /^LastModified$/i.test(n);
+  return (
+    /^(time|timestamp|timestamps|date|datetime)$/i.test(n) ||
+    /[a-z0-9_ -](Time|Timestamp|Date|DateTime)$/.test(n) ||
+    /[_ -](time|timestamp|date|at)$/i.test(n) ||
+    /^(created|updated|modified|started|ended)At$/i.test(n) ||
+    /^LastModified$/i.test(n)
+  );
 }
 
 /** `id`, `InstanceId`, `OwnerID`, `account_id`, `Account`, `Version`, `ZipCode`: digits that are names. */
 export function isNameLikeColumn(name: string): boolean {
   const n = lastSegment(name);
-  return /^id$/i.test(n)
-    || /[a-z0-9](Id|ID|Ids|IDs)$/.test(n)
-    || /[_ -]id$/i.test(n)
-    || /account(id|number)?$/i.test(n)
-    || /version$/i.test(n)
-    || /(zip|postal)(code)?$/i.test(n);
+  return (
+    /^id$/i.test(n) ||
+    /[a-z0-9](Id|ID|Ids|IDs)$/.test(n) ||
+    /[_ -]id$/i.test(n) ||
+    /account(id|number)?$/i.test(n) ||
+    /version$/i.test(n) ||
+    /(zip|postal)(code)?$/i.test(n)
+  );
 }
 
 function epochFormat(numbers: number[]): InferredType['timeFormat'] | undefined {

@@ -13,13 +13,20 @@ QUERY_BUDGET.memoryMb = 64;
 
 const items = JSON.stringify({ items: Array.from({ length: 400 }, (_, i) => ({ id: i, name: `n${i}` })) });
 const proxy = new FakeProxy(() => ({ headers: JSON_HEADERS, body: items }));
-const run = (q: Partial<SigilQuery>) => runQuery({ refId: 'A', url: 'https://x.amazonaws.com/', ...q }, { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 });
+const run = (q: Partial<SigilQuery>) =>
+  runQuery(
+    { refId: 'A', url: 'https://x.amazonaws.com/', ...q },
+    { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 },
+  );
 
 const ENDLESS = '($f := function($x){ $f($x) }; $f(1))';
 const BIG_UQL = 'parse-json | scope "items" | extend "all"=1 | mv-expand "x"="all"';
 
 async function failure(p: Promise<unknown>): Promise<SigilError> {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(SigilError);
   return e as SigilError;
 }
@@ -29,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('query isolation', () => {
-  it('gives a query its data source\'s timeout as processing time, at least 10 s, unless fixed', () => {
+  it("gives a query its data source's timeout as processing time, at least 10 s, unless fixed", () => {
     const fixed = QUERY_BUDGET.timeMs;
     try {
       QUERY_BUDGET.timeMs = undefined;
@@ -43,19 +50,28 @@ describe('query isolation', () => {
     const err = await failure(run({ rootSelector: ENDLESS }));
     expect(err.status).toBe(422);
     expect(err.source).toBe('plugin');
-    expect(err.message).toMatch(/^the query's processing exceeded its time budget \(1\.5 s\) and was stopped; narrow the root selector/);
+    expect(err.message).toMatch(
+      /^the query's processing exceeded its time budget \(1\.5 s\) and was stopped; narrow the root selector/,
+    );
   });
 
   it('stops a query over its memory budget with a per-query error; the process goes on', async () => {
     // Each extend makes every row's text 4 times longer: 4^13 x 4 characters per row, far past a 64 MiB heap.
     const uql = `parse-json | scope "items" | project "s"="name"${' | extend "s"=strcat("s", "s", "s", "s")'.repeat(13)}`;
     QUERY_BUDGET.timeMs = 60_000; // the heap, not the clock, must stop this one
-    const err = await failure(runQuery({ refId: 'A', url: 'https://x.amazonaws.com/', format: 'uql', uql }, { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 })).finally(() => {
+    const err = await failure(
+      runQuery(
+        { refId: 'A', url: 'https://x.amazonaws.com/', format: 'uql', uql },
+        { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 },
+      ),
+    ).finally(() => {
       QUERY_BUDGET.timeMs = 1_500;
     });
     expect(err.status).toBe(422);
     expect(err.message).toMatch(/^the query's processing exceeded its memory budget \(64 MiB\) and was stopped; /);
-    await expect(run({ rootSelector: 'items[id < 2].name' })).resolves.toEqual([expect.objectContaining({ fields: [{ name: 'value', type: 'string', values: ['n0', 'n1'] }] })]);
+    await expect(run({ rootSelector: 'items[id < 2].name' })).resolves.toEqual([
+      expect.objectContaining({ fields: [{ name: 'value', type: 'string', values: ['n0', 'n1'] }] }),
+    ]);
   });
 
   it('answers other queries while a runaway one runs, before its error', async () => {
@@ -90,10 +106,18 @@ describe('query isolation', () => {
     expect(ticks).toBeGreaterThan(10);
   });
 
-  it('keeps a paginated query\'s rows in one worker across its pages', async () => {
-    const pages = new FakeProxy((_req, i) => ({ headers: JSON_HEADERS, body: JSON.stringify({ Items: [{ n: i * 2 }, { n: i * 2 + 1 }], Next: i < 2 ? `t${i}` : null }) }));
+  it("keeps a paginated query's rows in one worker across its pages", async () => {
+    const pages = new FakeProxy((_req, i) => ({
+      headers: JSON_HEADERS,
+      body: JSON.stringify({ Items: [{ n: i * 2 }, { n: i * 2 + 1 }], Next: i < 2 ? `t${i}` : null }),
+    }));
     const [frame] = await runQuery(
-      { refId: 'A', url: 'https://x.amazonaws.com/', rootSelector: 'Items', pagination: { mode: 'next_token', tokenPath: 'Next', tokenTarget: 'param', tokenField: 'next' } },
+      {
+        refId: 'A',
+        url: 'https://x.amazonaws.com/',
+        rootSelector: 'Items',
+        pagination: { mode: 'next_token', tokenPath: 'Next', tokenTarget: 'param', tokenField: 'next' },
+      },
       { proxy: pages, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 },
     );
     expect(frame.fields).toEqual([{ name: 'n', type: 'number', values: [0, 1, 2, 3, 4, 5] }]);
@@ -102,17 +126,31 @@ describe('query isolation', () => {
 
   it('runs regexes from a query on RE2: a catastrophic pattern completes', async () => {
     const evil = new FakeProxy(() => ({ headers: JSON_HEADERS, body: JSON.stringify({ s: `${'a'.repeat(20000)}!` }) }));
-    const [frame] = await runQuery({ refId: 'A', url: 'https://x.amazonaws.com/', rootSelector: '{"m": $exists($match(s, /^(a+)+$/))}' }, { proxy: evil, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 });
+    const [frame] = await runQuery(
+      { refId: 'A', url: 'https://x.amazonaws.com/', rootSelector: '{"m": $exists($match(s, /^(a+)+$/))}' },
+      { proxy: evil, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 },
+    );
     expect(frame.fields).toEqual([{ name: 'm', type: 'boolean', values: [false] }]);
   });
 
   it('makes a worker thread the system would not start a 503 of that query that says what to raise', () => {
     // Node's own words when a Worker cannot get its descriptors (seen under `ulimit -n`).
-    const refused = queryError(new BudgetExceeded('crash', 0, 'the worker failed: Worker initialization failure: EMFILE'), 10_000);
+    const refused = queryError(
+      new BudgetExceeded('crash', 0, 'the worker failed: Worker initialization failure: EMFILE'),
+      10_000,
+    );
     expect(refused).toBeInstanceOf(SigilError);
-    expect({ kind: (refused as SigilError).kind, status: (refused as SigilError).status }).toEqual({ kind: 'internal', status: 503 });
-    expect(refused.message).toMatch(/^the query's processing could not run: the plugin process has no file descriptor left \(EMFILE.*ulimit -n/);
+    expect({ kind: (refused as SigilError).kind, status: (refused as SigilError).status }).toEqual({
+      kind: 'internal',
+      status: 503,
+    });
+    expect(refused.message).toMatch(
+      /^the query's processing could not run: the plugin process has no file descriptor left \(EMFILE.*ulimit -n/,
+    );
     const crashed = queryError(new BudgetExceeded('crash', 0, 'the worker exited (code 1)'), 10_000) as SigilError;
-    expect([crashed.status, crashed.message]).toEqual([500, "the query's processing failed: the worker exited (code 1)"]);
+    expect([crashed.status, crashed.message]).toEqual([
+      500,
+      "the query's processing failed: the worker exited (code 1)",
+    ]);
   });
 });

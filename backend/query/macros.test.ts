@@ -33,6 +33,13 @@ describe('time macros', () => {
   });
 
   it('formats intervals like Grafana', () => {
-    expect([500, 1000, 90_000, 120_000, 3_600_000, 86_400_000].map(formatInterval)).toEqual(['500ms', '1s', '90s', '2m', '1h', '1d']);
+    expect([500, 1000, 90_000, 120_000, 3_600_000, 86_400_000].map(formatInterval)).toEqual([
+      '500ms',
+      '1s',
+      '90s',
+      '2m',
+      '1h',
+      '1d',
+    ]);
   });
 });

@@ -39,8 +39,7 @@ export interface PageAnswer {
 
 /** After a page: the next page's token, or the frames when the query is done. */
 export type PageOutcome =
-  | { next: PageToken; frames?: undefined }
-  | { frames: Frame[]; next?: undefined; cut?: ResultLimitCut };
+  { next: PageToken; frames?: undefined } | { frames: Frame[]; next?: undefined; cut?: ResultLimitCut };
 
 /** The result was cut at pagination.maxRows or maxPages (for the admin's log line and metrics). */
 export interface ResultLimitCut {

@@ -29,7 +29,23 @@ function rng(seed: number): () => number {
 }
 
 const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
-const SEGMENTS = [...FORBIDDEN, '__proto__', 'endpoint', 'allowedUrls', 'testUrl', 'polluted', 'a', 'b', 'NextToken', 'toString', 'hasOwnProperty', 'valueOf', '0', 'length', ''];
+const SEGMENTS = [
+  ...FORBIDDEN,
+  '__proto__',
+  'endpoint',
+  'allowedUrls',
+  'testUrl',
+  'polluted',
+  'a',
+  'b',
+  'NextToken',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '0',
+  'length',
+  '',
+];
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
 function randomPath(r: () => number): string {
@@ -59,7 +75,8 @@ const WATCHED: Array<[string, object]> = [
 function snapshot(): Map<string, unknown> {
   const m = new Map<string, unknown>();
   for (const [name, proto] of WATCHED) {
-    for (const key of Reflect.ownKeys(proto)) m.set(`${name}.${String(key)}`, Object.getOwnPropertyDescriptor(proto, key)?.value);
+    for (const key of Reflect.ownKeys(proto))
+      m.set(`${name}.${String(key)}`, Object.getOwnPropertyDescriptor(proto, key)?.value);
   }
   return m;
 }
@@ -78,7 +95,12 @@ function pollution(): string[] {
         delete (proto as Record<string | symbol, unknown>)[key];
       } else if (CLEAN.get(id) !== value) {
         changed.push(`${id} changed`);
-        Object.defineProperty(proto, key, { value: CLEAN.get(id), writable: true, configurable: true, enumerable: false });
+        Object.defineProperty(proto, key, {
+          value: CLEAN.get(id),
+          writable: true,
+          configurable: true,
+          enumerable: false,
+        });
       }
     }
   }
@@ -94,7 +116,12 @@ const macros = { fromMs: 0, toMs: 1000, intervalMs: 1000 };
 
 function pagedQuery(tokenField: string, body: string): ReturnType<typeof resolveQuery> {
   return resolveQuery({
-    refId: 'A', method: 'POST', url: 'https://api.example.com/x', bodyType: 'json', body, format: 'json',
+    refId: 'A',
+    method: 'POST',
+    url: 'https://api.example.com/x',
+    bodyType: 'json',
+    body,
+    format: 'json',
     pagination: { mode: 'next_token', tokenPath: 'NextToken', tokenTarget: 'body', tokenField },
   });
 }
@@ -115,16 +142,26 @@ describe('dotted-path writer (pagination tokenField into a JSON body)', () => {
       }
       const polluted = pollution();
       if (polluted.length > 0) problems.push(`tokenField ${JSON.stringify(path)} body ${body}: ${polluted.join(', ')}`);
-      if (error !== undefined && !(error instanceof SigilError)) problems.push(`tokenField ${JSON.stringify(path)}: not a SigilError: ${String(error)}`);
+      if (error !== undefined && !(error instanceof SigilError))
+        problems.push(`tokenField ${JSON.stringify(path)}: not a SigilError: ${String(error)}`);
       if (hasForbidden(path)) {
         if (!(error instanceof SigilError && error.status === 400 && /pagination\.tokenField/.test(error.message))) {
-          problems.push(`tokenField ${JSON.stringify(path)} was not refused naming pagination.tokenField (${error instanceof Error ? error.message : 'accepted'})`);
+          problems.push(
+            `tokenField ${JSON.stringify(path)} was not refused naming pagination.tokenField (${error instanceof Error ? error.message : 'accepted'})`,
+          );
         }
       } else if (built && path.split('.').every((s) => s !== '')) {
         // The token is found again by walking own properties.
         let node: unknown = JSON.parse(Buffer.from(built.body ?? '{}').toString('utf8'));
-        for (const key of path.split('.')) node = node !== null && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, key) ? (node as Record<string, unknown>)[key] : undefined;
-        if (node !== 'TOKEN-1') problems.push(`tokenField ${JSON.stringify(path)} body ${body}: the token is not at the path in ${String(built.body)}`);
+        for (const key of path.split('.'))
+          node =
+            node !== null && typeof node === 'object' && Object.prototype.hasOwnProperty.call(node, key)
+              ? (node as Record<string, unknown>)[key]
+              : undefined;
+        if (node !== 'TOKEN-1')
+          problems.push(
+            `tokenField ${JSON.stringify(path)} body ${body}: the token is not at the path in ${String(built.body)}`,
+          );
       }
     }
     expect(problems).toEqual([]);
@@ -146,30 +183,50 @@ describe('dotted-path reader (column selectors)', () => {
         error = e;
       }
       if (error !== undefined) {
-        if (!(error instanceof SigilError) || !hasForbidden(path)) problems.push(`path ${JSON.stringify(path)}: unexpected ${String(error)}`);
+        if (!(error instanceof SigilError) || !hasForbidden(path))
+          problems.push(`path ${JSON.stringify(path)}: unexpected ${String(error)}`);
         continue;
       }
       // The own-property walk, with the reader's rule that a key of the row as is wins.
-      const own = (o: unknown, k: string) => (o !== null && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined);
+      const own = (o: unknown, k: string) =>
+        o !== null && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, k)
+          ? (o as Record<string, unknown>)[k]
+          : undefined;
       let expected: unknown = own(row, path);
       if (expected === undefined && path.includes('.')) {
         expected = row;
         for (const k of path.split('.')) expected = own(expected, k);
       }
-      if (value !== expected) problems.push(`path ${JSON.stringify(path)} on ${JSON.stringify(row)}: read ${typeof value === 'function' ? 'a function (inherited)' : JSON.stringify(value)}, own value ${JSON.stringify(expected)}`);
+      if (value !== expected)
+        problems.push(
+          `path ${JSON.stringify(path)} on ${JSON.stringify(row)}: read ${typeof value === 'function' ? 'a function (inherited)' : JSON.stringify(value)}, own value ${JSON.stringify(expected)}`,
+        );
     }
     expect(problems).toEqual([]);
   });
 });
 
-const SERVER: AwsServerOptions = { ...GRAFANA_AWS_DEFAULTS, allowedAuthProviders: [...GRAFANA_AWS_DEFAULTS.allowedAuthProviders], source: 'defaults', warnings: [] };
+const SERVER: AwsServerOptions = {
+  ...GRAFANA_AWS_DEFAULTS,
+  allowedAuthProviders: [...GRAFANA_AWS_DEFAULTS.allowedAuthProviders],
+  source: 'defaults',
+  warnings: [],
+};
 
 function settingsFrom(raw: string): DataSourceInstanceSettings {
   return {
-    id: 1, uid: 'fuzz', name: 'fuzz', url: '', user: '', database: '', basicAuthEnabled: false, basicAuthUser: '',
+    id: 1,
+    uid: 'fuzz',
+    name: 'fuzz',
+    url: '',
+    user: '',
+    database: '',
+    basicAuthEnabled: false,
+    basicAuthUser: '',
     ...parseJsonData(Buffer.from(raw)),
     decryptedSecureJsonData: { accessKey: 'AKIAFUZZ', secretKey: 'fuzz-secret' },
-    lastUpdatedMS: 1, apiVersion: '',
+    lastUpdatedMS: 1,
+    apiVersion: '',
   };
 }
 
@@ -196,12 +253,15 @@ describe('settings reader (jsonData bytes -> Settings)', () => {
       try {
         const s = parseSettings(settingsFrom(raw), SERVER, {});
         if (s.endpoint !== undefined || s.testUrl !== undefined || s.allowedUrls.length > 0 || s.authType !== 'keys') {
-          problems.push(`${raw}: inherited settings endpoint=${s.endpoint} testUrl=${s.testUrl} allowedUrls=${JSON.stringify(s.allowedUrls)} authType=${s.authType}`);
+          problems.push(
+            `${raw}: inherited settings endpoint=${s.endpoint} testUrl=${s.testUrl} allowedUrls=${JSON.stringify(s.allowedUrls)} authType=${s.authType}`,
+          );
         }
       } catch (e) {
         error = e;
       }
-      if (error !== undefined && !(error instanceof SigilError)) problems.push(`${raw}: not a SigilError: ${String(error)}`);
+      if (error !== undefined && !(error instanceof SigilError))
+        problems.push(`${raw}: not a SigilError: ${String(error)}`);
       const polluted = pollution();
       if (polluted.length > 0) problems.push(`${raw}: ${polluted.join(', ')}`);
     }
@@ -210,7 +270,21 @@ describe('settings reader (jsonData bytes -> Settings)', () => {
 
   it('fails closed on jsonData that is not a JSON object: a SigilError that names the settings', () => {
     const r = rng(64);
-    const samples = ['', ' ', '{', '{"authType": "keys",', '[]', '[{}]', 'null', '42', '"keys"', 'true', '{}}', '\u0000', '{"a":1}x'];
+    const samples = [
+      '',
+      ' ',
+      '{',
+      '{"authType": "keys",',
+      '[]',
+      '[{}]',
+      'null',
+      '42',
+      '"keys"',
+      'true',
+      '{}}',
+      '\u0000',
+      '{"a":1}x',
+    ];
     for (let i = 0; i < 200; i++) samples.push(randomJson(r).slice(0, Math.floor(r() * 20)));
     const problems: string[] = [];
     for (const raw of samples) {
@@ -219,7 +293,8 @@ describe('settings reader (jsonData bytes -> Settings)', () => {
         const s = parseSettings(settingsFrom(raw), SERVER, {});
         problems.push(`${JSON.stringify(raw)}: read as settings (authType ${s.authType}), not refused`);
       } catch (e) {
-        if (!(e instanceof SigilError) || !/settings/i.test(e.message)) problems.push(`${JSON.stringify(raw)}: ${String(e)}`);
+        if (!(e instanceof SigilError) || !/settings/i.test(e.message))
+          problems.push(`${JSON.stringify(raw)}: ${String(e)}`);
       }
     }
     expect(problems).toEqual([]);
@@ -230,7 +305,23 @@ describe('query model through the engine', () => {
   it('answers or fails with a SigilError, and never writes into a prototype', async () => {
     const r = rng(128);
     const problems: string[] = [];
-    const FIELDS = ['url', 'method', 'params', 'headers', 'bodyType', 'body', 'form', 'format', 'rootSelector', 'columns', 'timeSeries', 'pagination', 'uql', 'service', 'region'];
+    const FIELDS = [
+      'url',
+      'method',
+      'params',
+      'headers',
+      'bodyType',
+      'body',
+      'form',
+      'format',
+      'rootSelector',
+      'columns',
+      'timeSeries',
+      'pagination',
+      'uql',
+      'service',
+      'region',
+    ];
     for (let i = 0; i < 1500 && problems.length < 5; i++) {
       const base: Record<string, unknown> = { refId: 'A', url: 'https://api.example.com/x', format: 'json' };
       // Prototype-shaped keys at the top, inside pagination, and as values of random fields.
@@ -242,9 +333,17 @@ describe('query model through the engine', () => {
         model.body = '{}';
       }
       if (r() < 0.3) model[pick(r, FIELDS)] = JSON.parse(randomJson(r)) as unknown;
-      const proxy = new FakeProxy((_req, index) => ({ headers: JSON_HEADERS, body: index === 0 ? `{"NextToken": "http://127.0.0.2:1/", "items": ${randomJson(r)}}` : '{"items": []}' }));
+      const proxy = new FakeProxy((_req, index) => ({
+        headers: JSON_HEADERS,
+        body: index === 0 ? `{"NextToken": "http://127.0.0.2:1/", "items": ${randomJson(r)}}` : '{"items": []}',
+      }));
       try {
-        await runQuery(model as unknown as SigilQuery, { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1000 }, intervalMs: 1000 });
+        await runQuery(model as unknown as SigilQuery, {
+          proxy,
+          settings: {},
+          timeRange: { fromMs: 0, toMs: 1000 },
+          intervalMs: 1000,
+        });
       } catch (e) {
         if (!(e instanceof SigilError)) problems.push(`${JSON.stringify(model)}: not a SigilError: ${String(e)}`);
       }

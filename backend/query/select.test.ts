@@ -18,7 +18,9 @@ describe('root selectors that never end', () => {
   it('stops runaway recursion at the stack limit', async () => {
     // Only the stack limit may stop this one: on a slow machine the 300 ms clock could come first.
     JSONATA_LIMITS.timeoutMs = 10 * 60_000;
-    await expect(selectRoot({}, '($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))')).rejects.toThrow(/Stack overflow/);
+    await expect(selectRoot({}, '($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))')).rejects.toThrow(
+      /Stack overflow/,
+    );
   });
 
   it('still evaluates ordinary expressions', async () => {

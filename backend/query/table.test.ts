@@ -16,7 +16,12 @@ describe('rows and columns', () => {
       { id: 2, name: { first: 'c' }, extra: 'late' },
     ]);
     expect(fields.map((f) => [f.name, f.type])).toEqual([
-      ['id', 'number'], ['name.first', 'string'], ['name.last', 'string'], ['ok', 'boolean'], ['tags', 'string'], ['extra', 'string'],
+      ['id', 'number'],
+      ['name.first', 'string'],
+      ['name.last', 'string'],
+      ['ok', 'boolean'],
+      ['tags', 'string'],
+      ['extra', 'string'],
     ]);
     expect(fields.find((f) => f.name === 'name.last')?.values).toEqual(['b', null]);
     expect(fields.find((f) => f.name === 'tags')?.values).toEqual(['["x"]', null]);
@@ -35,15 +40,31 @@ describe('rows and columns', () => {
 
   it('mixed types become text; CSV text is read as numbers only when plainly decimal', () => {
     expect(autoFields([{ a: 1 }, { a: 'x' }])[0]).toEqual({ name: 'a', type: 'string', values: ['1', 'x'] });
-    const csv = autoFields([{ n: '1.5', id: '007', e: '' }, { n: '-2', id: '008', e: '3' }], 'text');
+    const csv = autoFields(
+      [
+        { n: '1.5', id: '007', e: '' },
+        { n: '-2', id: '008', e: '3' },
+      ],
+      'text',
+    );
     expect(csv.map((f) => [f.name, f.type, f.values])).toEqual([
-      ['n', 'number', [1.5, -2]], ['id', 'string', ['007', '008']], ['e', 'number', [null, 3]],
+      ['n', 'number', [1.5, -2]],
+      ['id', 'string', ['007', '008']],
+      ['e', 'number', [null, 3]],
     ]);
   });
 
   it('converts typed columns and reports what it could not convert', () => {
     const rows = [
-      { t: '2024-05-01T10:00:00Z', s: 1714557600, ms: '1714557600000', f: '01/05/2024 10:00', n: '3.5', b: 'true', x: { y: 'deep' } },
+      {
+        t: '2024-05-01T10:00:00Z',
+        s: 1714557600,
+        ms: '1714557600000',
+        f: '01/05/2024 10:00',
+        n: '3.5',
+        b: 'true',
+        x: { y: 'deep' },
+      },
       { t: 'garbage', s: null, ms: 'NaN', f: 'nope', n: 'abc', b: 'maybe', x: { y: 'z' } },
     ];
     const { fields, notices } = definedFields(rows, [
@@ -57,7 +78,13 @@ describe('rows and columns', () => {
     ]);
     const t = 1714557600000;
     expect(fields.map((f) => [f.name, f.values])).toEqual([
-      ['t', [t, null]], ['s', [t, null]], ['ms', [t, null]], ['f', [t, null]], ['Number', [3.5, null]], ['b', [true, null]], ['Deep', ['deep', 'z']],
+      ['t', [t, null]],
+      ['s', [t, null]],
+      ['ms', [t, null]],
+      ['f', [t, null]],
+      ['Number', [3.5, null]],
+      ['b', [true, null]],
+      ['Deep', ['deep', 'z']],
     ]);
     expect(notices.map((n) => n.text)).toEqual([
       'column "t": 1 value(s) could not be converted and are empty (first at row 2: "garbage" is not a time (iso))',
@@ -87,7 +114,10 @@ describe('time series shaping', () => {
   it('marks a time + numbers frame as wide, sorted by time, without being asked', () => {
     const [f] = shapeTimeSeries({ fields: [long.fields[0], long.fields[2]] }, { enabled: false });
     expect(f.meta).toEqual({ type: 'timeseries-wide', typeVersion: [0, 1] });
-    expect(f.fields.map((x) => x.values)).toEqual([[1000, 1000, 2000, 3000], [1, 10, 20, 3]]);
+    expect(f.fields.map((x) => x.values)).toEqual([
+      [1000, 1000, 2000, 3000],
+      [1, 10, 20, 3],
+    ]);
   });
 
   it('leaves a table with text columns alone unless asked', () => {
@@ -108,7 +138,9 @@ describe('time series shaping', () => {
   it('uses every text column as labels when none are named, and warns about a missing one', () => {
     expect(shapeTimeSeries(long, { enabled: true })).toHaveLength(2);
     const frames = shapeTimeSeries(long, { enabled: true, labelColumns: ['host', 'zone'] });
-    expect(frames[0].meta?.notices).toEqual([{ severity: 'warning', text: 'label column "zone" is not in the result' }]);
+    expect(frames[0].meta?.notices).toEqual([
+      { severity: 'warning', text: 'label column "zone" is not in the result' },
+    ]);
   });
 
   it('warns when asked for a series it cannot make', () => {

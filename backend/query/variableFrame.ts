@@ -13,7 +13,10 @@ function text(field: Field, row: number): string | null {
 
 export function variableFrame(frames: Frame[], opts: VariableOptions | undefined, refId: string): Frame {
   const table: Frame = frames[0] ?? { fields: [] };
-  const valueField = columnByName(table, opts?.valueField, 'variable.valueField') ?? table.fields.find((f) => f.type === 'string') ?? table.fields[0];
+  const valueField =
+    columnByName(table, opts?.valueField, 'variable.valueField') ??
+    table.fields.find((f) => f.type === 'string') ??
+    table.fields[0];
   const textField = columnByName(table, opts?.textField, 'variable.textField') ?? valueField;
   const texts: string[] = [];
   const values: string[] = [];
@@ -32,6 +35,11 @@ export function variableFrame(frames: Frame[], opts: VariableOptions | undefined
       { name: 'text', type: 'string', values: texts },
       { name: 'value', type: 'string', values },
     ],
-    meta: table.meta ? { executedQueryString: table.meta.executedQueryString, ...(table.meta.notices ? { notices: table.meta.notices } : {}) } : undefined,
+    meta: table.meta
+      ? {
+          executedQueryString: table.meta.executedQueryString,
+          ...(table.meta.notices ? { notices: table.meta.notices } : {}),
+        }
+      : undefined,
   };
 }

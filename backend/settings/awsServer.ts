@@ -57,7 +57,10 @@ export function readAwsServerOptions(grafanaConfig: Record<string, string>, env:
     source,
     warnings,
   };
-  const providers = get(AWS_SERVER_KEYS.allowedAuthProviders).split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const providers = get(AWS_SERVER_KEYS.allowedAuthProviders)
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (providers.length > 0) options.allowedAuthProviders = providers;
   const assume = get(AWS_SERVER_KEYS.assumeRoleEnabled);
   if (assume !== '') {

@@ -21,23 +21,57 @@ const COMPOSE_FILE = join(ROOT, 'docker-compose.yaml');
 
 // Every settings key, checked against the types at compile time, so a typo'd key in a file is caught.
 const JSON_KEYS = [
-  'authType', 'defaultRegion', 'profile', 'assumeRoleArn', 'externalId', 'endpoint', 'service', 'allowedUrls',
-  'timeoutSeconds', 'maxResponseBytes', 'testUrl', 'sigV4Auth', 'sigV4AuthType', 'sigV4Region',
-  'sigV4AssumeRoleArn', 'sigV4ExternalId', 'sigV4Profile',
+  'authType',
+  'defaultRegion',
+  'profile',
+  'assumeRoleArn',
+  'externalId',
+  'endpoint',
+  'service',
+  'allowedUrls',
+  'timeoutSeconds',
+  'maxResponseBytes',
+  'testUrl',
+  'sigV4Auth',
+  'sigV4AuthType',
+  'sigV4Region',
+  'sigV4AssumeRoleArn',
+  'sigV4ExternalId',
+  'sigV4Profile',
 ] as const satisfies ReadonlyArray<keyof SigilJsonData>;
-const SECURE_KEYS = ['accessKey', 'secretKey', 'sessionToken', 'sigV4AccessKey', 'sigV4SecretKey'] as const satisfies ReadonlyArray<
-  keyof SigilSecureJsonData
->;
+const SECURE_KEYS = [
+  'accessKey',
+  'secretKey',
+  'sessionToken',
+  'sigV4AccessKey',
+  'sigV4SecretKey',
+] as const satisfies ReadonlyArray<keyof SigilSecureJsonData>;
 // Fails to compile when SigilJsonData / SigilSecureJsonData gain a key that is not listed above.
 const allJsonKeysListed: Exclude<keyof SigilJsonData, (typeof JSON_KEYS)[number]> extends never ? true : false = true;
-const allSecureKeysListed: Exclude<keyof SigilSecureJsonData, (typeof SECURE_KEYS)[number]> extends never ? true : false = true;
+const allSecureKeysListed: Exclude<keyof SigilSecureJsonData, (typeof SECURE_KEYS)[number]> extends never
+  ? true
+  : false = true;
 /** Grafana-aws-sdk's alias for defaultRegion, accepted by the parser. */
 const JSON_KEY_ALIASES = ['region'];
 
 /** Keys of one entry of `datasources:` in Grafana's provisioning format (apiVersion 1). */
 const DATASOURCE_KEYS = [
-  'name', 'type', 'access', 'orgId', 'uid', 'url', 'user', 'database', 'basicAuth', 'basicAuthUser',
-  'withCredentials', 'isDefault', 'jsonData', 'secureJsonData', 'version', 'editable',
+  'name',
+  'type',
+  'access',
+  'orgId',
+  'uid',
+  'url',
+  'user',
+  'database',
+  'basicAuth',
+  'basicAuthUser',
+  'withCredentials',
+  'isDefault',
+  'jsonData',
+  'secureJsonData',
+  'version',
+  'editable',
 ];
 const FILE_KEYS = ['apiVersion', 'datasources', 'deleteDatasources', 'prune'];
 
@@ -51,7 +85,10 @@ export function expandGrafanaEnv(value: string, env: Record<string, string | und
     .map((part) =>
       part
         .replace(/\$__env\{([^}]*)\}/g, (_, name: string) => env[name.trim()] ?? '')
-        .replace(/\$\{([^}]*)\}|\$([A-Za-z0-9_]+)/g, (_, braced?: string, bare?: string) => env[(braced ?? bare) as string] ?? ''),
+        .replace(
+          /\$\{([^}]*)\}|\$([A-Za-z0-9_]+)/g,
+          (_, braced?: string, bare?: string) => env[(braced ?? bare) as string] ?? '',
+        ),
     )
     .join('$');
 }
@@ -87,7 +124,11 @@ interface ProvisionedDataSource {
 }
 
 /** Everything wrong with one provisioning file's text; empty when Grafana and the backend accept it. */
-export function checkProvisioningFile(text: string, env: Record<string, string | undefined>, server: AwsServerOptions): string[] {
+export function checkProvisioningFile(
+  text: string,
+  env: Record<string, string | undefined>,
+  server: AwsServerOptions,
+): string[] {
   const problems: string[] = [];
   const doc = parse(text) as Record<string, unknown> | null;
   if (!doc || typeof doc !== 'object') return ['the file is empty or not a YAML mapping'];
@@ -106,7 +147,8 @@ export function checkProvisioningFile(text: string, env: Record<string, string |
       if (!DATASOURCE_KEYS.includes(key)) problems.push(`${where}: unknown key "${key}"`);
     }
     if (ds.type !== PLUGIN_ID) problems.push(`${where}: type must be ${PLUGIN_ID} (got ${JSON.stringify(ds.type)})`);
-    if (typeof ds.uid !== 'string' || !/^[a-zA-Z0-9_-]{1,40}$/.test(ds.uid)) problems.push(`${where}: uid must be 1-40 letters, digits, - or _`);
+    if (typeof ds.uid !== 'string' || !/^[a-zA-Z0-9_-]{1,40}$/.test(ds.uid))
+      problems.push(`${where}: uid must be 1-40 letters, digits, - or _`);
     if (typeof ds.name !== 'string' || ds.name.trim() === '') problems.push(`${where}: name is required`);
     const jsonData = ds.jsonData ?? {};
     const secure = ds.secureJsonData ?? {};
@@ -116,7 +158,8 @@ export function checkProvisioningFile(text: string, env: Record<string, string |
       }
     }
     for (const [key, value] of Object.entries(secure)) {
-      if (!(SECURE_KEYS as readonly string[]).includes(key)) problems.push(`${where}: unknown secureJsonData key "${key}"`);
+      if (!(SECURE_KEYS as readonly string[]).includes(key))
+        problems.push(`${where}: unknown secureJsonData key "${key}"`);
       if (typeof value !== 'string') problems.push(`${where}: secureJsonData.${key} must be a string`);
     }
     const settings: DataSourceInstanceSettings = {
@@ -145,7 +188,9 @@ export function checkProvisioningFile(text: string, env: Record<string, string |
 
 /** The YAML files of a folder; a folder without any is an error, so no test passes on an empty list. */
 function provisioningFiles(dir = PROVISIONING_DIR): string[] {
-  const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   if (files.length === 0) throw new Error(`${dir} has no provisioning files`);
   return files;
 }
@@ -154,7 +199,7 @@ function provisioningFiles(dir = PROVISIONING_DIR): string[] {
 function expandCompose(text: string, env: Record<string, string | undefined>): string {
   return text.replace(/\$\{([A-Za-z0-9_]+)(?:(:?-)([^}]*))?\}/g, (_, name: string, op?: string, fallback?: string) => {
     const value = env[name];
-    if (op === ':-') return value ? value : fallback ?? '';
+    if (op === ':-') return value ? value : (fallback ?? '');
     if (op === '-') return value ?? fallback ?? '';
     return value ?? '';
   });
@@ -166,8 +211,13 @@ interface ComposeService {
   volumes?: Array<string | { source: string; target: string }>;
 }
 
-function loadCompose(hostEnv: Record<string, string | undefined>): { grafana: ComposeService; env: Record<string, string> } {
-  const doc = parse(expandCompose(readFileSync(COMPOSE_FILE, 'utf8'), hostEnv)) as { services?: Record<string, ComposeService> };
+function loadCompose(hostEnv: Record<string, string | undefined>): {
+  grafana: ComposeService;
+  env: Record<string, string>;
+} {
+  const doc = parse(expandCompose(readFileSync(COMPOSE_FILE, 'utf8'), hostEnv)) as {
+    services?: Record<string, ComposeService>;
+  };
   const grafana = doc.services?.grafana;
   if (!grafana) throw new Error('docker-compose.yaml has no services.grafana');
   const env: Record<string, string> = {};
@@ -205,9 +255,17 @@ function forwardedAwsOptions(env: Record<string, string>): AwsServerOptions {
 
 /** Grafana's default `[aws] forward_settings_to_plugins` (conf/defaults.ini). */
 const GRAFANA_DEFAULT_FORWARD_LIST = [
-  'cloudwatch', 'grafana-athena-datasource', 'grafana-redshift-datasource', 'grafana-x-ray-datasource',
-  'grafana-timestream-datasource', 'grafana-iot-sitewise-datasource', 'grafana-iot-twinmaker-app',
-  'grafana-opensearch-datasource', 'aws-datasource-provisioner', 'elasticsearch', 'prometheus',
+  'cloudwatch',
+  'grafana-athena-datasource',
+  'grafana-redshift-datasource',
+  'grafana-x-ray-datasource',
+  'grafana-timestream-datasource',
+  'grafana-iot-sitewise-datasource',
+  'grafana-iot-twinmaker-app',
+  'grafana-opensearch-datasource',
+  'aws-datasource-provisioner',
+  'elasticsearch',
+  'prometheus',
 ];
 
 // A host with every variable the stack reads set, as a user following the README would have it.
@@ -221,12 +279,18 @@ const HOST_ENV = {
 
 describe('provisioning/examples', () => {
   // The compose stack's environment, plus the variables only the examples use (set when copying one).
-  const grafanaEnv = { ...loadCompose(HOST_ENV).env, SIGIL_EXTERNAL_ID: HOST_ENV.SIGIL_EXTERNAL_ID, AMP_WORKSPACE_ID: HOST_ENV.AMP_WORKSPACE_ID };
+  const grafanaEnv = {
+    ...loadCompose(HOST_ENV).env,
+    SIGIL_EXTERNAL_ID: HOST_ENV.SIGIL_EXTERNAL_ID,
+    AMP_WORKSPACE_ID: HOST_ENV.AMP_WORKSPACE_ID,
+  };
   const server = forwardedAwsOptions(grafanaEnv);
 
   it('has one file per auth mode', () => {
     expect(allJsonKeysListed && allSecureKeysListed).toBe(true);
-    const docs = provisioningFiles().flatMap((f) => (parse(readFileSync(join(PROVISIONING_DIR, f), 'utf8')).datasources as ProvisionedDataSource[]));
+    const docs = provisioningFiles().flatMap(
+      (f) => parse(readFileSync(join(PROVISIONING_DIR, f), 'utf8')).datasources as ProvisionedDataSource[],
+    );
     const modes = docs.map((d) => {
       const j = d.jsonData ?? {};
       if (j.sigV4Auth === true) return `prometheus-sigv4:${String(j.sigV4AuthType)}`;
@@ -234,7 +298,14 @@ describe('provisioning/examples', () => {
       if (j.assumeRoleArn && j.externalId) return 'assume-role+external-id';
       return String(j.authType);
     });
-    expect(modes.sort()).toEqual(['amp', 'assume-role+external-id', 'credentials', 'default', 'keys', 'prometheus-sigv4:keys']);
+    expect(modes.sort()).toEqual([
+      'amp',
+      'assume-role+external-id',
+      'credentials',
+      'default',
+      'keys',
+      'prometheus-sigv4:keys',
+    ]);
   });
 
   it.each(provisioningFiles())('%s is accepted by the settings parser with the compose stack environment', (file) => {
@@ -243,7 +314,9 @@ describe('provisioning/examples', () => {
 
   it('gives every data source its own uid and name, and none is the organisation default (safe to copy)', () => {
     const all = [MOUNTED_DIR, PROVISIONING_DIR].flatMap((dir) =>
-      provisioningFiles(dir).flatMap((f) => parse(readFileSync(join(dir, f), 'utf8')).datasources as ProvisionedDataSource[]),
+      provisioningFiles(dir).flatMap(
+        (f) => parse(readFileSync(join(dir, f), 'utf8')).datasources as ProvisionedDataSource[],
+      ),
     );
     expect(all.length).toBe(7);
     expect(new Set(all.map((d) => d.uid)).size).toBe(all.length);
@@ -266,7 +339,10 @@ describe('provisioning/examples', () => {
   it('puts the expanded secrets where the parser reads them', () => {
     const text = readFileSync(join(PROVISIONING_DIR, 'sigil-keys.yaml'), 'utf8');
     const ds = expandDeep(parse(text).datasources[0], grafanaEnv) as ProvisionedDataSource;
-    expect(ds.secureJsonData).toEqual({ accessKey: HOST_ENV.AWS_ACCESS_KEY_ID, secretKey: HOST_ENV.AWS_SECRET_ACCESS_KEY });
+    expect(ds.secureJsonData).toEqual({
+      accessKey: HOST_ENV.AWS_ACCESS_KEY_ID,
+      secretKey: HOST_ENV.AWS_SECRET_ACCESS_KEY,
+    });
     expect(ds.jsonData?.allowedUrls).toContain('https://monitoring.eu-west-1.amazonaws.com/');
   });
 
@@ -292,11 +368,15 @@ describe('provisioning/examples', () => {
     });
 
     it('in a value', () => {
-      expect(checkProvisioningFile(keysFile.replace('authType: keys', 'authType: key'), grafanaEnv, server).join('\n')).toMatch(
-        /Authentication provider "key" is not supported/,
-      );
       expect(
-        checkProvisioningFile(assumeFile.replace('arn:aws:iam::123456789012:role/', 'arn:aws:iam:123456789012:role/'), grafanaEnv, server).join('\n'),
+        checkProvisioningFile(keysFile.replace('authType: keys', 'authType: key'), grafanaEnv, server).join('\n'),
+      ).toMatch(/Authentication provider "key" is not supported/);
+      expect(
+        checkProvisioningFile(
+          assumeFile.replace('arn:aws:iam::123456789012:role/', 'arn:aws:iam:123456789012:role/'),
+          grafanaEnv,
+          server,
+        ).join('\n'),
       ).toMatch(/not an IAM role ARN/);
     });
 
@@ -328,7 +408,10 @@ describe('provisioning/examples', () => {
 
 describe('docker-compose.yaml', () => {
   const { grafana, env } = loadCompose(HOST_ENV);
-  const pluginJson = JSON.parse(readFileSync(join(ROOT, 'src/plugin.json'), 'utf8')) as { id: string; executable: string };
+  const pluginJson = JSON.parse(readFileSync(join(ROOT, 'src/plugin.json'), 'utf8')) as {
+    id: string;
+    executable: string;
+  };
 
   it("runs Grafana's default (Alpine) image, which the self-contained executables need nothing from", () => {
     expect(grafana.image).toMatch(/^grafana\/grafana(-enterprise)?:\d+\.\d+\.\d+$/);
@@ -339,7 +422,9 @@ describe('docker-compose.yaml', () => {
     const pluginMount = mounts(grafana).find((m) => m.target.startsWith('/var/lib/grafana/plugins/'));
     expect(pluginMount).toEqual({ source: './dist', target: `/var/lib/grafana/plugins/${PLUGIN_ID}` });
     // webpack writes module.js and plugin.json there; build-backend.mjs the executable Grafana starts.
-    const webpackConfig = createRequire(__filename)(join(ROOT, 'webpack.config.js'))({}, { mode: 'production' }) as { output: { path: string } };
+    const webpackConfig = createRequire(__filename)(join(ROOT, 'webpack.config.js'))({}, { mode: 'production' }) as {
+      output: { path: string };
+    };
     expect(webpackConfig.output.path).toBe(join(ROOT, 'dist'));
     expect(pluginJson.executable).toBe('gpx_sigil');
   });
@@ -351,17 +436,22 @@ describe('docker-compose.yaml', () => {
     const mounted = provisioningFiles(MOUNTED_DIR).flatMap(
       (f) => parse(readFileSync(join(MOUNTED_DIR, f), 'utf8')).datasources as ProvisionedDataSource[],
     );
-    expect(mounted.map((d) => ({ type: d.type, isDefault: d.isDefault }))).toEqual([{ type: PLUGIN_ID, isDefault: false }]);
+    expect(mounted.map((d) => ({ type: d.type, isDefault: d.isDefault }))).toEqual([
+      { type: PLUGIN_ID, isDefault: false },
+    ]);
     // Nothing in the mounted folder mounts the examples by accident.
     expect(mounts(grafana).map((m) => m.source)).not.toContain('./provisioning/examples');
   });
 
-  it.each(provisioningFiles(MOUNTED_DIR))('mounted %s is accepted by the settings parser, with and without AWS variables on the host', (file) => {
-    const text = readFileSync(join(MOUNTED_DIR, file), 'utf8');
-    expect(checkProvisioningFile(text, env, forwardedAwsOptions(env))).toEqual([]);
-    const bare = loadCompose({}).env;
-    expect(checkProvisioningFile(text, bare, forwardedAwsOptions(bare))).toEqual([]);
-  });
+  it.each(provisioningFiles(MOUNTED_DIR))(
+    'mounted %s is accepted by the settings parser, with and without AWS variables on the host',
+    (file) => {
+      const text = readFileSync(join(MOUNTED_DIR, file), 'utf8');
+      expect(checkProvisioningFile(text, env, forwardedAwsOptions(env))).toEqual([]);
+      const bare = loadCompose({}).env;
+      expect(checkProvisioningFile(text, bare, forwardedAwsOptions(bare))).toEqual([]);
+    },
+  );
 
   it("forwards the [aws] settings to Sigil and keeps Grafana's default list", () => {
     const forwarded = env.GF_AWS_FORWARD_SETTINGS_TO_PLUGINS.split(',').map((s) => s.trim());
@@ -380,7 +470,9 @@ describe('docker-compose.yaml', () => {
 
   it('passes every environment variable the provisioning files refer to', () => {
     const referenced = new Set<string>();
-    provisioningFiles(MOUNTED_DIR).forEach((f) => referencedEnvVars(parse(readFileSync(join(MOUNTED_DIR, f), 'utf8')), referenced));
+    provisioningFiles(MOUNTED_DIR).forEach((f) =>
+      referencedEnvVars(parse(readFileSync(join(MOUNTED_DIR, f), 'utf8')), referenced),
+    );
     expect([...referenced].sort()).toEqual(['AWS_REGION']);
     expect([...referenced].filter((name) => !(name in env))).toEqual([]);
   });
@@ -389,11 +481,17 @@ describe('docker-compose.yaml', () => {
     const bare = loadCompose({}).env;
     expect(bare.AWS_REGION).toBe('us-east-1');
     const server = forwardedAwsOptions(bare);
-    const problems = provisioningFiles().flatMap((f) => checkProvisioningFile(readFileSync(join(PROVISIONING_DIR, f), 'utf8'), bare, server));
+    const problems = provisioningFiles().flatMap((f) =>
+      checkProvisioningFile(readFileSync(join(PROVISIONING_DIR, f), 'utf8'), bare, server),
+    );
     // One line per data source: the keys example and the Prometheus sigV4 keys example, each missing both keys.
     expect(problems).toEqual([
-      expect.stringMatching(/^data source "Sigil \(access keys\)": .*Access key ID is required.*; Secret access key is required/),
-      expect.stringMatching(/^data source "Sigil \(Prometheus SigV4 keys\)": .*Access key ID.* is required.*; Secret access key.* is required/),
+      expect.stringMatching(
+        /^data source "Sigil \(access keys\)": .*Access key ID is required.*; Secret access key is required/,
+      ),
+      expect.stringMatching(
+        /^data source "Sigil \(Prometheus SigV4 keys\)": .*Access key ID.* is required.*; Secret access key.* is required/,
+      ),
     ]);
   });
 });

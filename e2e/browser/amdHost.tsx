@@ -68,7 +68,13 @@ function mount(plugin: AnyPlugin): void {
   const { ConfigEditor, QueryEditor } = plugin.components;
   if (!ConfigEditor || !QueryEditor) throw new Error('the plugin exports no ConfigEditor or QueryEditor');
   const instanceSettings = {
-    id: 1, uid: 'sigil-amd', type: 'sigil-awsapi-datasource', name: 'Sigil', access: 'proxy', readOnly: false, jsonData: {},
+    id: 1,
+    uid: 'sigil-amd',
+    type: 'sigil-awsapi-datasource',
+    name: 'Sigil',
+    access: 'proxy',
+    readOnly: false,
+    jsonData: {},
     meta: { id: 'sigil-awsapi-datasource' } as DataSourcePluginMeta,
   } as unknown as DataSourceInstanceSettings;
   const datasource = new plugin.DataSourceClass(instanceSettings);
@@ -76,7 +82,10 @@ function mount(plugin: AnyPlugin): void {
   const Host = () => {
     const [options, setOptions] = React.useState(editorSettings({ uid: 'sigil-amd' }));
     // A new query in a panel: Grafana fills it from the data source's default query.
-    const [query, setQuery] = React.useState({ refId: 'A', ...(datasource.getDefaultQuery?.(grafanaData.CoreApp.PanelEditor) ?? {}) });
+    const [query, setQuery] = React.useState({
+      refId: 'A',
+      ...(datasource.getDefaultQuery?.(grafanaData.CoreApp.PanelEditor) ?? {}),
+    });
     React.useEffect(() => {
       window.amd.options = options;
       window.amd.query = query;
@@ -89,7 +98,12 @@ function mount(plugin: AnyPlugin): void {
           <ConfigEditor options={options as never} onOptionsChange={(o) => setOptions(o as typeof options)} />
         </section>
         <section aria-label="Query">
-          <QueryEditor datasource={datasource} query={query} onChange={(q) => setQuery(q as typeof query)} onRunQuery={() => undefined} />
+          <QueryEditor
+            datasource={datasource}
+            query={query}
+            onChange={(q) => setQuery(q as typeof query)}
+            onRunQuery={() => undefined}
+          />
         </section>
       </grafanaUi.ThemeContext.Provider>
     );

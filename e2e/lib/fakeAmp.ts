@@ -29,10 +29,16 @@ export interface FakeAmp {
   close(): Promise<void>;
 }
 
-const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
+const AUTH =
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/;
 
 /** Checks the signature (for `service`, default aps); returns 'ok' or why not. Also used by fakeExecuteApi.ts. */
-export async function verify(req: http.IncomingMessage, body: Buffer, opts: Omit<FakeAmpOptions, 'workspace'>, expectedService = 'aps'): Promise<string> {
+export async function verify(
+  req: http.IncomingMessage,
+  body: Buffer,
+  opts: Omit<FakeAmpOptions, 'workspace'>,
+  expectedService = 'aps',
+): Promise<string> {
   const auth = req.headers.authorization ?? '';
   const m = AUTH.exec(auth);
   if (!m) return 'missing or malformed Authorization header';
@@ -65,8 +71,19 @@ export async function verify(req: http.IncomingMessage, body: Buffer, opts: Omit
     headers,
     body: body.length ? body : undefined,
   });
-  const signer = new SignatureV4({ service: expectedService, region, sha256: Sha256, credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey, sessionToken: req.headers['x-amz-security-token'] as string | undefined } });
-  const signingDate = new Date(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+  const signer = new SignatureV4({
+    service: expectedService,
+    region,
+    sha256: Sha256,
+    credentials: {
+      accessKeyId: opts.accessKeyId,
+      secretAccessKey: opts.secretAccessKey,
+      sessionToken: req.headers['x-amz-security-token'] as string | undefined,
+    },
+  });
+  const signingDate = new Date(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  );
   const signed = await signer.sign(request, { signingDate });
   const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization))?.[1];
   return expected === signature ? 'ok' : 'signature does not match';
@@ -81,8 +98,14 @@ function matrix(start: number, end: number, step: number) {
     data: {
       resultType: 'matrix',
       result: [
-        { metric: { __name__: 'up', job: 'node', instance: 'a:9100' }, values: times.map((t, i) => [t, String(i * 0.25)]) },
-        { metric: { __name__: 'up', job: 'node', instance: 'b:9100' }, values: times.map((t, i) => [t, i === 0 ? '+Inf' : i === 1 ? 'NaN' : String(-i)]) },
+        {
+          metric: { __name__: 'up', job: 'node', instance: 'a:9100' },
+          values: times.map((t, i) => [t, String(i * 0.25)]),
+        },
+        {
+          metric: { __name__: 'up', job: 'node', instance: 'b:9100' },
+          values: times.map((t, i) => [t, i === 0 ? '+Inf' : i === 1 ? 'NaN' : String(-i)]),
+        },
       ],
     },
   };
@@ -109,17 +132,30 @@ export async function startFakeAmp(opts: FakeAmpOptions): Promise<FakeAmp> {
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify(value));
         };
-        if (verdict !== 'ok') return send(403, { message: `The request signature we calculated does not match the signature you provided: ${verdict}` });
+        if (verdict !== 'ok')
+          return send(403, {
+            message: `The request signature we calculated does not match the signature you provided: ${verdict}`,
+          });
         if (url.pathname === `${base}query_range`) {
           const [start, end, step] = ['start', 'end', 'step'].map((k) => Number(params.get(k)));
           if (!params.get('query') || ![start, end, step].every(Number.isFinite) || step <= 0 || end < start) {
-            return send(400, { status: 'error', errorType: 'bad_data', error: 'query, start, end and a positive step are required' });
+            return send(400, {
+              status: 'error',
+              errorType: 'bad_data',
+              error: 'query, start, end and a positive step are required',
+            });
           }
           return send(200, matrix(start, end, step));
         }
         if (url.pathname === `${base}query`) {
           const time = Number(params.get('time') ?? Date.now() / 1000);
-          return send(200, { status: 'success', data: { resultType: 'vector', result: [{ metric: { __name__: 'up', instance: 'a:9100' }, value: [time, '1'] }] } });
+          return send(200, {
+            status: 'success',
+            data: {
+              resultType: 'vector',
+              result: [{ metric: { __name__: 'up', instance: 'a:9100' }, value: [time, '1'] }],
+            },
+          });
         }
         return send(404, { status: 'error', errorType: 'not_found', error: `no route ${url.pathname}` });
       })();
@@ -130,9 +166,10 @@ export async function startFakeAmp(opts: FakeAmpOptions): Promise<FakeAmp> {
   return {
     workspaceUrl: `http://127.0.0.1:${port}/workspaces/${opts.workspace}`,
     requests,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -12,14 +12,21 @@ export interface FakeExecuteApi {
   close(): Promise<void>;
 }
 
-export async function startFakeExecuteApi(opts: { accessKeyId: string; secretAccessKey: string; region: string; routes: Record<string, unknown> }): Promise<FakeExecuteApi> {
+export async function startFakeExecuteApi(opts: {
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+  routes: Record<string, unknown>;
+}): Promise<FakeExecuteApi> {
   const requests: FakeExecuteApi['requests'] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void (async () => {
-        const verdict = await verify(req, Buffer.concat(chunks), opts, 'execute-api').catch((e: Error) => `verification failed: ${e.message}`);
+        const verdict = await verify(req, Buffer.concat(chunks), opts, 'execute-api').catch(
+          (e: Error) => `verification failed: ${e.message}`,
+        );
         const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
         requests.push({ method: req.method ?? '', path, verdict });
         const send = (status: number, value: unknown) => {
@@ -37,9 +44,10 @@ export async function startFakeExecuteApi(opts: { accessKeyId: string; secretAcc
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

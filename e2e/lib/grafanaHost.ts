@@ -138,7 +138,10 @@ export function ensureGrafanaHostBinary(): string {
   mkdirSync(join(REPO_ROOT, 'e2e', '.bin'), { recursive: true });
   // Build beside and rename: test runs in other shells may be using or building the same binary.
   const tmp = `${HOST_BIN}.${process.pid}.tmp`;
-  execFileSync('go', ['build', '-o', tmp, './cmd/grafana-host'], { cwd: HOST_DIR, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('go', ['build', '-o', tmp, './cmd/grafana-host'], {
+    cwd: HOST_DIR,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   renameSync(tmp, HOST_BIN);
   return HOST_BIN;
 }
@@ -148,7 +151,9 @@ export function runGrafanaHostDetailed(script: HostScript): Promise<HostRun> {
   const bin = ensureGrafanaHostBinary();
   const full = { ...script, plugin: script.plugin ?? PLUGIN_EXECUTABLE };
   if (!existsSync(full.plugin)) {
-    return Promise.reject(new Error(`plugin executable ${full.plugin} is missing; run \`npm run build:backend\` first`));
+    return Promise.reject(
+      new Error(`plugin executable ${full.plugin} is missing; run \`npm run build:backend\` first`),
+    );
   }
   return new Promise((resolvePromise, reject) => {
     const child = spawn(bin, [], { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -98,9 +98,13 @@ export async function startMoto(options: { region?: string; externalId?: string 
   });
   try {
     await waitReady(endpoint, child, 30_000);
-    const { stdout } = await execFileAsync(venvPython(), [join(__dirname, 'moto_setup.py'), endpoint, region, externalId], {
-      env: { ...process.env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
-    });
+    const { stdout } = await execFileAsync(
+      venvPython(),
+      [join(__dirname, 'moto_setup.py'), endpoint, region, externalId],
+      {
+        env: { ...process.env, AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+      },
+    );
     const seeded = JSON.parse(stdout) as Pick<Moto, 'account' | 'admin' | 'user' | 'role'>;
     const moto: Moto = {
       endpoint,

@@ -4,12 +4,31 @@
 // watches is the plugin's. It makes a private mount namespace (gone with the process): the plugin folder
 // (dist/) bound read-only at /plugin, /proc, /dev and an empty /tmp. Needs root (unshare, mount, chroot).
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The glibc that Grafana's Alpine image gives plugins on amd64 (its Dockerfile's /usr/glibc-compat/lib). */
-export const ALPINE_GLIBC_COMPAT = ['ld-linux-x86-64.so.2', 'libc.so.6', 'libdl.so.2', 'libm.so.6', 'libpthread.so.0', 'librt.so.1', 'libresolv.so.2'];
+export const ALPINE_GLIBC_COMPAT = [
+  'ld-linux-x86-64.so.2',
+  'libc.so.6',
+  'libdl.so.2',
+  'libm.so.6',
+  'libpthread.so.0',
+  'librt.so.1',
+  'libresolv.so.2',
+];
 const HOST_LIBS = '/lib/x86_64-linux-gnu';
 
 export interface PluginRoot {
@@ -23,7 +42,8 @@ export interface PluginRoot {
 export function rootPrerequisites(): string[] {
   const missing: string[] = [];
   if (process.getuid?.() !== 0) missing.push('root (for unshare, mount and chroot)');
-  for (const tool of ['/usr/bin/unshare', '/usr/sbin/chroot', '/usr/bin/mount', '/bin/sh']) if (!existsSync(tool)) missing.push(tool);
+  for (const tool of ['/usr/bin/unshare', '/usr/sbin/chroot', '/usr/bin/mount', '/bin/sh'])
+    if (!existsSync(tool)) missing.push(tool);
   return missing;
 }
 
@@ -31,7 +51,11 @@ export function rootPrerequisites(): string[] {
  * A root with /plugin, /dev, /proc and /tmp only; with `glibcCompat`, also the Alpine image's glibc-compat set
  * (copied from this host's glibc) and the /lib64 loader link that makes it the system's loader.
  */
-export function makePluginRoot(pluginDir: string, executable: string, options: { glibcCompat?: boolean } = {}): PluginRoot {
+export function makePluginRoot(
+  pluginDir: string,
+  executable: string,
+  options: { glibcCompat?: boolean } = {},
+): PluginRoot {
   const base = mkdtempSync(join(tmpdir(), 'sigil-root-'));
   const dir = join(base, 'root');
   for (const d of ['plugin', 'dev', 'proc', 'tmp']) mkdirSync(join(dir, d), { recursive: true });
@@ -75,7 +99,8 @@ export function listFiles(dir: string, prefix = ''): string[] {
 
 const BINFMT = '/proc/sys/fs/binfmt_misc';
 const AARCH64_MAGIC = '\\x7fELF\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00\\xb7\\x00';
-const AARCH64_MASK = '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff';
+const AARCH64_MASK =
+  '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff';
 
 /**
  * Registers qemu-aarch64-static for arm64 ELF files with binfmt_misc's F flag (the kernel opens the emulator
@@ -83,7 +108,8 @@ const AARCH64_MASK = '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\x
  * loader runs too. Returns the function that removes the registration.
  */
 export function registerAarch64Binfmt(qemu: string): () => void {
-  if (!existsSync(qemu)) throw new Error(`${qemu} is missing: apt-get install qemu-user-static (scripts/ensure-test-deps.sh)`);
+  if (!existsSync(qemu))
+    throw new Error(`${qemu} is missing: apt-get install qemu-user-static (scripts/ensure-test-deps.sh)`);
   if (!existsSync(join(BINFMT, 'register'))) {
     try {
       execFileSync('mount', ['-t', 'binfmt_misc', 'binfmt_misc', BINFMT], { stdio: 'pipe' });

@@ -64,7 +64,8 @@ export function fakeTemplateSrv(variables: FakeVariable[]): TemplateSrv {
   return {
     replace,
     getVariables: () => [],
-    containsTemplate: (target?: string) => Boolean(target && [...target.matchAll(REFERENCE)].some((m) => byName.has(m[1] ?? m[2] ?? m[4]))),
+    containsTemplate: (target?: string) =>
+      Boolean(target && [...target.matchAll(REFERENCE)].some((m) => byName.has(m[1] ?? m[2] ?? m[4]))),
     updateTimeRange: () => undefined,
   } as unknown as TemplateSrv;
 }

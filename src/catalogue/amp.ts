@@ -4,15 +4,24 @@ import { NO_PAGES, NO_SERIES } from './protocols';
 // A data source for Amazon Managed Service for Prometheus usually has the workspace URL as its endpoint
 // (service aps): it stands in for host and base path, and the path is then relative to the workspace.
 const WORKSPACE = { host: 'aps-workspaces.{region}.amazonaws.com', basePath: '/workspaces/{{WorkspaceId}}' };
-const WORKSPACE_BLANK = { name: 'WorkspaceId', description: 'AMP workspace id (not needed when the data source endpoint is the workspace URL)', example: 'ws-12345678-abcd-1234-abcd-123456789012' };
-const PROMQL = { name: 'PromQL', description: 'PromQL expression', example: 'sum by (job) (rate(http_requests_total[5m]))' };
+const WORKSPACE_BLANK = {
+  name: 'WorkspaceId',
+  description: 'AMP workspace id (not needed when the data source endpoint is the workspace URL)',
+  example: 'ws-12345678-abcd-1234-abcd-123456789012',
+};
+const PROMQL = {
+  name: 'PromQL',
+  description: 'PromQL expression',
+  example: 'sum by (job) (rate(http_requests_total[5m]))',
+};
 
 export const ampEntries: CatalogueEntry[] = [
   {
     id: 'amp.query_range',
     family: 'Amazon Managed Prometheus',
     operation: 'query_range',
-    description: 'A PromQL range query over the dashboard range at the panel interval: one series per label set, alert-ready.',
+    description:
+      'A PromQL range query over the dashboard range at the panel interval: one series per label set, alert-ready.',
     service: 'aps',
     endpoint: WORKSPACE,
     path: 'api/v1/query_range',

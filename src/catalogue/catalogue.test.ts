@@ -21,17 +21,49 @@ describe('the catalogue', () => {
     const ids = CATALOGUE.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of [
-      'sts.get_caller_identity', 'cloudwatch.get_metric_data', 'cloudwatch.get_metric_statistics', 'cloudwatch.list_metrics',
-      'cloudwatch.describe_alarms', 'logs.filter_log_events', 'logs.start_query', 'logs.get_query_results',
-      'costexplorer.get_cost_and_usage', 'ec2.describe_instances', 's3.list_buckets', 's3.list_objects_v2', 's3.get_object_csv',
-      's3.get_object_json', 'dynamodb.scan', 'dynamodb.query', 'lambda.list_functions', 'sqs.list_queues', 'sqs.get_queue_attributes',
-      'sns.list_topics', 'kinesis.list_streams', 'iam.list_users', 'amp.query_range', 'amp.query', 'apigateway.get',
+      'sts.get_caller_identity',
+      'cloudwatch.get_metric_data',
+      'cloudwatch.get_metric_statistics',
+      'cloudwatch.list_metrics',
+      'cloudwatch.describe_alarms',
+      'logs.filter_log_events',
+      'logs.start_query',
+      'logs.get_query_results',
+      'costexplorer.get_cost_and_usage',
+      'ec2.describe_instances',
+      's3.list_buckets',
+      's3.list_objects_v2',
+      's3.get_object_csv',
+      's3.get_object_json',
+      'dynamodb.scan',
+      'dynamodb.query',
+      'lambda.list_functions',
+      'sqs.list_queues',
+      'sqs.get_queue_attributes',
+      'sns.list_topics',
+      'kinesis.list_streams',
+      'iam.list_users',
+      'amp.query_range',
+      'amp.query',
+      'apigateway.get',
     ]) {
       expect(findEntry(id)?.id).toBe(id);
     }
     expect(families().map((f) => f.family)).toEqual([
-      'STS', 'CloudWatch', 'CloudWatch Logs', 'Cost Explorer', 'EC2', 'S3', 'DynamoDB', 'Lambda', 'SQS', 'SNS', 'Kinesis', 'IAM',
-      'Amazon Managed Prometheus', 'API Gateway',
+      'STS',
+      'CloudWatch',
+      'CloudWatch Logs',
+      'Cost Explorer',
+      'EC2',
+      'S3',
+      'DynamoDB',
+      'Lambda',
+      'SQS',
+      'SNS',
+      'Kinesis',
+      'IAM',
+      'Amazon Managed Prometheus',
+      'API Gateway',
     ]);
   });
 
@@ -39,7 +71,11 @@ describe('the catalogue', () => {
     const onAws = entryQuery(entry, AWS) as SigilQuery;
 
     it('documents exactly the blanks its query holds', () => {
-      expect(findBlanks(onAws).map((b) => b.name).sort()).toEqual(entry.blanks.map((b) => b.name).sort());
+      expect(
+        findBlanks(onAws)
+          .map((b) => b.name)
+          .sort(),
+      ).toEqual(entry.blanks.map((b) => b.name).sort());
     });
 
     // object_token and marker pagination are accepted by validateQuery once the engine follows them (queryshape branch).
@@ -49,7 +85,9 @@ describe('the catalogue', () => {
     it('is refused while a blank is empty, naming it, and valid once filled', () => {
       for (const blank of entry.blanks) {
         const others = Object.fromEntries(Object.entries(examples(entry)).filter(([k]) => k !== blank.name));
-        expect(check({ ...fillBlanks(onAws, others), refId: 'A' }).map((p) => p.message)).toEqual([expect.stringContaining(`{{${blank.name}}}`)]);
+        expect(check({ ...fillBlanks(onAws, others), refId: 'A' }).map((p) => p.message)).toEqual([
+          expect.stringContaining(`{{${blank.name}}}`),
+        ]);
       }
       expect(check({ ...fillBlanks(onAws, examples(entry)), refId: 'A' })).toEqual([]);
     });
@@ -80,20 +118,28 @@ describe('entryQuery', () => {
 
   it('fills the region from the query, else the data source, and keeps China suffixes', () => {
     expect(entryQuery(cw, { defaultRegion: 'eu-west-2' }).url).toBe('https://monitoring.eu-west-2.amazonaws.com/');
-    expect(entryQuery(cw, { defaultRegion: 'eu-west-2', region: 'ap-south-1' }).url).toBe('https://monitoring.ap-south-1.amazonaws.com/');
+    expect(entryQuery(cw, { defaultRegion: 'eu-west-2', region: 'ap-south-1' }).url).toBe(
+      'https://monitoring.ap-south-1.amazonaws.com/',
+    );
     expect(entryQuery(cw, {}).url).toBe('https://monitoring.us-east-1.amazonaws.com/');
     expect(entryQuery(cw, { defaultRegion: 'cn-north-1' }).url).toBe('https://monitoring.cn-north-1.amazonaws.com.cn/');
   });
 
   it('pins global services to their signing region', () => {
-    expect(entryQuery(findEntry('iam.list_users')!, AWS)).toMatchObject({ url: 'https://iam.amazonaws.com/', region: 'us-east-1', service: 'iam' });
+    expect(entryQuery(findEntry('iam.list_users')!, AWS)).toMatchObject({
+      url: 'https://iam.amazonaws.com/',
+      region: 'us-east-1',
+      service: 'iam',
+    });
   });
 
   it('uses a custom endpoint signed for another service only for that service', () => {
     const amp = { endpoint: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1', service: 'aps' };
     expect(entryQuery(findEntry('amp.query_range')!, amp).url).toBe('/api/v1/query_range');
     expect(entryQuery(cw, amp).url).toBe('https://monitoring.us-east-1.amazonaws.com/');
-    expect(entryQuery(findEntry('amp.query')!, AWS).url).toBe('https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/{{WorkspaceId}}/api/v1/query');
+    expect(entryQuery(findEntry('amp.query')!, AWS).url).toBe(
+      'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/{{WorkspaceId}}/api/v1/query',
+    );
   });
 
   it('does not share objects between queries made from one entry', () => {
@@ -165,14 +211,24 @@ describe('coverageProblem', () => {
     expect(coverageProblem('https://monitoring.eu-west-1.amazonaws.com/', { defaultRegion: 'eu-west-1' })).toBe(
       'the data source does not allow https://monitoring.eu-west-1.amazonaws.com; add https://monitoring.eu-west-1.amazonaws.com/ to its Allowed URLs (Connection settings)',
     );
-    expect(coverageProblem('https://monitoring.eu-west-1.amazonaws.com/', { allowedUrls: ['https://monitoring.eu-west-1.amazonaws.com/'] })).toBeUndefined();
+    expect(
+      coverageProblem('https://monitoring.eu-west-1.amazonaws.com/', {
+        allowedUrls: ['https://monitoring.eu-west-1.amazonaws.com/'],
+      }),
+    ).toBeUndefined();
   });
 
   it('allows what the backend always allows: the endpoint, STS, and paths under a prefix', () => {
     expect(coverageProblem('https://sts.amazonaws.com/', {})).toBeUndefined();
     expect(coverageProblem('https://sts.eu-west-1.amazonaws.com/', { defaultRegion: 'eu-west-1' })).toBeUndefined();
-    expect(coverageProblem('/api/v1/query', { endpoint: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1' })).toBeUndefined();
-    expect(coverageProblem('https://s3.us-east-1.amazonaws.com/b/k', { allowedUrls: ['https://s3.us-east-1.amazonaws.com/a'] })).toMatch(/add https:\/\/s3/);
+    expect(
+      coverageProblem('/api/v1/query', { endpoint: 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces/ws-1' }),
+    ).toBeUndefined();
+    expect(
+      coverageProblem('https://s3.us-east-1.amazonaws.com/b/k', {
+        allowedUrls: ['https://s3.us-east-1.amazonaws.com/a'],
+      }),
+    ).toMatch(/add https:\/\/s3/);
     expect(coverageProblem('https://{{ApiId}}.execute-api.us-east-1.amazonaws.com/x', {})).toBeUndefined();
     expect(coverageProblem('/x', {})).toMatch(/no custom endpoint/);
   });
@@ -182,6 +238,8 @@ describe('preferredVisualisation', () => {
   it('is logs for FilterLogEvents, and refused when unknown', () => {
     expect(findEntry('logs.filter_log_events')?.query.preferredVisualisation).toBe('logs');
     const bad = { refId: 'A', url: '/', preferredVisualisation: 'pie' } as unknown as SigilQuery;
-    expect(validateQuery(bad)).toEqual([{ path: 'preferredVisualisation', message: 'preferredVisualisation must be one of logs, table, graph' }]);
+    expect(validateQuery(bad)).toEqual([
+      { path: 'preferredVisualisation', message: 'preferredVisualisation must be one of logs, table, graph' },
+    ]);
   });
 });

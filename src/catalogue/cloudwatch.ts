@@ -6,7 +6,11 @@ const VERSION = '2010-08-01';
 const NAMESPACE = { name: 'Namespace', description: 'Metric namespace', example: 'AWS/EC2' };
 const METRIC = { name: 'MetricName', description: 'Metric name', example: 'CPUUtilization' };
 const DIM_NAME = { name: 'DimensionName', description: 'Dimension name', example: 'InstanceId' };
-const DIM_VALUE = { name: 'DimensionValue', description: 'Dimension value (also the series label)', example: 'i-0123456789abcdef0' };
+const DIM_VALUE = {
+  name: 'DimensionValue',
+  description: 'Dimension value (also the series label)',
+  example: 'i-0123456789abcdef0',
+};
 
 const GET_METRIC_DATA_BODY = `{
   "MetricDataQueries": [
@@ -46,7 +50,8 @@ export const cloudwatchEntries: CatalogueEntry[] = [
       body: GET_METRIC_DATA_BODY,
       format: 'json',
       // Each result's Timestamps and Values zipped into long rows, labelled by the result's Label.
-      rootSelector: 'MetricDataResults.($r := $; $zip(Timestamps, Values).{"time": $[0], "value": $[1], "label": $r.Label})',
+      rootSelector:
+        'MetricDataResults.($r := $; $zip(Timestamps, Values).{"time": $[0], "value": $[1], "label": $r.Label})',
       columns: [time('time', 'epoch_s'), num('value'), str('label')],
       timeSeries: { enabled: true, labelColumns: ['label'] },
       pagination: { mode: 'next_token', tokenPath: 'NextToken', tokenTarget: 'body', tokenField: 'NextToken' },
@@ -59,7 +64,8 @@ export const cloudwatchEntries: CatalogueEntry[] = [
     id: 'cloudwatch.get_metric_statistics',
     family: 'CloudWatch',
     operation: 'GetMetricStatistics',
-    description: 'Average and maximum of one metric per minute over the dashboard range (at most 1,440 points: keep the range within a day, or raise Period).',
+    description:
+      'Average and maximum of one metric per minute over the dashboard range (at most 1,440 points: keep the range within a day, or raise Period).',
     service: 'monitoring',
     endpoint: HOST,
     path: '/',
@@ -101,9 +107,19 @@ export const cloudwatchEntries: CatalogueEntry[] = [
       form: queryForm('ListMetrics', VERSION, { Namespace: '{{Namespace}}' }),
       format: 'xml',
       rootSelector: 'ListMetricsResponse.ListMetricsResult.Metrics',
-      columns: [str('Namespace'), str('MetricName'), str('Dimensions.0.Name', 'Dimension'), str('Dimensions.0.Value', 'Dimension value')],
+      columns: [
+        str('Namespace'),
+        str('MetricName'),
+        str('Dimensions.0.Name', 'Dimension'),
+        str('Dimensions.0.Value', 'Dimension value'),
+      ],
       timeSeries: { enabled: false },
-      pagination: { mode: 'next_token', tokenPath: 'ListMetricsResponse.ListMetricsResult.NextToken', tokenTarget: 'body', tokenField: 'NextToken' },
+      pagination: {
+        mode: 'next_token',
+        tokenPath: 'ListMetricsResponse.ListMetricsResult.NextToken',
+        tokenTarget: 'body',
+        tokenField: 'NextToken',
+      },
     },
     blanks: [NAMESPACE],
     result: 'Table: Namespace, MetricName, Dimension, Dimension value.',
@@ -123,9 +139,21 @@ export const cloudwatchEntries: CatalogueEntry[] = [
       form: queryForm('DescribeAlarms', VERSION),
       format: 'xml',
       rootSelector: 'DescribeAlarmsResponse.DescribeAlarmsResult.MetricAlarms',
-      columns: [str('AlarmName'), str('StateValue', 'State'), str('Namespace'), str('MetricName'), num('Threshold'), time('StateUpdatedTimestamp', 'iso', 'State updated')],
+      columns: [
+        str('AlarmName'),
+        str('StateValue', 'State'),
+        str('Namespace'),
+        str('MetricName'),
+        num('Threshold'),
+        time('StateUpdatedTimestamp', 'iso', 'State updated'),
+      ],
       timeSeries: { enabled: false },
-      pagination: { mode: 'next_token', tokenPath: 'DescribeAlarmsResponse.DescribeAlarmsResult.NextToken', tokenTarget: 'body', tokenField: 'NextToken' },
+      pagination: {
+        mode: 'next_token',
+        tokenPath: 'DescribeAlarmsResponse.DescribeAlarmsResult.NextToken',
+        tokenTarget: 'body',
+        tokenField: 'NextToken',
+      },
     },
     blanks: [],
     result: 'Table: AlarmName, State, Namespace, MetricName, Threshold, State updated.',

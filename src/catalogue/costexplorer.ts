@@ -13,7 +13,8 @@ export const costExplorerEntries: CatalogueEntry[] = [
     id: 'costexplorer.get_cost_and_usage',
     family: 'Cost Explorer',
     operation: 'GetCostAndUsage',
-    description: 'Daily unblended cost per AWS service over the dashboard range (the end day is excluded), one series per service. Cost Explorer lives in us-east-1 only.',
+    description:
+      'Daily unblended cost per AWS service over the dashboard range (the end day is excluded), one series per service. Cost Explorer lives in us-east-1 only.',
     service: 'ce',
     endpoint: { host: 'ce.us-east-1.amazonaws.com' },
     region: 'us-east-1',
@@ -24,7 +25,8 @@ export const costExplorerEntries: CatalogueEntry[] = [
       bodyType: 'json',
       body: BODY,
       format: 'json',
-      rootSelector: 'ResultsByTime.($t := TimePeriod.Start; Groups.{"time": $t, "service": Keys[0], "cost": $number(Metrics.UnblendedCost.Amount)})',
+      rootSelector:
+        'ResultsByTime.($t := TimePeriod.Start; Groups.{"time": $t, "service": Keys[0], "cost": $number(Metrics.UnblendedCost.Amount)})',
       columns: [time('time', 'YYYY-MM-DD'), str('service'), num('cost', 'cost (USD)')],
       timeSeries: { enabled: true, labelColumns: ['service'] },
       pagination: { mode: 'next_token', tokenPath: 'NextPageToken', tokenTarget: 'body', tokenField: 'NextPageToken' },

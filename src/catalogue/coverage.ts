@@ -31,7 +31,9 @@ function under(url: URL, prefixText: string): boolean {
 export function allowedPrefixes(settings: CoverageSettings): string[] {
   const region = settings.defaultRegion && settings.defaultRegion !== 'default' ? settings.defaultRegion : 'us-east-1';
   const endpoint = settings.endpoint?.trim();
-  const sts = endpoint ? [] : [`https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/`, GLOBAL_STS];
+  const sts = endpoint
+    ? []
+    : [`https://sts.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}/`, GLOBAL_STS];
   return [...(settings.allowedUrls ?? []), ...(endpoint ? [endpoint] : []), ...sts];
 }
 

@@ -18,7 +18,10 @@ function column(c: ColumnDefinition): string {
 
 /** File-name form of a family, e.g. `cloudwatch-logs` (docs/img/families/<slug>.png). */
 export function familySlug(family: string): string {
-  return family.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return family
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function anchor(entry: CatalogueEntry): string {
@@ -39,19 +42,28 @@ function request(entry: CatalogueEntry): string {
 function entrySection(entry: CatalogueEntry): string {
   const q = entry.query;
   const out = [`### ${entry.family} ${entry.operation}`, '', `<a id="${anchor(entry)}"></a>${entry.description}`, ''];
-  out.push(`- **Id**: \`${entry.id}\`; **service** \`${entry.service}\`${entry.region ? `, signed for \`${entry.region}\`` : ''}`);
-  out.push(`- **Fill in**: ${entry.blanks.length ? entry.blanks.map((b) => `\`{{${b.name}}}\` (${b.description}, e.g. \`${b.example}\`)`).join('; ') : 'nothing'}`);
+  out.push(
+    `- **Id**: \`${entry.id}\`; **service** \`${entry.service}\`${entry.region ? `, signed for \`${entry.region}\`` : ''}`,
+  );
+  out.push(
+    `- **Fill in**: ${entry.blanks.length ? entry.blanks.map((b) => `\`{{${b.name}}}\` (${b.description}, e.g. \`${b.example}\`)`).join('; ') : 'nothing'}`,
+  );
   out.push(`- **Result**: ${entry.result}`);
   out.push(`- **Format**: ${q.format ?? 'auto'}${q.rootSelector ? `; **root selector**: \`${q.rootSelector}\`` : ''}`);
   if (q.columns?.length) out.push(`- **Columns**: ${q.columns.map(column).join(', ')}`);
   if (q.timeSeries?.enabled) {
-    out.push(`- **Time series**${q.timeSeries.labelColumns?.length ? `: one series per ${q.timeSeries.labelColumns.map((l) => `\`${l}\``).join(', ')}` : ''}`);
+    out.push(
+      `- **Time series**${q.timeSeries.labelColumns?.length ? `: one series per ${q.timeSeries.labelColumns.map((l) => `\`${l}\``).join(', ')}` : ''}`,
+    );
   }
-  if (q.preferredVisualisation) out.push(`- **Shown as**: ${q.preferredVisualisation} (frame meta preferredVisualisationType)`);
+  if (q.preferredVisualisation)
+    out.push(`- **Shown as**: ${q.preferredVisualisation} (frame meta preferredVisualisationType)`);
   const p = q.pagination;
   if (p && p.mode !== 'none') {
     const truncated = p.truncatedPath ? `, while \`${p.truncatedPath}\` is true` : '';
-    out.push(`- **Pages**: ${p.mode} from \`${p.tokenPath}\` to ${p.tokenTarget === 'body' ? 'body field' : 'parameter'} \`${p.tokenField}\`${truncated}`);
+    out.push(
+      `- **Pages**: ${p.mode} from \`${p.tokenPath}\` to ${p.tokenTarget === 'body' ? 'body field' : 'parameter'} \`${p.tokenField}\`${truncated}`,
+    );
   }
   out.push(`- **AWS reference**: ${entry.reference}`, '', request(entry), '');
   return out.join('\n');
@@ -72,9 +84,9 @@ export function renderQueriesDoc(): string {
     '',
     'Where a query goes: with a **custom endpoint** on the data source (an emulator, a VPC endpoint, an AMP',
     "workspace, an API's invoke URL), the path is joined to it and signed for the entry's service; a data",
-    "source whose own service is set to another one (say `aps`) keeps the AWS URL. Without a custom endpoint,",
+    'source whose own service is set to another one (say `aps`) keeps the AWS URL. Without a custom endpoint,',
     "the AWS URL in the query's region (else the data source's) is used; the editor says which URL to add to",
-    "**Allowed URLs** when the data source does not allow it yet. The requests below show the AWS URL in us-east-1.",
+    '**Allowed URLs** when the data source does not allow it yet. The requests below show the AWS URL in us-east-1.',
     '',
     '![CloudWatch GetMetricData picked in the query editor, its four blanks to fill](img/catalogue-editor-light.png)',
     '',
@@ -88,7 +100,13 @@ export function renderQueriesDoc(): string {
     '',
   ];
   const body = groups.map((g) =>
-    [`## ${g.family}`, '', `![${g.family} ${g.entries[0].operation} in the query editor](img/families/${familySlug(g.family)}.png)`, '', ...g.entries.map(entrySection)].join('\n'),
+    [
+      `## ${g.family}`,
+      '',
+      `![${g.family} ${g.entries[0].operation} in the query editor](img/families/${familySlug(g.family)}.png)`,
+      '',
+      ...g.entries.map(entrySection),
+    ].join('\n'),
   );
   return `${[...head, ...body].join('\n').trimEnd()}\n`;
 }

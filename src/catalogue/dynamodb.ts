@@ -5,7 +5,12 @@ const HOST = { host: 'dynamodb.{region}.amazonaws.com' };
 const TABLE = { name: 'TableName', description: 'Table name', example: 'orders' };
 // DynamoDB's typed attributes ({"S": "x"}, {"N": "1"}, {"BOOL": true}) as plain values, numbers as numbers.
 const PLAIN_ITEMS = 'Items.$merge($each($, function($v, $k) { {$k: $exists($v.N) ? $number($v.N) : $v.*[0]} }))';
-const PAGES = { mode: 'object_token', tokenPath: 'LastEvaluatedKey', tokenTarget: 'body', tokenField: 'ExclusiveStartKey' } as const;
+const PAGES = {
+  mode: 'object_token',
+  tokenPath: 'LastEvaluatedKey',
+  tokenTarget: 'body',
+  tokenField: 'ExclusiveStartKey',
+} as const;
 
 const QUERY_BODY = `{
   "TableName": "{{TableName}}",
@@ -19,7 +24,8 @@ export const dynamodbEntries: CatalogueEntry[] = [
     id: 'dynamodb.scan',
     family: 'DynamoDB',
     operation: 'Scan',
-    description: 'Every item of a table as a row (attributes as columns, numbers as numbers); all pages (LastEvaluatedKey → ExclusiveStartKey).',
+    description:
+      'Every item of a table as a row (attributes as columns, numbers as numbers); all pages (LastEvaluatedKey → ExclusiveStartKey).',
     service: 'dynamodb',
     endpoint: HOST,
     path: '/',
@@ -42,7 +48,8 @@ export const dynamodbEntries: CatalogueEntry[] = [
     id: 'dynamodb.query',
     family: 'DynamoDB',
     operation: 'Query',
-    description: 'The items with one partition key value (a string key); all pages. Add a sort key condition to KeyConditionExpression to narrow them.',
+    description:
+      'The items with one partition key value (a string key); all pages. Add a sort key condition to KeyConditionExpression to narrow them.',
     service: 'dynamodb',
     endpoint: HOST,
     path: '/',

@@ -19,7 +19,12 @@ export const ec2Entries: CatalogueEntry[] = [
         'DescribeInstancesResponse.reservationSet.instancesSet.{"InstanceId": instanceId, "Name": tagSet[key = "Name"].value, "Type": instanceType, "State": instanceState.name, "PrivateIp": privateIpAddress, "LaunchTime": launchTime}',
       columns: [str('InstanceId'), str('Name'), str('Type'), str('State'), str('PrivateIp'), time('LaunchTime')],
       timeSeries: NO_SERIES,
-      pagination: { mode: 'next_token', tokenPath: 'DescribeInstancesResponse.nextToken', tokenTarget: 'body', tokenField: 'NextToken' },
+      pagination: {
+        mode: 'next_token',
+        tokenPath: 'DescribeInstancesResponse.nextToken',
+        tokenTarget: 'body',
+        tokenField: 'NextToken',
+      },
     },
     blanks: [],
     result: 'Table: InstanceId, Name, Type, State, PrivateIp, LaunchTime.',

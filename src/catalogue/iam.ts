@@ -6,7 +6,8 @@ export const iamEntries: CatalogueEntry[] = [
     id: 'iam.list_users',
     family: 'IAM',
     operation: 'ListUsers',
-    description: 'Every IAM user of the account; all pages (Marker / IsTruncated). IAM is global, signed for us-east-1.',
+    description:
+      'Every IAM user of the account; all pages (Marker / IsTruncated). IAM is global, signed for us-east-1.',
     service: 'iam',
     endpoint: { host: 'iam.amazonaws.com' },
     region: 'us-east-1',

@@ -65,7 +65,9 @@ export function awsUrl(entry: CatalogueEntry, region: string): string {
 export function entryQuery(entry: CatalogueEntry, target: CatalogueTarget): Omit<SigilQuery, 'refId'> {
   const query = JSON.parse(JSON.stringify(entry.query)) as CatalogueEntry['query'];
   const region = entry.region ?? (target.region?.trim() || target.defaultRegion?.trim() || FALLBACK_REGION);
-  const url = usesCustomEndpoint(entry, target) ? `/${entry.path.replace(/^\/+/, '')}` : awsUrl(entry, region === 'default' ? FALLBACK_REGION : region);
+  const url = usesCustomEndpoint(entry, target)
+    ? `/${entry.path.replace(/^\/+/, '')}`
+    : awsUrl(entry, region === 'default' ? FALLBACK_REGION : region);
   return {
     queryType: 'http',
     params: [],

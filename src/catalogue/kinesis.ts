@@ -17,7 +17,12 @@ export const kinesisEntries: CatalogueEntry[] = [
       body: '{}',
       format: 'json',
       rootSelector: 'StreamSummaries',
-      columns: [str('StreamName'), str('StreamStatus', 'Status'), str('StreamModeDetails.StreamMode', 'Mode'), time('StreamCreationTimestamp', 'epoch_s', 'Created')],
+      columns: [
+        str('StreamName'),
+        str('StreamStatus', 'Status'),
+        str('StreamModeDetails.StreamMode', 'Mode'),
+        time('StreamCreationTimestamp', 'epoch_s', 'Created'),
+      ],
       timeSeries: { enabled: false },
       pagination: { mode: 'next_token', tokenPath: 'NextToken', tokenTarget: 'body', tokenField: 'NextToken' },
     },

@@ -9,7 +9,8 @@ export const logsEntries: CatalogueEntry[] = [
     id: 'logs.filter_log_events',
     family: 'CloudWatch Logs',
     operation: 'FilterLogEvents',
-    description: 'Log events of a group in the dashboard range, for the logs panel (time, body, stream); all pages. Add "filterPattern" to the body to narrow them.',
+    description:
+      'Log events of a group in the dashboard range, for the logs panel (time, body, stream); all pages. Add "filterPattern" to the body to narrow them.',
     service: 'logs',
     endpoint: HOST,
     path: '/',
@@ -33,7 +34,8 @@ export const logsEntries: CatalogueEntry[] = [
     id: 'logs.start_query',
     family: 'CloudWatch Logs',
     operation: 'StartQuery',
-    description: 'Starts a Logs Insights query over the dashboard range and answers its queryId; read the rows with GetQueryResults (e.g. with the id in a dashboard variable).',
+    description:
+      'Starts a Logs Insights query over the dashboard range and answers its queryId; read the rows with GetQueryResults (e.g. with the id in a dashboard variable).',
     service: 'logs',
     endpoint: HOST,
     path: '/',
@@ -56,7 +58,8 @@ export const logsEntries: CatalogueEntry[] = [
     id: 'logs.get_query_results',
     family: 'CloudWatch Logs',
     operation: 'GetQueryResults',
-    description: 'The rows of a Logs Insights query started with StartQuery: one column per field of the query (the @ptr field left out).',
+    description:
+      'The rows of a Logs Insights query started with StartQuery: one column per field of the query (the @ptr field left out).',
     service: 'logs',
     endpoint: HOST,
     path: '/',
@@ -72,7 +75,13 @@ export const logsEntries: CatalogueEntry[] = [
       timeSeries: NO_SERIES,
       pagination: NO_PAGES,
     },
-    blanks: [{ name: 'QueryId', description: 'The queryId StartQuery answered', example: '12ab3456-12ab-123a-789e-1234567890ab' }],
+    blanks: [
+      {
+        name: 'QueryId',
+        description: 'The queryId StartQuery answered',
+        example: '12ab3456-12ab-123a-789e-1234567890ab',
+      },
+    ],
     result: 'Table: one column per field of the Insights query (e.g. @timestamp, @message).',
     reference: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_GetQueryResults.html',
   },

@@ -15,10 +15,16 @@ export const snsEntries: CatalogueEntry[] = [
       bodyType: 'form',
       form: queryForm('ListTopics', '2010-03-31'),
       format: 'xml',
-      rootSelector: 'ListTopicsResponse.ListTopicsResult.Topics.{"TopicName": $split(TopicArn, ":")[-1], "TopicArn": TopicArn}',
+      rootSelector:
+        'ListTopicsResponse.ListTopicsResult.Topics.{"TopicName": $split(TopicArn, ":")[-1], "TopicArn": TopicArn}',
       columns: [str('TopicName'), str('TopicArn')],
       timeSeries: NO_SERIES,
-      pagination: { mode: 'next_token', tokenPath: 'ListTopicsResponse.ListTopicsResult.NextToken', tokenTarget: 'body', tokenField: 'NextToken' },
+      pagination: {
+        mode: 'next_token',
+        tokenPath: 'ListTopicsResponse.ListTopicsResult.NextToken',
+        tokenTarget: 'body',
+        tokenField: 'NextToken',
+      },
     },
     blanks: [],
     result: 'Table: TopicName, TopicArn.',

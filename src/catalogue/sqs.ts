@@ -53,7 +53,13 @@ export const sqsEntries: CatalogueEntry[] = [
       timeSeries: { enabled: false },
       pagination: NO_PAGES,
     },
-    blanks: [{ name: 'QueueUrl', description: 'Queue URL (from ListQueues)', example: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders' }],
+    blanks: [
+      {
+        name: 'QueueUrl',
+        description: 'Queue URL (from ListQueues)',
+        example: 'https://sqs.us-east-1.amazonaws.com/123456789012/orders',
+      },
+    ],
     result: 'One row: QueueArn, Messages, In flight, Delayed, VisibilityTimeout, Created.',
     reference: 'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html',
   },

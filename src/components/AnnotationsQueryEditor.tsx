@@ -11,15 +11,38 @@ import { QueryEditor } from './QueryEditor';
 
 export type AnnotationsQueryEditorProps = QueryEditorProps<EditorDataSource, SigilQuery, SigilJsonData>;
 
-const FIELDS: Array<{ key: 'timeField' | 'timeEndField' | 'titleField' | 'textField'; label: string; placeholder: string; tooltip: string }> = [
-  { key: 'timeField', label: 'Time column', placeholder: 'first time column', tooltip: 'Start of each annotation; empty = the first time column' },
-  { key: 'timeEndField', label: 'End time column', placeholder: 'none', tooltip: 'Optional end: the annotation becomes a region' },
+const FIELDS: Array<{
+  key: 'timeField' | 'timeEndField' | 'titleField' | 'textField';
+  label: string;
+  placeholder: string;
+  tooltip: string;
+}> = [
+  {
+    key: 'timeField',
+    label: 'Time column',
+    placeholder: 'first time column',
+    tooltip: 'Start of each annotation; empty = the first time column',
+  },
+  {
+    key: 'timeEndField',
+    label: 'End time column',
+    placeholder: 'none',
+    tooltip: 'Optional end: the annotation becomes a region',
+  },
   { key: 'titleField', label: 'Title column', placeholder: 'none', tooltip: 'Optional title' },
-  { key: 'textField', label: 'Text column', placeholder: 'first text column', tooltip: 'Text of each annotation; empty = the first text column' },
+  {
+    key: 'textField',
+    label: 'Text column',
+    placeholder: 'first text column',
+    tooltip: 'Text of each annotation; empty = the first text column',
+  },
 ];
 
 function splitList(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 export function AnnotationsQueryEditor(props: AnnotationsQueryEditorProps) {
@@ -33,13 +56,20 @@ export function AnnotationsQueryEditor(props: AnnotationsQueryEditorProps) {
       onChange(query);
     }
   }, [stored.queryType, query, onChange]);
-  const setAnnotation = (patch: Partial<AnnotationOptions>) => onChange({ ...query, annotation: { ...query.annotation, ...patch } });
+  const setAnnotation = (patch: Partial<AnnotationOptions>) =>
+    onChange({ ...query, annotation: { ...query.annotation, ...patch } });
   return (
     <Stack direction="column" gap={1}>
       <QueryEditor {...props} query={query} onChange={(q) => onChange({ ...q, queryType: 'annotation' })} />
       <InlineFieldRow>
         {FIELDS.map((f) => (
-          <InlineField key={f.key} label={f.label} labelWidth={f.key === 'timeField' ? 16 : undefined} htmlFor={`sigil-annotation-${f.key}`} tooltip={f.tooltip}>
+          <InlineField
+            key={f.key}
+            label={f.label}
+            labelWidth={f.key === 'timeField' ? 16 : undefined}
+            htmlFor={`sigil-annotation-${f.key}`}
+            tooltip={f.tooltip}
+          >
             <Input
               id={`sigil-annotation-${f.key}`}
               width={20}
@@ -51,7 +81,12 @@ export function AnnotationsQueryEditor(props: AnnotationsQueryEditorProps) {
           </InlineField>
         ))}
       </InlineFieldRow>
-      <InlineField label="Tag columns" labelWidth={16} htmlFor="sigil-annotation-tags" tooltip="Comma-separated columns whose values become tags; a list column gives one tag per item">
+      <InlineField
+        label="Tag columns"
+        labelWidth={16}
+        htmlFor="sigil-annotation-tags"
+        tooltip="Comma-separated columns whose values become tags; a list column gives one tag per item"
+      >
         <Input
           id="sigil-annotation-tags"
           width={40}

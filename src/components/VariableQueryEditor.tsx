@@ -21,12 +21,18 @@ export function VariableQueryEditor(props: VariableQueryEditorProps) {
       onChange(query);
     }
   }, [needsDefaults, query, onChange]);
-  const setVariable = (patch: Partial<VariableOptions>) => onChange({ ...query, variable: { ...query.variable, ...patch } });
+  const setVariable = (patch: Partial<VariableOptions>) =>
+    onChange({ ...query, variable: { ...query.variable, ...patch } });
   return (
     <Stack direction="column" gap={1}>
       <QueryEditor {...props} query={query} onChange={(q) => onChange({ ...q, queryType: 'variable' })} />
       <InlineFieldRow>
-        <InlineField label="Value column" labelWidth={16} htmlFor="sigil-variable-value" tooltip="Column whose values the variable takes; empty = the first text column">
+        <InlineField
+          label="Value column"
+          labelWidth={16}
+          htmlFor="sigil-variable-value"
+          tooltip="Column whose values the variable takes; empty = the first text column"
+        >
           <Input
             id="sigil-variable-value"
             width={28}
@@ -36,7 +42,11 @@ export function VariableQueryEditor(props: VariableQueryEditorProps) {
             onBlur={props.onRunQuery}
           />
         </InlineField>
-        <InlineField label="Text column" htmlFor="sigil-variable-text" tooltip="Column shown in the picker; empty = the value">
+        <InlineField
+          label="Text column"
+          htmlFor="sigil-variable-text"
+          tooltip="Column shown in the picker; empty = the value"
+        >
           <Input
             id="sigil-variable-text"
             width={28}

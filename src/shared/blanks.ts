@@ -99,7 +99,8 @@ function fillText(text: string, name: string, value: string, context: Context): 
 export function fillBlank<Q extends BlankFields>(q: Q, name: string, value: string): Q {
   const pairs = (pairs: KeyValue[] | undefined) =>
     pairs?.map((p) => ({ key: fillText(p.key, name, value, 'text'), value: fillText(p.value, name, value, 'text') }));
-  const text = (t: string | undefined, context: Context) => (t === undefined ? undefined : fillText(t, name, value, context));
+  const text = (t: string | undefined, context: Context) =>
+    t === undefined ? undefined : fillText(t, name, value, context);
   return {
     ...q,
     url: text(q.url, 'url'),

@@ -63,7 +63,8 @@ export function queryError(e: unknown, budgetMs: number): Error {
   if (e instanceof BudgetExceeded) {
     // A worker thread the system would not start (Node: "Worker initialization failure: EMFILE").
     const refusal = e.kind === 'crash' ? systemRefusal(e) : undefined;
-    if (refusal) return sigilError('internal', `the query's processing could not run: ${refusal}`, { status: 503, cause: e });
+    if (refusal)
+      return sigilError('internal', `the query's processing could not run: ${refusal}`, { status: 503, cause: e });
     if (e.kind === 'time')
       return sigilError(
         'budget',

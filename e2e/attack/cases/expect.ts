@@ -4,14 +4,25 @@ import { must, show } from '../lib/runner';
 
 /** Status 200, no error, and (when given) exactly this many rows in the first frame. */
 export function answered(r: HostDataResponse | undefined, rows?: number): void {
-  must(r && r.status === 200 && !r.error && !r.decodeError, `expected an answer (status 200, no error), got ${show(r)}`);
+  must(
+    r && r.status === 200 && !r.error && !r.decodeError,
+    `expected an answer (status 200, no error), got ${show(r)}`,
+  );
   if (rows !== undefined) must(r.frames[0]?.rows === rows, `expected ${rows} rows, got ${show(r)}`);
 }
 
 /** An error with this status, this error source, and a message matching every pattern. */
-export function failed(r: HostDataResponse | undefined, status: number | number[], source: 'plugin' | 'downstream' | undefined, ...patterns: RegExp[]): void {
+export function failed(
+  r: HostDataResponse | undefined,
+  status: number | number[],
+  source: 'plugin' | 'downstream' | undefined,
+  ...patterns: RegExp[]
+): void {
   const statuses = Array.isArray(status) ? status : [status];
-  must(r && r.error && statuses.includes(r.status), `expected an error with status ${statuses.join(' or ')}, got ${show(r)}`);
+  must(
+    r && r.error && statuses.includes(r.status),
+    `expected an error with status ${statuses.join(' or ')}, got ${show(r)}`,
+  );
   if (source) must(r.errorSource === source, `expected errorSource ${source}, got ${show(r)}`);
   must(!/internal error/.test(r.error ?? ''), `expected a clear error, got an internal error: ${show(r)}`);
   for (const p of patterns) must(p.test(r.error ?? ''), `expected the error to match ${p}, got ${show(r)}`);

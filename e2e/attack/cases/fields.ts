@@ -30,8 +30,19 @@ const FIELDS: Array<[string, Record<string, unknown>]> = [
   ['timeSeries.enabled', { timeSeries: { enabled: 'yes' } }],
   ['timeSeries.labelColumns', { timeSeries: { enabled: true, labelColumns: 'name' } }],
   ['pagination', { pagination: 'next' }],
-  ['pagination.tokenField', { method: 'POST', bodyType: 'json', body: '{}', pagination: { mode: 'next_token', tokenPath: 'NextToken', tokenTarget: 'body', tokenField: 7 } }],
-  ['pagination.tokenPath', { pagination: { mode: 'next_token', tokenPath: ['NextToken'], tokenTarget: 'param', tokenField: 't' } }],
+  [
+    'pagination.tokenField',
+    {
+      method: 'POST',
+      bodyType: 'json',
+      body: '{}',
+      pagination: { mode: 'next_token', tokenPath: 'NextToken', tokenTarget: 'body', tokenField: 7 },
+    },
+  ],
+  [
+    'pagination.tokenPath',
+    { pagination: { mode: 'next_token', tokenPath: ['NextToken'], tokenTarget: 'param', tokenField: 't' } },
+  ],
   ['pagination.maxPages', { pagination: { mode: 'none', maxPages: 'ten' } }],
   ['pagination.maxRows', { pagination: { mode: 'none', maxRows: '100' } }],
   ['uql', { format: 'uql', uql: 5 }],
@@ -40,7 +51,9 @@ const FIELDS: Array<[string, Record<string, unknown>]> = [
 ];
 
 export const cases: AttackCase[] = FIELDS.map(([path, model], i): AttackCase => ({
-  id: `fields.${i}.${path}`, klass: K, title: `${path} = ${JSON.stringify(Object.values(model).slice(-1)[0])}: 400 naming ${path}`,
+  id: `fields.${i}.${path}`,
+  klass: K,
+  title: `${path} = ${JSON.stringify(Object.values(model).slice(-1)[0])}: 400 naming ${path}`,
   async run(ctx) {
     namesField(await ctx.one(ctx.ds(), { url: 'api/rows', format: 'json', ...model }), path);
   },

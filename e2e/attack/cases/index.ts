@@ -12,7 +12,18 @@ import { cases as credentials } from './credentials';
 import { cases as exhaustion } from './exhaustion';
 import { cases as prototype } from './prototype';
 
-export const ALL_CASES: AttackCase[] = [...urls, ...transport, ...http, ...fields, ...settings, ...echo, ...sts, ...credentials, ...exhaustion, ...prototype];
+export const ALL_CASES: AttackCase[] = [
+  ...urls,
+  ...transport,
+  ...http,
+  ...fields,
+  ...settings,
+  ...echo,
+  ...sts,
+  ...credentials,
+  ...exhaustion,
+  ...prototype,
+];
 
 const ids = new Set<string>();
 for (const c of ALL_CASES) {
@@ -22,6 +33,9 @@ for (const c of ALL_CASES) {
 
 /** Cases whose id contains one of the comma-separated filters (SIGIL_ATTACK_ONLY), else all. */
 export function selectCases(filter = process.env.SIGIL_ATTACK_ONLY ?? ''): AttackCase[] {
-  const parts = filter.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = filter
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return parts.length === 0 ? ALL_CASES : ALL_CASES.filter((c) => parts.some((p) => c.id.includes(p)));
 }

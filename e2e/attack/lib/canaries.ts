@@ -40,7 +40,12 @@ export class CanaryField {
     this.servers.push(server);
     const a = server.address() as AddressInfo;
     const h = host.includes(':') ? `[${host}]` : host;
-    return { url: `http://${h}:${a.port}`, host, port: a.port, close: () => new Promise((r) => server.close(() => r())) };
+    return {
+      url: `http://${h}:${a.port}`,
+      host,
+      port: a.port,
+      close: () => new Promise((r) => server.close(() => r())),
+    };
   }
 
   async start(): Promise<void> {
@@ -68,9 +73,14 @@ export class CanaryField {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.servers.map((s) => new Promise<void>((r) => {
-      if (s instanceof http.Server) s.closeAllConnections();
-      s.close(() => r());
-    })));
+    await Promise.all(
+      this.servers.map(
+        (s) =>
+          new Promise<void>((r) => {
+            if (s instanceof http.Server) s.closeAllConnections();
+            s.close(() => r());
+          }),
+      ),
+    );
   }
 }

@@ -52,7 +52,8 @@ export async function startFakeApi(): Promise<FakeApi> {
   const handler = (req: RecordedRequest, res: http.ServerResponse): void => {
     const url = new URL(req.path, 'http://x');
     const p = url.pathname;
-    if (req.headers.host !== self.replace(/^http:\/\//, '')) stray.push(`Host ${String(req.headers.host)} ${req.method} ${req.path}`);
+    if (req.headers.host !== self.replace(/^http:\/\//, ''))
+      stray.push(`Host ${String(req.headers.host)} ${req.method} ${req.path}`);
     if (p.startsWith('/forbidden') || !p.startsWith('/api/')) {
       stray.push(`${req.method} ${req.path}`);
       return json(res, 200, [{ stolen: true }]);
@@ -63,34 +64,59 @@ export async function startFakeApi(): Promise<FakeApi> {
         return json(res, 200, ROWS);
       case '/api/many': {
         const n = Number(q.get('n') ?? '1000');
-        return json(res, 200, Array.from({ length: n }, (_, i) => ({ i, s: `row${i}` })));
+        return json(
+          res,
+          200,
+          Array.from({ length: n }, (_, i) => ({ i, s: `row${i}` })),
+        );
       }
       case '/api/echo':
         return json(res, 200, { method: req.method, path: req.path, headers: req.headers, body: req.body });
       case '/api/echo-b64':
-        return json(res, 200, { blob: Buffer.from(JSON.stringify({ headers: req.headers, body: req.body })).toString('base64') });
+        return json(res, 200, {
+          blob: Buffer.from(JSON.stringify({ headers: req.headers, body: req.body })).toString('base64'),
+        });
       case '/api/echo-urlenc':
-        return json(res, 200, { q: new URLSearchParams(Object.entries(req.headers).map(([k, v]) => [k, String(v)])).toString() });
+        return json(res, 200, {
+          q: new URLSearchParams(Object.entries(req.headers).map(([k, v]) => [k, String(v)])).toString(),
+        });
       case '/api/echo-escaped':
         // JSON.stringify leaves "/" alone; some servers escape it, which hides a secret from a raw search.
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ headers: req.headers }).replace(/\//g, '\\/'));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ headers: req.headers }).replace(/\//g, '\\/'));
         return;
       case '/api/echo-error':
-        return json(res, 400, { __type: 'EchoException', message: `request was ${JSON.stringify(req.headers)} body ${req.body}` });
+        return json(res, 400, {
+          __type: 'EchoException',
+          message: `request was ${JSON.stringify(req.headers)} body ${req.body}`,
+        });
       case '/api/echo-xml-error':
-        res.writeHead(403, { 'content-type': 'text/xml' }).end(
-          `<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>auth ${String(req.headers.authorization)} token ${String(req.headers['x-amz-security-token'])}</Message></Error></ErrorResponse>`);
+        res
+          .writeHead(403, { 'content-type': 'text/xml' })
+          .end(
+            `<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>auth ${String(req.headers.authorization)} token ${String(req.headers['x-amz-security-token'])}</Message></Error></ErrorResponse>`,
+          );
         return;
       case '/api/echo-header':
         // The token back under a harmless header name: filtering headers by name is not enough.
-        return json(res, 200, ROWS, { 'x-debug-echo': String(req.headers['x-amz-security-token'] ?? ''), 'x-request-auth': String(req.headers.authorization ?? '') });
+        return json(res, 200, ROWS, {
+          'x-debug-echo': String(req.headers['x-amz-security-token'] ?? ''),
+          'x-request-auth': String(req.headers.authorization ?? ''),
+        });
       case '/api/plant': {
         const value = planted[q.get('name') ?? ''] ?? '';
         const form = q.get('form') ?? 'raw';
-        const enc = form === 'json' ? JSON.stringify(value).slice(1, -1).replace(/\//g, '\\/')
-          : form === 'url' ? encodeURIComponent(value)
-            : form === 'base64' ? Buffer.from(value).toString('base64')
-              : form === 'base64-inner' ? Buffer.from(`{"k":"${value}"}`).toString('base64') : value;
+        const enc =
+          form === 'json'
+            ? JSON.stringify(value).slice(1, -1).replace(/\//g, '\\/')
+            : form === 'url'
+              ? encodeURIComponent(value)
+              : form === 'base64'
+                ? Buffer.from(value).toString('base64')
+                : form === 'base64-inner'
+                  ? Buffer.from(`{"k":"${value}"}`).toString('base64')
+                  : value;
         if (form === 'json') {
           res.writeHead(200, { 'content-type': 'application/json' }).end(`[{"id":1,"note":"${enc}"}]`);
           return;
@@ -99,7 +125,13 @@ export async function startFakeApi(): Promise<FakeApi> {
       }
       case '/api/credentials':
         // Not STS, yet the answer carries credentials.
-        return json(res, 200, { Credentials: { AccessKeyId: planted.mintedKeyId ?? '', SecretAccessKey: planted.mintedSecret ?? '', SessionToken: planted.mintedToken ?? '' } });
+        return json(res, 200, {
+          Credentials: {
+            AccessKeyId: planted.mintedKeyId ?? '',
+            SecretAccessKey: planted.mintedSecret ?? '',
+            SessionToken: planted.mintedToken ?? '',
+          },
+        });
       case '/api/redirect': {
         const status = Number(q.get('status') ?? '302');
         res.writeHead(status, { location: q.get('to') ?? '/api/rows' }).end();
@@ -114,13 +146,19 @@ export async function startFakeApi(): Promise<FakeApi> {
         res.writeHead(302, { location: '/api/loop' }).end();
         return;
       case '/api/gzip':
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(JSON.stringify(ROWS)));
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
+          .end(gzipSync(JSON.stringify(ROWS)));
         return;
       case '/api/deflate':
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' }).end(deflateSync(JSON.stringify(ROWS)));
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'deflate' })
+          .end(deflateSync(JSON.stringify(ROWS)));
         return;
       case '/api/br':
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br' }).end(brotliCompressSync(JSON.stringify(ROWS)));
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br' })
+          .end(brotliCompressSync(JSON.stringify(ROWS)));
         return;
       case '/api/gzip-bomb':
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(GZIP_BOMB);
@@ -129,11 +167,16 @@ export async function startFakeApi(): Promise<FakeApi> {
         res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br' }).end(BR_BOMB);
         return;
       case '/api/gzip-lie':
-        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(JSON.stringify(ROWS));
+        res
+          .writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' })
+          .end(JSON.stringify(ROWS));
         return;
       case '/api/head-big':
         if (req.method === 'HEAD') {
-          rawSocket(res, 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000000000\r\nConnection: close\r\n\r\n');
+          rawSocket(
+            res,
+            'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000000000\r\nConnection: close\r\n\r\n',
+          );
           return;
         }
         return json(res, 200, ROWS);
@@ -144,7 +187,11 @@ export async function startFakeApi(): Promise<FakeApi> {
         rawSocket(res, 'HTTP/1.1 304 Not Modified\r\nContent-Length: 5000000000\r\nConnection: close\r\n\r\n');
         return;
       case '/api/big-declared':
-        rawSocket(res, 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000000000\r\n\r\n[', false);
+        rawSocket(
+          res,
+          'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000000000\r\n\r\n[',
+          false,
+        );
         return;
       case '/api/big-chunked': {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -187,8 +234,13 @@ export async function startFakeApi(): Promise<FakeApi> {
         res.writeHead(200, { 'content-type': 'text/xml' }).end(laughs());
         return;
       case '/api/xxe':
-        res.writeHead(200, { 'content-type': 'text/xml' }).end(
-          '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY ext SYSTEM "' + self + '/forbidden/xxe">]><Root><Item><V>&xxe;</V><W>&ext;</W></Item></Root>');
+        res
+          .writeHead(200, { 'content-type': 'text/xml' })
+          .end(
+            '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY ext SYSTEM "' +
+              self +
+              '/forbidden/xxe">]><Root><Item><V>&xxe;</V><W>&ext;</W></Item></Root>',
+          );
         return;
       case '/api/deep-json': {
         const depth = Number(q.get('depth') ?? '100000');
@@ -203,20 +255,33 @@ export async function startFakeApi(): Promise<FakeApi> {
       case '/api/wide-csv': {
         const n = Number(q.get('n') ?? '100000');
         const head = Array.from({ length: n }, (_, i) => `c${i}`).join(',');
-        res.writeHead(200, { 'content-type': 'text/csv' }).end(`${head}\n${Array.from({ length: n }, (_, i) => i).join(',')}\n`);
+        res
+          .writeHead(200, { 'content-type': 'text/csv' })
+          .end(`${head}\n${Array.from({ length: n }, (_, i) => i).join(',')}\n`);
         return;
       }
       case '/api/evil-string':
-        return json(res, 200, [{ s: `${'a'.repeat(Number(q.get('n') ?? '40'))}!`, list: 'a,'.repeat(Number(q.get('items') ?? '1000')).slice(0, -1) }]);
+        return json(res, 200, [
+          {
+            s: `${'a'.repeat(Number(q.get('n') ?? '40'))}!`,
+            list: 'a,'.repeat(Number(q.get('items') ?? '1000')).slice(0, -1),
+          },
+        ]);
       case '/api/proto':
         // Prototype-shaped keys in an answer.
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          `{"NextToken": "${q.get('token') ?? 'x'}", "items": [{"__proto__": {"endpoint": "${q.get('token') ?? ''}", "polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, "name": "p"}]}`);
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(
+            `{"NextToken": "${q.get('token') ?? 'x'}", "items": [{"__proto__": {"endpoint": "${q.get('token') ?? ''}", "polluted": "yes"}, "constructor": {"prototype": {"polluted": "yes"}}, "name": "p"}]}`,
+          );
         return;
       case '/api/page': {
         // First page hands out a token (a URL, as an attacker would), second page ends.
         const token = planted.pageToken ?? 'token-1';
-        const second = req.body.includes(token) || req.body.includes(encodeURIComponent(token)) || url.search.includes(encodeURIComponent(token));
+        const second =
+          req.body.includes(token) ||
+          req.body.includes(encodeURIComponent(token)) ||
+          url.search.includes(encodeURIComponent(token));
         return json(res, 200, second ? { items: [{ page: 2 }] } : { items: [{ page: 1 }], NextToken: token });
       }
       default:

@@ -103,14 +103,28 @@ export class CaseContext {
   ) {}
 
   /** A data source with configured keys (and session token) whose endpoint is this case's allowed server. */
-  ds(jsonData: Record<string, unknown> = {}, opts: { creds?: boolean; secure?: Record<string, string>; uid?: string; lastUpdatedMS?: number } = {}): HostDataSource {
+  ds(
+    jsonData: Record<string, unknown> = {},
+    opts: { creds?: boolean; secure?: Record<string, string>; uid?: string; lastUpdatedMS?: number } = {},
+  ): HostDataSource {
     const creds = makeCredentials(this.caseId);
-    const secure = opts.secure ?? (opts.creds === false ? {} : { accessKey: creds.accessKeyId, secretKey: creds.secretAccessKey, sessionToken: creds.sessionToken });
+    const secure =
+      opts.secure ??
+      (opts.creds === false
+        ? {}
+        : { accessKey: creds.accessKeyId, secretKey: creds.secretAccessKey, sessionToken: creds.sessionToken });
     this.suite.register(`configured (${this.caseId})`, secure);
     return {
-      uid: opts.uid ?? `${this.caseId.replace(/[^A-Za-z0-9]/g, '').slice(0, 30)}-${++this.serial}-${Date.now() % 100000}`,
+      uid:
+        opts.uid ?? `${this.caseId.replace(/[^A-Za-z0-9]/g, '').slice(0, 30)}-${++this.serial}-${Date.now() % 100000}`,
       name: `attack ${this.caseId}`,
-      jsonData: { authType: 'keys', defaultRegion: 'us-east-1', endpoint: this.api.url, service: 'execute-api', ...jsonData },
+      jsonData: {
+        authType: 'keys',
+        defaultRegion: 'us-east-1',
+        endpoint: this.api.url,
+        service: 'execute-api',
+        ...jsonData,
+      },
       secureJsonData: secure,
       lastUpdatedMS: opts.lastUpdatedMS ?? 1,
     };
@@ -129,17 +143,35 @@ export class CaseContext {
   }
 
   /** Runs queries; returns the responses by refId and the host's result (elapsed time, gRPC error). */
-  async query(ds: HostDataSource, queries: Array<Omit<HostQuery, 'refId'> & { refId?: string }>, extra: Partial<HostCall> = {}): Promise<{ responses: Record<string, HostDataResponse>; result: HostResult }> {
+  async query(
+    ds: HostDataSource,
+    queries: Array<Omit<HostQuery, 'refId'> & { refId?: string }>,
+    extra: Partial<HostCall> = {},
+  ): Promise<{ responses: Record<string, HostDataResponse>; result: HostResult }> {
     const now = Date.now();
-    const qs = queries.map((q, i) => ({ from: now - 3600_000, to: now, intervalMs: 60_000, ...q, refId: q.refId ?? `Q${i}` }));
+    const qs = queries.map((q, i) => ({
+      from: now - 3600_000,
+      to: now,
+      intervalMs: 60_000,
+      ...q,
+      refId: q.refId ?? `Q${i}`,
+    }));
     const result = await this.call({ kind: 'queryData', dataSource: ds, queries: qs, ...extra });
     return { responses: result.responses ?? {}, result };
   }
 
   /** One http query (the model's `queryType` is filled in); returns its response. */
-  async one(ds: HostDataSource, model: Record<string, unknown>, extra: Partial<HostCall> = {}): Promise<HostDataResponse & { elapsedMs: number; grpcError?: string }> {
+  async one(
+    ds: HostDataSource,
+    model: Record<string, unknown>,
+    extra: Partial<HostCall> = {},
+  ): Promise<HostDataResponse & { elapsedMs: number; grpcError?: string }> {
     const { responses, result } = await this.query(ds, [{ refId: 'A', json: { queryType: 'http', ...model } }], extra);
-    const r = responses.A ?? { frames: [], status: 0, error: `no response for A (gRPC ${result.grpcCode ?? '-'}: ${result.grpcError ?? '-'})` };
+    const r = responses.A ?? {
+      frames: [],
+      status: 0,
+      error: `no response for A (gRPC ${result.grpcCode ?? '-'}: ${result.grpcError ?? '-'})`,
+    };
     return { ...r, elapsedMs: result.elapsedMs, grpcError: result.grpcError };
   }
 
@@ -148,7 +180,14 @@ export class CaseContext {
   }
 
   async resource(ds: HostDataSource, body: unknown, extra: Partial<HostCall> = {}): Promise<HostResult> {
-    return this.call({ kind: 'callResource', dataSource: ds, path: 'request', method: 'POST', bodyJson: body, ...extra });
+    return this.call({
+      kind: 'callResource',
+      dataSource: ds,
+      path: 'request',
+      method: 'POST',
+      bodyJson: body,
+      ...extra,
+    });
   }
 
   /** Another allowed server for this case (closed after it). */
@@ -188,12 +227,17 @@ export class Suite {
   private probeSerial = 0;
 
   constructor() {
-    this.register('environment (default chain)', { accessKey: ENV_CREDENTIALS.accessKeyId, secretKey: ENV_CREDENTIALS.secretAccessKey, sessionToken: ENV_CREDENTIALS.sessionToken });
+    this.register('environment (default chain)', {
+      accessKey: ENV_CREDENTIALS.accessKeyId,
+      secretKey: ENV_CREDENTIALS.secretAccessKey,
+      sessionToken: ENV_CREDENTIALS.sessionToken,
+    });
   }
 
   register(label: string, secure: Record<string, string>): void {
     for (const [k, v] of Object.entries(secure)) {
-      if (typeof v === 'string' && v.length >= 8 && !this.credentials.some((c) => c.value === v)) this.credentials.push({ label: `${label} ${k}`, value: v });
+      if (typeof v === 'string' && v.length >= 8 && !this.credentials.some((c) => c.value === v))
+        this.credentials.push({ label: `${label} ${k}`, value: v });
     }
   }
 
@@ -224,11 +268,26 @@ export class Suite {
     await this.session.start();
     this.bystanderApi = await startFakeApi();
     const creds = makeCredentials('bystander');
-    this.register('bystander', { accessKey: creds.accessKeyId, secretKey: creds.secretAccessKey, sessionToken: creds.sessionToken });
+    this.register('bystander', {
+      accessKey: creds.accessKeyId,
+      secretKey: creds.secretAccessKey,
+      sessionToken: creds.sessionToken,
+    });
     this.bystanderDs = {
-      uid: 'bystander', name: 'bystander', lastUpdatedMS: 1,
-      jsonData: { authType: 'keys', defaultRegion: 'us-east-1', endpoint: this.bystanderApi.url, service: 'execute-api' },
-      secureJsonData: { accessKey: creds.accessKeyId, secretKey: creds.secretAccessKey, sessionToken: creds.sessionToken },
+      uid: 'bystander',
+      name: 'bystander',
+      lastUpdatedMS: 1,
+      jsonData: {
+        authType: 'keys',
+        defaultRegion: 'us-east-1',
+        endpoint: this.bystanderApi.url,
+        service: 'execute-api',
+      },
+      secureJsonData: {
+        accessKey: creds.accessKeyId,
+        secretKey: creds.secretAccessKey,
+        sessionToken: creds.sessionToken,
+      },
     };
   }
 
@@ -243,13 +302,28 @@ export class Suite {
     const started = Date.now();
     const now = Date.now();
     const outcome = await this.session.call({
-      kind: 'queryData', dataSource: this.bystanderDs, timeoutMs: STUCK_MS,
-      queries: [{ refId: 'B', json: { queryType: 'http', url: 'api/rows', format: 'json' }, from: now - 3600_000, to: now, intervalMs: 60_000 }],
+      kind: 'queryData',
+      dataSource: this.bystanderDs,
+      timeoutMs: STUCK_MS,
+      queries: [
+        {
+          refId: 'B',
+          json: { queryType: 'http', url: 'api/rows', format: 'json' },
+          from: now - 3600_000,
+          to: now,
+          intervalMs: 60_000,
+        },
+      ],
     });
     const ms = Date.now() - started;
     const r = outcome.result?.responses?.B;
     const stuck = outcome.result?.grpcCode === 'DeadlineExceeded';
-    if (!r || r.status !== 200 || r.frames[0]?.rows !== 3) return { ms, stuck, problem: `bystander query failed after ${ms} ms: ${outcome.error ?? outcome.result?.grpcError ?? show(r)}` };
+    if (!r || r.status !== 200 || r.frames[0]?.rows !== 3)
+      return {
+        ms,
+        stuck,
+        problem: `bystander query failed after ${ms} ms: ${outcome.error ?? outcome.result?.grpcError ?? show(r)}`,
+      };
     return { ms };
   }
 
@@ -265,19 +339,45 @@ export class Suite {
     this.register('probe', { accessKey: creds.accessKeyId, secretKey: creds.secretAccessKey });
     const secure = { accessKey: creds.accessKeyId, secretKey: creds.secretAccessKey };
     const bare = await this.session.call({
-      kind: 'queryData', timeoutMs: 30_000,
-      dataSource: { uid: `probe-bare-${n}`, name: 'probe', lastUpdatedMS: 1, jsonData: { authType: 'keys', defaultRegion: 'us-east-1', service: 'execute-api', allowedUrls: [`${this.bystanderApi?.url}/api/`] }, secureJsonData: secure },
+      kind: 'queryData',
+      timeoutMs: 30_000,
+      dataSource: {
+        uid: `probe-bare-${n}`,
+        name: 'probe',
+        lastUpdatedMS: 1,
+        jsonData: {
+          authType: 'keys',
+          defaultRegion: 'us-east-1',
+          service: 'execute-api',
+          allowedUrls: [`${this.bystanderApi?.url}/api/`],
+        },
+        secureJsonData: secure,
+      },
       queries: [{ refId: 'P', json: { queryType: 'http', url: 'api/rows', format: 'json' }, ...range }],
     });
     const p = bare.result?.responses?.P;
-    if (!p || p.status !== 400 || !/no endpoint/.test(p.error ?? '')) return `a fresh data source without an endpoint did not answer "no endpoint" (prototype polluted?): ${bare.error ?? show(p)}`;
+    if (!p || p.status !== 400 || !/no endpoint/.test(p.error ?? ''))
+      return `a fresh data source without an endpoint did not answer "no endpoint" (prototype polluted?): ${bare.error ?? show(p)}`;
     const full = await this.session.call({
-      kind: 'queryData', timeoutMs: 30_000,
-      dataSource: { uid: `probe-full-${n}`, name: 'probe', lastUpdatedMS: 1, jsonData: { authType: 'keys', defaultRegion: 'us-east-1', service: 'execute-api', endpoint: this.bystanderApi?.url }, secureJsonData: secure },
+      kind: 'queryData',
+      timeoutMs: 30_000,
+      dataSource: {
+        uid: `probe-full-${n}`,
+        name: 'probe',
+        lastUpdatedMS: 1,
+        jsonData: {
+          authType: 'keys',
+          defaultRegion: 'us-east-1',
+          service: 'execute-api',
+          endpoint: this.bystanderApi?.url,
+        },
+        secureJsonData: secure,
+      },
       queries: [{ refId: 'P', json: { queryType: 'http', url: 'api/rows', format: 'json' }, ...range }],
     });
     const f = full.result?.responses?.P;
-    if (!f || f.status !== 200 || f.frames[0]?.rows !== 3) return `a fresh data source with an endpoint could not query it (prototype polluted?): ${full.error ?? show(f)}`;
+    if (!f || f.status !== 200 || f.frames[0]?.rows !== 3)
+      return `a fresh data source with an endpoint could not query it (prototype polluted?): ${full.error ?? show(f)}`;
     return undefined;
   }
 
@@ -319,7 +419,10 @@ export class Suite {
     stop = true;
     await loop;
     const elapsedMs = Date.now() - started;
-    if (bystanderMaxMs !== undefined && bystanderMaxMs >= STALL_MS) problems.push(`a bystander query of another data source waited ${bystanderMaxMs} ms (stall bound ${STALL_MS} ms)`);
+    if (bystanderMaxMs !== undefined && bystanderMaxMs >= STALL_MS)
+      problems.push(
+        `a bystander query of another data source waited ${bystanderMaxMs} ms (stall bound ${STALL_MS} ms)`,
+      );
     let died = this.session.deaths > deathsBefore || (!this.session.alive && !stalled);
     if (!died && !stalled) {
       const b = await this.bystander();
@@ -351,14 +454,37 @@ export class Suite {
       { label: `issued by STS #${i + 1} sessionToken`, value: x.sessionToken ?? '' },
       { label: `issued by STS #${i + 1} accessKeyId`, value: x.accessKeyId },
     ]);
-    const secrets = findSecrets([...this.credentials, ...ctx.extraSecrets, ...issued].filter((x) => x.value.length >= 8), outputs);
-    if (secrets.length > 0) problems.push(`credentials in outputs: ${secrets.slice(0, 5).map((s) => `${s.label} (${s.form}) in ${s.where}`).join('; ')}`);
+    const secrets = findSecrets(
+      [...this.credentials, ...ctx.extraSecrets, ...issued].filter((x) => x.value.length >= 8),
+      outputs,
+    );
+    if (secrets.length > 0)
+      problems.push(
+        `credentials in outputs: ${secrets
+          .slice(0, 5)
+          .map((s) => `${s.label} (${s.form}) in ${s.where}`)
+          .join('; ')}`,
+      );
     const canaryHits = [...this.canaries.hits.slice(hitsBefore), ...api.strayHits()];
     if (canaryHits.length > 0) problems.push(`canary hits: ${canaryHits.slice(0, 3).join('; ')}`);
     await ctx.cleanup();
     await Promise.all(sidecars.map((s) => s.close()));
     await api.close();
-    return { id: c.id, klass: c.klass, title: c.title, held: problems.length === 0, problems, secrets, canaryHits, died, stalled, elapsedMs, bystanderMaxMs, rssMiB, rssPeakDuringMiB };
+    return {
+      id: c.id,
+      klass: c.klass,
+      title: c.title,
+      held: problems.length === 0,
+      problems,
+      secrets,
+      canaryHits,
+      died,
+      stalled,
+      elapsedMs,
+      bystanderMaxMs,
+      rssMiB,
+      rssPeakDuringMiB,
+    };
   }
 
   report(cases: CaseResult[]): SuiteReport {

@@ -40,7 +40,10 @@ export function encodedForms(value: string): Array<{ form: string; text: string 
     { form: 'json-escaped \\/', text: json.replace(/\//g, '\\/') },
     { form: 'url-encoded', text: encodeURIComponent(value) },
     { form: 'url-encoded rfc3986', text: rfc3986(value) },
-    { form: 'url-encoded lowercase hex', text: encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()) },
+    {
+      form: 'url-encoded lowercase hex',
+      text: encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+    },
     { form: 'form-encoded', text: new URLSearchParams({ x: value }).toString().slice(2) },
     ...base64Cores(value, false).map((text) => ({ form: 'base64', text })),
     ...base64Cores(value, true).map((text) => ({ form: 'base64url', text })),
@@ -67,7 +70,11 @@ let serial = 0;
 export function makeCredentials(tag: string): { accessKeyId: string; secretAccessKey: string; sessionToken: string } {
   serial++;
   const n = String(serial).padStart(4, '0');
-  const t = tag.replace(/[^A-Za-z0-9]/g, '').slice(0, 8).toUpperCase().padEnd(8, 'X');
+  const t = tag
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 8)
+    .toUpperCase()
+    .padEnd(8, 'X');
   return {
     accessKeyId: `AKIA${t}${n}Q9Z`,
     secretAccessKey: `sk/${t}+${n}/wJalrXUtnFEMI+K7MDENG=bPxRfiCY`,

@@ -35,7 +35,8 @@ export class PluginSession {
 
   async start(): Promise<void> {
     const bin = ensureGrafanaHostBinary();
-    if (!existsSync(PLUGIN_EXECUTABLE)) throw new Error(`plugin executable ${PLUGIN_EXECUTABLE} is missing; run \`npm run build:backend\` first`);
+    if (!existsSync(PLUGIN_EXECUTABLE))
+      throw new Error(`plugin executable ${PLUGIN_EXECUTABLE} is missing; run \`npm run build:backend\` first`);
     this.exited = false;
     this.stopping = false;
     const child = spawn(bin, ['-serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -142,7 +143,8 @@ export class PluginSession {
     }
     try {
       // Only our own plugin: its pid came from the host that started it, and it still runs our executable.
-      if (readFileSync(`/proc/${this.pid}/cmdline`, 'utf8').startsWith(PLUGIN_EXECUTABLE)) process.kill(this.pid, 'SIGKILL');
+      if (readFileSync(`/proc/${this.pid}/cmdline`, 'utf8').startsWith(PLUGIN_EXECUTABLE))
+        process.kill(this.pid, 'SIGKILL');
     } catch {
       // gone meanwhile
     }

@@ -8,11 +8,18 @@ export async function startEcsCredentials(creds: FakeCredentials, authToken: str
   return startFake((req, res) => {
     if (req.method !== 'GET' || req.path !== ECS_PATH) return void res.writeHead(404).end();
     if (req.headers.authorization !== authToken) {
-      return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"code":"AccessDenied","message":"bad token"}');
+      return void res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"code":"AccessDenied","message":"bad token"}');
     }
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-      AccessKeyId: creds.accessKeyId, SecretAccessKey: creds.secretAccessKey, Token: creds.sessionToken ?? 'ecs-session-token',
-      Expiration: expirationIso(creds.lifetimeMs), RoleArn: 'arn:aws:iam::123456789012:role/ecs-task-role',
-    }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        AccessKeyId: creds.accessKeyId,
+        SecretAccessKey: creds.secretAccessKey,
+        Token: creds.sessionToken ?? 'ecs-session-token',
+        Expiration: expirationIso(creds.lifetimeMs),
+        RoleArn: 'arn:aws:iam::123456789012:role/ecs-task-role',
+      }),
+    );
   });
 }

@@ -13,17 +13,26 @@ export async function startImds(creds: FakeCredentials, roleName = 'grafana-inst
       if (!Number.isInteger(ttl) || ttl < 1 || ttl > 21600) return void res.writeHead(400).end();
       const token = randomUUID();
       tokens.add(token);
-      return void res.writeHead(200, { 'content-type': 'text/plain', 'x-aws-ec2-metadata-token-ttl-seconds': String(ttl) }).end(token);
+      return void res
+        .writeHead(200, { 'content-type': 'text/plain', 'x-aws-ec2-metadata-token-ttl-seconds': String(ttl) })
+        .end(token);
     }
     const token = req.headers['x-aws-ec2-metadata-token'];
     if (typeof token !== 'string' || !tokens.has(token)) return void res.writeHead(401).end(); // IMDSv2 required
     if (req.method !== 'GET') return void res.writeHead(405).end();
     if (req.path === base) return void res.writeHead(200, { 'content-type': 'text/plain' }).end(roleName);
     if (req.path === `${base}${roleName}`) {
-      return void res.writeHead(200, { 'content-type': 'text/plain' }).end(JSON.stringify({
-        Code: 'Success', LastUpdated: expirationIso(0), Type: 'AWS-HMAC', AccessKeyId: creds.accessKeyId,
-        SecretAccessKey: creds.secretAccessKey, Token: creds.sessionToken ?? 'imds-session-token', Expiration: expirationIso(creds.lifetimeMs),
-      }));
+      return void res.writeHead(200, { 'content-type': 'text/plain' }).end(
+        JSON.stringify({
+          Code: 'Success',
+          LastUpdated: expirationIso(0),
+          Type: 'AWS-HMAC',
+          AccessKeyId: creds.accessKeyId,
+          SecretAccessKey: creds.secretAccessKey,
+          Token: creds.sessionToken ?? 'imds-session-token',
+          Expiration: expirationIso(creds.lifetimeMs),
+        }),
+      );
     }
     res.writeHead(404).end();
   });

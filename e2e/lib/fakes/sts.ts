@@ -6,21 +6,28 @@ export async function startWebIdentitySts(creds: FakeCredentials, expectedToken:
   return startFake((req, res) => {
     const p = new URLSearchParams(req.body);
     const xmlError = (status: number, code: string, message: string): void => {
-      res.writeHead(status, { 'content-type': 'text/xml' }).end(
-        `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fake</RequestId></ErrorResponse>`);
+      res
+        .writeHead(status, { 'content-type': 'text/xml' })
+        .end(
+          `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>fake</RequestId></ErrorResponse>`,
+        );
     };
-    if (req.method !== 'POST' || p.get('Action') !== 'AssumeRoleWithWebIdentity') return xmlError(400, 'InvalidAction', 'only AssumeRoleWithWebIdentity');
+    if (req.method !== 'POST' || p.get('Action') !== 'AssumeRoleWithWebIdentity')
+      return xmlError(400, 'InvalidAction', 'only AssumeRoleWithWebIdentity');
     if (p.get('WebIdentityToken') !== expectedToken) return xmlError(400, 'InvalidIdentityToken', 'token rejected');
     const roleArn = p.get('RoleArn') ?? '';
     const session = p.get('RoleSessionName') ?? '';
     const role = roleArn.split('/').pop();
-    res.writeHead(200, { 'content-type': 'text/xml' }).end(
-      `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>` +
-      `<SubjectFromWebIdentityToken>system:serviceaccount:grafana:grafana</SubjectFromWebIdentityToken><Audience>sts.amazonaws.com</Audience>` +
-      `<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/${role}/${session}</Arn><AssumedRoleId>AROAFAKE:${session}</AssumedRoleId></AssumedRoleUser>` +
-      `<Credentials><AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${creds.secretAccessKey}</SecretAccessKey>` +
-      `<SessionToken>${creds.sessionToken ?? 'web-identity-session-token'}</SessionToken><Expiration>${expirationIso(creds.lifetimeMs)}</Expiration></Credentials>` +
-      `<Provider>oidc.eks.amazonaws.com</Provider></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`);
+    res
+      .writeHead(200, { 'content-type': 'text/xml' })
+      .end(
+        `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult>` +
+          `<SubjectFromWebIdentityToken>system:serviceaccount:grafana:grafana</SubjectFromWebIdentityToken><Audience>sts.amazonaws.com</Audience>` +
+          `<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/${role}/${session}</Arn><AssumedRoleId>AROAFAKE:${session}</AssumedRoleId></AssumedRoleUser>` +
+          `<Credentials><AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${creds.secretAccessKey}</SecretAccessKey>` +
+          `<SessionToken>${creds.sessionToken ?? 'web-identity-session-token'}</SessionToken><Expiration>${expirationIso(creds.lifetimeMs)}</Expiration></Credentials>` +
+          `<Provider>oidc.eks.amazonaws.com</Provider></AssumeRoleWithWebIdentityResult><ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></AssumeRoleWithWebIdentityResponse>`,
+      );
   });
 }
 
@@ -40,27 +47,37 @@ export async function startShortLivedSts(lifetimeMs: number): Promise<ShortLived
   let serial = 0;
   const server = await startFake((req, res) => {
     const p = new URLSearchParams(req.body);
-    const xml = (status: number, body: string): void => void res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+    const xml = (status: number, body: string): void =>
+      void res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
     if (p.get('Action') === 'AssumeRole') {
       assumes++;
       const key = `ASIASHORT${String(++serial).padStart(8, '0')}`;
       const expires = Date.now() + lifetimeMs;
       issued.set(key, expires);
-      return xml(200, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>` +
-        `<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/short/${p.get('RoleSessionName')}</Arn><AssumedRoleId>AROASHORT:x</AssumedRoleId></AssumedRoleUser>` +
-        `<Credentials><AccessKeyId>${key}</AccessKeyId><SecretAccessKey>secret-${serial}</SecretAccessKey><SessionToken>token-${serial}</SessionToken>` +
-        `<Expiration>${new Date(expires).toISOString()}</Expiration></Credentials></AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>`);
+      return xml(
+        200,
+        `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>` +
+          `<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/short/${p.get('RoleSessionName')}</Arn><AssumedRoleId>AROASHORT:x</AssumedRoleId></AssumedRoleUser>` +
+          `<Credentials><AccessKeyId>${key}</AccessKeyId><SecretAccessKey>secret-${serial}</SecretAccessKey><SessionToken>token-${serial}</SessionToken>` +
+          `<Expiration>${new Date(expires).toISOString()}</Expiration></Credentials></AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+      );
     }
     if (p.get('Action') === 'GetCallerIdentity') {
       const key = /Credential=([A-Z0-9]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? '';
       const expires = issued.get(key);
       if (expires === undefined || Date.now() >= expires) {
         refusals++;
-        return xml(403, `<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error></ErrorResponse>`);
+        return xml(
+          403,
+          `<ErrorResponse><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>The security token included in the request is expired</Message></Error></ErrorResponse>`,
+        );
       }
-      return xml(200, `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
-        `<Arn>arn:aws:sts::123456789012:assumed-role/short/session</Arn><UserId>AROASHORT:session</UserId><Account>123456789012</Account>` +
-        `</GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+      return xml(
+        200,
+        `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>` +
+          `<Arn>arn:aws:sts::123456789012:assumed-role/short/session</Arn><UserId>AROASHORT:session</UserId><Account>123456789012</Account>` +
+          `</GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+      );
     }
     xml(400, '<ErrorResponse><Error><Code>InvalidAction</Code></Error></ErrorResponse>');
   });
@@ -80,26 +97,47 @@ export interface MintingSts extends FakeServer {
 }
 
 export async function startMintingSts(): Promise<MintingSts> {
-  const minted = { accessKeyId: 'ASIAMINTEDBYQUERY001', secretAccessKey: 'minted-secret-Zq8sW3xVb7Lp2Kd9', sessionToken: 'minted-session-token-Hj4nT6yRe1Uo' };
+  const minted = {
+    accessKeyId: 'ASIAMINTEDBYQUERY001',
+    secretAccessKey: 'minted-secret-Zq8sW3xVb7Lp2Kd9',
+    sessionToken: 'minted-session-token-Hj4nT6yRe1Uo',
+  };
   let minting = 0;
   let hang = false;
   const server = await startFake((req, res) => {
     const query = new URL(req.path, 'http://x').searchParams;
     const form = new URLSearchParams(req.body);
-    const action = (form.get('Action') ?? query.get('Action') ?? String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '').toLowerCase();
-    const xml = (status: number, body: string): void => void res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+    const action = (
+      form.get('Action') ??
+      query.get('Action') ??
+      String(req.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ??
+      ''
+    ).toLowerCase();
+    const xml = (status: number, body: string): void =>
+      void res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
     if (action === 'getcalleridentity') {
-      return xml(200, '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/sigil</Arn>' +
-        '<UserId>AIDAFAKE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>gci-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>');
+      return xml(
+        200,
+        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/sigil</Arn>' +
+          '<UserId>AIDAFAKE</UserId><Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>gci-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
+      );
     }
     if (action.startsWith('assumerole') && hang) return; // never answers
     if (['getsessiontoken', 'getfederationtoken'].includes(action) || action.startsWith('assumerole')) {
       minting++;
-      return xml(200, `<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult><Credentials>` +
-        `<AccessKeyId>${minted.accessKeyId}</AccessKeyId><SecretAccessKey>${minted.secretAccessKey}</SecretAccessKey><SessionToken>${minted.sessionToken}</SessionToken>` +
-        `<Expiration>${expirationIso(3600_000)}</Expiration></Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>mint-1</RequestId></ResponseMetadata></GetSessionTokenResponse>`);
+      return xml(
+        200,
+        `<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetSessionTokenResult><Credentials>` +
+          `<AccessKeyId>${minted.accessKeyId}</AccessKeyId><SecretAccessKey>${minted.secretAccessKey}</SecretAccessKey><SessionToken>${minted.sessionToken}</SessionToken>` +
+          `<Expiration>${expirationIso(3600_000)}</Expiration></Credentials></GetSessionTokenResult><ResponseMetadata><RequestId>mint-1</RequestId></ResponseMetadata></GetSessionTokenResponse>`,
+      );
     }
-    xml(400, '<ErrorResponse><Error><Code>InvalidAction</Code><Message>unknown action</Message></Error><RequestId>bad-1</RequestId></ErrorResponse>');
+    xml(
+      400,
+      '<ErrorResponse><Error><Code>InvalidAction</Code><Message>unknown action</Message></Error><RequestId>bad-1</RequestId></ErrorResponse>',
+    );
   });
   return {
     ...server,
@@ -112,7 +150,12 @@ export async function startMintingSts(): Promise<MintingSts> {
 }
 
 /** What a faulty STS does with one action: answer, hang (never answer), 503, answer late, or garbage. */
-export type StsFault = { kind: 'ok' } | { kind: 'hang' } | { kind: 'status'; status: number } | { kind: 'slow'; ms: number } | { kind: 'garbage' };
+export type StsFault =
+  | { kind: 'ok' }
+  | { kind: 'hang' }
+  | { kind: 'status'; status: number }
+  | { kind: 'slow'; ms: number }
+  | { kind: 'garbage' };
 
 export interface FaultySts extends FakeServer {
   /** Sets the behaviour of one action (`*` for all), e.g. `setFault('AssumeRole', { kind: 'hang' })`. */
@@ -136,7 +179,14 @@ export interface FaultyStsOptions {
 
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 /** Actions whose answer carries credentials; answered in the real STS wire format (XML, or JSON for awsJson1_0). */
-const MINTING = new Set(['assumerole', 'assumerolewithwebidentity', 'assumerolewithsaml', 'getsessiontoken', 'getfederationtoken', 'assumeroot']);
+const MINTING = new Set([
+  'assumerole',
+  'assumerolewithwebidentity',
+  'assumerolewithsaml',
+  'getsessiontoken',
+  'getfederationtoken',
+  'assumeroot',
+]);
 
 /**
  * An STS speaking the real query-protocol XML (and the awsJson1_0 JSON protocol, X-Amz-Target
@@ -150,16 +200,21 @@ export async function startFaultySts(options: FaultyStsOptions = {}): Promise<Fa
   const issued: FakeCredentials[] = [];
   let serial = 0;
   let lifetimeMs = options.lifetimeMs ?? 3600_000;
-  const mint = options.mint ?? ((action: string, n: number): FakeCredentials => ({
-    accessKeyId: `ASIAFAULTY${String(n).padStart(10, '0')}`,
-    secretAccessKey: `minted/${action}+${n}/Secr3tKeyFromFaultySts==`,
-    sessionToken: `IQoJminted//${action}/${n}+SessionToken/FaultySts==`,
-  }));
+  const mint =
+    options.mint ??
+    ((action: string, n: number): FakeCredentials => ({
+      accessKeyId: `ASIAFAULTY${String(n).padStart(10, '0')}`,
+      secretAccessKey: `minted/${action}+${n}/Secr3tKeyFromFaultySts==`,
+      sessionToken: `IQoJminted//${action}/${n}+SessionToken/FaultySts==`,
+    }));
   const server = await startFake((req, res) => {
     const url = new URL(req.path, 'http://sts.local');
     const target = String(req.headers['x-amz-target'] ?? '');
     const json = target.startsWith('AWSSecurityTokenServiceV20110615.');
-    const actions = [...url.searchParams.getAll('Action'), ...(json ? [target.split('.')[1]] : new URLSearchParams(req.body).getAll('Action'))];
+    const actions = [
+      ...url.searchParams.getAll('Action'),
+      ...(json ? [target.split('.')[1]] : new URLSearchParams(req.body).getAll('Action')),
+    ];
     const action = actions[actions.length - 1];
     if (action === undefined) {
       if (options.fallback) return options.fallback(req, res);
@@ -173,33 +228,59 @@ export async function startFaultySts(options: FaultyStsOptions = {}): Promise<Fa
       const params = json ? (JSON.parse(req.body || '{}') as Record<string, string>) : Object.fromEntries(p);
       if (key === 'getcalleridentity') {
         const keyId = /Credential=([A-Z0-9]+)\//.exec(String(req.headers.authorization ?? ''))?.[1] ?? 'unsigned';
-        const arn = keyId.startsWith('ASIA') ? 'arn:aws:sts::123456789012:assumed-role/attack/session' : 'arn:aws:iam::123456789012:user/attack';
-        if (json) return void res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ Arn: arn, UserId: 'AIDAFAKE', Account: '123456789012' }));
-        return void res.writeHead(200, { 'content-type': 'text/xml' }).end(
-          `<GetCallerIdentityResponse xmlns="${STS_NS}"><GetCallerIdentityResult><Arn>${arn}</Arn><UserId>AIDAFAKE</UserId>` +
-          `<Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+        const arn = keyId.startsWith('ASIA')
+          ? 'arn:aws:sts::123456789012:assumed-role/attack/session'
+          : 'arn:aws:iam::123456789012:user/attack';
+        if (json)
+          return void res
+            .writeHead(200, { 'content-type': 'application/x-amz-json-1.0' })
+            .end(JSON.stringify({ Arn: arn, UserId: 'AIDAFAKE', Account: '123456789012' }));
+        return void res
+          .writeHead(200, { 'content-type': 'text/xml' })
+          .end(
+            `<GetCallerIdentityResponse xmlns="${STS_NS}"><GetCallerIdentityResult><Arn>${arn}</Arn><UserId>AIDAFAKE</UserId>` +
+              `<Account>123456789012</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
+          );
       }
       if (!MINTING.has(key)) {
-        return void res.writeHead(400, { 'content-type': 'text/xml' }).end(
-          `<ErrorResponse xmlns="${STS_NS}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>Could not find operation ${action}</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+        return void res
+          .writeHead(400, { 'content-type': 'text/xml' })
+          .end(
+            `<ErrorResponse xmlns="${STS_NS}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>Could not find operation ${action}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+          );
       }
       const creds = mint(action, ++serial);
       issued.push(creds);
       const expiration = expirationIso(lifetimeMs);
       const name = action.charAt(0).toUpperCase() + action.slice(1);
-      const role = String(params.RoleArn ?? 'arn:aws:iam::123456789012:role/attack').split('/').pop();
+      const role = String(params.RoleArn ?? 'arn:aws:iam::123456789012:role/attack')
+        .split('/')
+        .pop();
       if (json) {
-        return void res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({
-          Credentials: { AccessKeyId: creds.accessKeyId, SecretAccessKey: creds.secretAccessKey, SessionToken: creds.sessionToken, Expiration: Date.parse(expiration) / 1000 },
-          AssumedRoleUser: { Arn: `arn:aws:sts::123456789012:assumed-role/${role}/${params.RoleSessionName ?? 's'}`, AssumedRoleId: 'AROAFAKE:s' },
-        }));
+        return void res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end(
+          JSON.stringify({
+            Credentials: {
+              AccessKeyId: creds.accessKeyId,
+              SecretAccessKey: creds.secretAccessKey,
+              SessionToken: creds.sessionToken,
+              Expiration: Date.parse(expiration) / 1000,
+            },
+            AssumedRoleUser: {
+              Arn: `arn:aws:sts::123456789012:assumed-role/${role}/${params.RoleSessionName ?? 's'}`,
+              AssumedRoleId: 'AROAFAKE:s',
+            },
+          }),
+        );
       }
-      res.writeHead(200, { 'content-type': 'text/xml' }).end(
-        `<${name}Response xmlns="${STS_NS}"><${name}Result>` +
-        `<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/${role}/${params.RoleSessionName ?? 's'}</Arn><AssumedRoleId>AROAFAKE:s</AssumedRoleId></AssumedRoleUser>` +
-        `<Credentials><AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${creds.secretAccessKey}</SecretAccessKey>` +
-        `<SessionToken>${creds.sessionToken ?? ''}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
-        `</${name}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></${name}Response>`);
+      res
+        .writeHead(200, { 'content-type': 'text/xml' })
+        .end(
+          `<${name}Response xmlns="${STS_NS}"><${name}Result>` +
+            `<AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/${role}/${params.RoleSessionName ?? 's'}</Arn><AssumedRoleId>AROAFAKE:s</AssumedRoleId></AssumedRoleUser>` +
+            `<Credentials><AccessKeyId>${creds.accessKeyId}</AccessKeyId><SecretAccessKey>${creds.secretAccessKey}</SecretAccessKey>` +
+            `<SessionToken>${creds.sessionToken ?? ''}</SessionToken><Expiration>${expiration}</Expiration></Credentials>` +
+            `</${name}Result><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></${name}Response>`,
+        );
     };
     switch (fault.kind) {
       case 'ok':
@@ -207,8 +288,11 @@ export async function startFaultySts(options: FaultyStsOptions = {}): Promise<Fa
       case 'hang':
         return; // never answers; close() drops the socket
       case 'status':
-        return void res.writeHead(fault.status, { 'content-type': 'text/xml' }).end(
-          `<ErrorResponse xmlns="${STS_NS}"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>fault injected</Message></Error><RequestId>r</RequestId></ErrorResponse>`);
+        return void res
+          .writeHead(fault.status, { 'content-type': 'text/xml' })
+          .end(
+            `<ErrorResponse xmlns="${STS_NS}"><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>fault injected</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+          );
       case 'slow':
         return void setTimeout(answer, fault.ms);
       case 'garbage':

@@ -100,7 +100,9 @@ describe('ConfigEditor: server options', () => {
     config.awsAllowedAuthProviders = ['default'];
     renderEditor(settings({ authType: 'keys' }));
     expect(screen.getAllByText(/not allowed/)).toHaveLength(2); // the chosen value "(not allowed)" and one message
-    expect(screen.getByText(/^Authentication provider "keys" is not allowed by this Grafana server/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/^Authentication provider "keys" is not allowed by this Grafana server/),
+    ).toBeInTheDocument();
     expect(document.querySelectorAll('[role="alert"]')).toHaveLength(1);
   });
 
@@ -157,7 +159,9 @@ describe('ConfigEditor: fields by provider', () => {
   });
 
   it('shows a stored secret as configured, never its value, and resets it', async () => {
-    const { last } = renderEditor(settings({ authType: 'keys' }, { secureJsonFields: { accessKey: true, secretKey: true } }));
+    const { last } = renderEditor(
+      settings({ authType: 'keys' }, { secureJsonFields: { accessKey: true, secretKey: true } }),
+    );
     const secret = screen.getByLabelText(/Secret access key/) as HTMLInputElement;
     expect(secret.value).toBe('configured');
     expect(secret).toBeDisabled();
@@ -168,7 +172,9 @@ describe('ConfigEditor: fields by provider', () => {
     expect(last().secureJsonData).toEqual({ secretKey: '' });
     expect((screen.getByLabelText(/Secret access key/) as HTMLInputElement).value).toBe('');
     // With the secret gone, the editor says it is required, in the backend's words, naming the field's label.
-    expect(screen.getByText('Secret access key is required with access & secret key authentication (authType "keys")')).toBeInTheDocument();
+    expect(
+      screen.getByText('Secret access key is required with access & secret key authentication (authType "keys")'),
+    ).toBeInTheDocument();
   });
 
   it('shows External ID only while an Assume Role ARN is set, and drops it with the ARN', async () => {
@@ -176,7 +182,10 @@ describe('ConfigEditor: fields by provider', () => {
     expect(screen.queryByLabelText(/External ID/)).not.toBeInTheDocument();
     await pasteInto(screen.getByLabelText(/Assume Role ARN/), 'arn:aws:iam::123456789012:role/Reader');
     await user.type(screen.getByLabelText(/External ID/), 'ext-1');
-    expect(last().jsonData).toMatchObject({ assumeRoleArn: 'arn:aws:iam::123456789012:role/Reader', externalId: 'ext-1' });
+    expect(last().jsonData).toMatchObject({
+      assumeRoleArn: 'arn:aws:iam::123456789012:role/Reader',
+      externalId: 'ext-1',
+    });
     await user.clear(screen.getByLabelText(/Assume Role ARN/));
     expect(screen.queryByLabelText(/External ID/)).not.toBeInTheDocument();
     expect(last().jsonData.externalId).toBeUndefined();
@@ -255,7 +264,9 @@ describe('ConfigEditor: validation (the backend rules)', () => {
 
   it('links to the docs on the plugin page in Grafana', () => {
     renderEditor(settings({}));
-    expect(screen.getByRole('link', { name: /Read the documentation/ }).getAttribute('href')).toBe('/plugins/sigil-awsapi-datasource');
+    expect(screen.getByRole('link', { name: /Read the documentation/ }).getAttribute('href')).toBe(
+      '/plugins/sigil-awsapi-datasource',
+    );
   });
 
   it('accepts a region typed in that is not in the list', async () => {
@@ -288,11 +299,14 @@ describe('ConfigEditor: validation (the backend rules)', () => {
   });
 
   it('labels every input', () => {
-    renderEditor(settings({ authType: 'keys', assumeRoleArn: 'arn:aws:iam::123456789012:role/R', allowedUrls: ['https://a/'] }));
+    renderEditor(
+      settings({ authType: 'keys', assumeRoleArn: 'arn:aws:iam::123456789012:role/R', allowedUrls: ['https://a/'] }),
+    );
     const inputs = document.querySelectorAll('input, textarea');
     expect(inputs.length).toBeGreaterThan(8);
     for (const input of Array.from(inputs)) {
-      const labelled = input.getAttribute('aria-label') || (input.id && document.querySelector(`label[for="${input.id}"]`));
+      const labelled =
+        input.getAttribute('aria-label') || (input.id && document.querySelector(`label[for="${input.id}"]`));
       expect({ id: input.id, labelled: Boolean(labelled) }).toEqual({ id: input.id, labelled: true });
     }
     for (const name of ['Authentication', 'Assume role', 'Connection', 'Allowed URLs', 'Additional settings']) {

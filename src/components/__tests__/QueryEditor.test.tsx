@@ -13,7 +13,12 @@ jest.mock('react-inlinesvg', () => ({ __esModule: true, default: () => null }));
 // onChange as typed, onBlur, and the label Monaco gives its own text area).
 jest.mock('@grafana/ui', () => {
   const actual = jest.requireActual('@grafana/ui');
-  const CodeEditor = (props: { value: string; onChange?: (v: string) => void; onBlur?: (v: string) => void; monacoOptions?: { ariaLabel?: string } }) => (
+  const CodeEditor = (props: {
+    value: string;
+    onChange?: (v: string) => void;
+    onBlur?: (v: string) => void;
+    monacoOptions?: { ariaLabel?: string };
+  }) => (
     <textarea
       aria-label={props.monacoOptions?.ariaLabel}
       value={props.value}
@@ -150,7 +155,11 @@ describe('QueryEditor', () => {
     const [path, body] = ds.postResource.mock.calls[0];
     expect(path).toBe('request');
     expect(body).toEqual({
-      query: expect.objectContaining({ url: 'https://sts.eu-west-1.amazonaws.com/', form: DEFAULT_QUERY.form, format: 'xml' }),
+      query: expect.objectContaining({
+        url: 'https://sts.eu-west-1.amazonaws.com/',
+        form: DEFAULT_QUERY.form,
+        format: 'xml',
+      }),
       timeRange: undefined,
     });
     expect(await screen.findByText('HTTP 200')).toBeInTheDocument();
@@ -162,7 +171,10 @@ describe('QueryEditor', () => {
   it("shows the backend's message when the preview fails", async () => {
     const ds = fakeDataSource(async () => {
       // Grafana's fetch error carries the backend's JSON answer ({ error, errorSource }) in `data`.
-      throw { status: 400, data: { error: 'URL https://evil.example/ is not in the allowed URLs', errorSource: 'plugin' } };
+      throw {
+        status: 400,
+        data: { error: 'URL https://evil.example/ is not in the allowed URLs', errorSource: 'plugin' },
+      };
     });
     renderEditor(stsQuery, ds);
     await userEvent.click(screen.getByRole('button', { name: /Run\/preview/ }));
@@ -200,13 +212,21 @@ describe('QueryEditor', () => {
     const { last, onRunQuery } = renderEditor(stsQuery, ds);
     await userEvent.click(screen.getByLabelText('Ready query'));
     await userEvent.keyboard('dynamodb scan{Enter}');
-    expect(last()).toMatchObject({ refId: 'A', url: 'https://dynamodb.eu-west-1.amazonaws.com/', service: 'dynamodb', bodyType: 'json', format: 'json' });
+    expect(last()).toMatchObject({
+      refId: 'A',
+      url: 'https://dynamodb.eu-west-1.amazonaws.com/',
+      service: 'dynamodb',
+      bodyType: 'json',
+      format: 'json',
+    });
     expect(last().headers).toContainEqual({ key: 'X-Amz-Target', value: 'DynamoDB_20120810.Scan' });
     // Not run while a blank is empty; the preview is disabled and the blank named.
     expect(onRunQuery).not.toHaveBeenCalled();
     expect(screen.getByRole('button', { name: /Run\/preview/ })).toBeDisabled();
     // The data source allows no DynamoDB URL yet: the editor says which one to add.
-    expect(screen.getByText(/add https:\/\/dynamodb\.eu-west-1\.amazonaws\.com\/ to its Allowed URLs/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/add https:\/\/dynamodb\.eu-west-1\.amazonaws\.com\/ to its Allowed URLs/),
+    ).toBeInTheDocument();
     await userEvent.click(screen.getByLabelText('TableName'));
     await userEvent.paste('orders');
     await userEvent.keyboard('{Enter}');
@@ -240,7 +260,11 @@ describe('QueryEditor', () => {
       request: {
         method: 'POST',
         url: 'https://sts.amazonaws.com/',
-        headers: { authorization: 'AWS4-HMAC-SHA256 Credential=****/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=****', 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization:
+            'AWS4-HMAC-SHA256 Credential=****/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=****',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: 'Action=GetCallerIdentity&Version=2011-06-15',
       },
       status: 200,

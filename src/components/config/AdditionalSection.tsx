@@ -49,7 +49,9 @@ export function AdditionalSection({ options, onOptionsChange, errors, touch }: S
         value={jsonData.maxResponseBytes === undefined ? undefined : jsonData.maxResponseBytes / MIB}
         onChange={(text) => {
           const mib = parseNumber(text);
-          onOptionsChange(withJsonData(options, { maxResponseBytes: mib === undefined ? undefined : Math.round(mib * MIB) }));
+          onOptionsChange(
+            withJsonData(options, { maxResponseBytes: mib === undefined ? undefined : Math.round(mib * MIB) }),
+          );
         }}
         onBlur={() => touch('maxResponseBytes')}
       />

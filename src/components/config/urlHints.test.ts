@@ -4,8 +4,12 @@ describe('urlHostHint', () => {
   it('accepts hosts that match the service and region', () => {
     expect(urlHostHint('https://monitoring.eu-west-1.amazonaws.com/', 'monitoring', 'eu-west-1')).toBeUndefined();
     // AMP's host is aps-workspaces while its signing name is aps.
-    expect(urlHostHint('https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1/', 'aps', 'us-west-2')).toBeUndefined();
-    expect(urlHostHint('https://abc123.execute-api.ap-southeast-2.amazonaws.com/prod/', 'execute-api', 'ap-southeast-2')).toBeUndefined();
+    expect(
+      urlHostHint('https://aps-workspaces.us-west-2.amazonaws.com/workspaces/ws-1/', 'aps', 'us-west-2'),
+    ).toBeUndefined();
+    expect(
+      urlHostHint('https://abc123.execute-api.ap-southeast-2.amazonaws.com/prod/', 'execute-api', 'ap-southeast-2'),
+    ).toBeUndefined();
     expect(urlHostHint('https://monitoring.cn-north-1.amazonaws.com.cn/', 'monitoring', 'cn-north-1')).toBeUndefined();
     // Global endpoints name no region.
     expect(urlHostHint('https://sts.amazonaws.com/', undefined, 'eu-west-1')).toBeUndefined();
@@ -15,7 +19,9 @@ describe('urlHostHint', () => {
     expect(urlHostHint('https://monitoring.us-east-1.amazonaws.com/', 'monitoring', 'eu-west-1')).toBe(
       'Host monitoring.us-east-1.amazonaws.com is in region us-east-1, but the default region is eu-west-1.',
     );
-    expect(urlHostHint('https://ec2.us-gov-west-1.amazonaws.com/', undefined, 'us-east-1')).toMatch(/region us-gov-west-1/);
+    expect(urlHostHint('https://ec2.us-gov-west-1.amazonaws.com/', undefined, 'us-east-1')).toMatch(
+      /region us-gov-west-1/,
+    );
   });
 
   it('flags another service', () => {

@@ -16,11 +16,14 @@ interface Props {
   minHeight?: number;
 }
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /** Moves focus to the control after (or before) `from` in document order, skipping what is inside it. */
 function moveFocus(from: HTMLElement, backwards: boolean): void {
-  const outside = Array.from(document.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((el) => !from.contains(el) && el.getClientRects().length > 0);
+  const outside = Array.from(document.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
+    (el) => !from.contains(el) && el.getClientRects().length > 0,
+  );
   const flag = backwards ? Node.DOCUMENT_POSITION_PRECEDING : Node.DOCUMENT_POSITION_FOLLOWING;
   const candidates = outside.filter((el) => from.compareDocumentPosition(el) & flag);
   (backwards ? candidates[candidates.length - 1] : candidates[0])?.focus();
@@ -30,7 +33,12 @@ function moveFocus(from: HTMLElement, backwards: boolean): void {
  * Monaco keeps Tab for indentation, which would trap keyboard users in the field: Tab and Shift+Tab move
  * focus on instead, as in every other field (Monaco indents new lines by itself).
  */
-function releaseTab(editor: { onKeyDown: (listener: (e: { browserEvent: KeyboardEvent; preventDefault(): void; stopPropagation(): void }) => void) => unknown; getDomNode: () => HTMLElement | null }): void {
+function releaseTab(editor: {
+  onKeyDown: (
+    listener: (e: { browserEvent: KeyboardEvent; preventDefault(): void; stopPropagation(): void }) => void,
+  ) => unknown;
+  getDomNode: () => HTMLElement | null;
+}): void {
   editor.onKeyDown((e) => {
     const k = e.browserEvent;
     if (k.key !== 'Tab' || k.ctrlKey || k.altKey || k.metaKey) return;
@@ -43,7 +51,12 @@ function releaseTab(editor: { onKeyDown: (listener: (e: { browserEvent: Keyboard
 }
 
 // Monaco knows JSON; JSONata and UQL have no Monaco language, so they get plain text.
-const MONACO_LANGUAGE: Record<CodeLanguage, string> = { json: 'json', jsonata: 'plaintext', uql: 'plaintext', text: 'plaintext' };
+const MONACO_LANGUAGE: Record<CodeLanguage, string> = {
+  json: 'json',
+  jsonata: 'plaintext',
+  uql: 'plaintext',
+  text: 'plaintext',
+};
 const LINE_PX = 19;
 
 export function CodeField({ label, value, language, onChange, onBlur, minHeight = 60 }: Props) {

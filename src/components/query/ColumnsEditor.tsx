@@ -49,12 +49,21 @@ export function ColumnsEditor({ columns, onChange }: Props) {
                 onChange={(e) => update(index, { timeFormat: e.currentTarget.value || undefined })}
               />
             )}
-            <IconButton name="trash-alt" tooltip={`Remove column ${n}`} onClick={() => onChange(columns.filter((_, i) => i !== index))} />
+            <IconButton
+              name="trash-alt"
+              tooltip={`Remove column ${n}`}
+              onClick={() => onChange(columns.filter((_, i) => i !== index))}
+            />
           </Stack>
         );
       })}
       <div>
-        <Button variant="secondary" size="sm" icon="plus" onClick={() => onChange([...columns, { selector: '', type: 'string' }])}>
+        <Button
+          variant="secondary"
+          size="sm"
+          icon="plus"
+          onClick={() => onChange([...columns, { selector: '', type: 'string' }])}
+        >
           Add column
         </Button>
       </div>

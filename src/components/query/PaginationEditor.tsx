@@ -11,8 +11,16 @@ interface Props {
 
 const MODES: Array<{ value: PaginationOptions['mode']; label: string; description: string }> = [
   { value: 'none', label: 'None', description: 'One request' },
-  { value: 'next_token', label: 'Next token', description: 'A string token (NextToken, S3 continuation tokens, NextMarker)' },
-  { value: 'object_token', label: 'Object token', description: 'A JSON value copied as is (DynamoDB LastEvaluatedKey → ExclusiveStartKey)' },
+  {
+    value: 'next_token',
+    label: 'Next token',
+    description: 'A string token (NextToken, S3 continuation tokens, NextMarker)',
+  },
+  {
+    value: 'object_token',
+    label: 'Object token',
+    description: 'A JSON value copied as is (DynamoDB LastEvaluatedKey → ExclusiveStartKey)',
+  },
   { value: 'marker', label: 'Marker', description: 'Marker / NextMarker while IsTruncated is true (IAM)' },
 ];
 const TARGETS = [
@@ -37,22 +45,59 @@ export function PaginationEditor({ value, onChange, labelWidth = 16 }: Props) {
       </InlineFieldRow>
       {p.mode !== 'none' && (
         <InlineFieldRow>
-          <InlineField label="Token path" labelWidth={labelWidth} tooltip="Where the next token is in the answer, e.g. NextToken">
-            <Input id="sigil-page-token-path" width={28} placeholder="NextToken" value={p.tokenPath ?? ''} onChange={(e) => set({ tokenPath: e.currentTarget.value })} />
+          <InlineField
+            label="Token path"
+            labelWidth={labelWidth}
+            tooltip="Where the next token is in the answer, e.g. NextToken"
+          >
+            <Input
+              id="sigil-page-token-path"
+              width={28}
+              placeholder="NextToken"
+              value={p.tokenPath ?? ''}
+              onChange={(e) => set({ tokenPath: e.currentTarget.value })}
+            />
           </InlineField>
           {p.mode === 'marker' && (
-            <InlineField label="Truncated path" tooltip="Where IsTruncated is in the answer; pages are followed while it is true">
-              <Input id="sigil-page-truncated-path" width={28} placeholder="IsTruncated" value={p.truncatedPath ?? ''} onChange={(e) => set({ truncatedPath: e.currentTarget.value })} />
+            <InlineField
+              label="Truncated path"
+              tooltip="Where IsTruncated is in the answer; pages are followed while it is true"
+            >
+              <Input
+                id="sigil-page-truncated-path"
+                width={28}
+                placeholder="IsTruncated"
+                value={p.truncatedPath ?? ''}
+                onChange={(e) => set({ truncatedPath: e.currentTarget.value })}
+              />
             </InlineField>
           )}
           <InlineField label="Send token as">
-            <RadioButtonGroup aria-label="Send token as" options={TARGETS} value={p.tokenTarget ?? 'param'} onChange={(tokenTarget) => set({ tokenTarget })} />
+            <RadioButtonGroup
+              aria-label="Send token as"
+              options={TARGETS}
+              value={p.tokenTarget ?? 'param'}
+              onChange={(tokenTarget) => set({ tokenTarget })}
+            />
           </InlineField>
           <InlineField label="Token field" tooltip="Name of the query parameter or body field that carries the token">
-            <Input id="sigil-page-token-field" width={20} placeholder="NextToken" value={p.tokenField ?? ''} onChange={(e) => set({ tokenField: e.currentTarget.value })} />
+            <Input
+              id="sigil-page-token-field"
+              width={20}
+              placeholder="NextToken"
+              value={p.tokenField ?? ''}
+              onChange={(e) => set({ tokenField: e.currentTarget.value })}
+            />
           </InlineField>
           <InlineField label="Max pages">
-            <Input id="sigil-page-max-pages" width={10} type="number" min={1} value={p.maxPages ?? ''} onChange={(e) => set({ maxPages: optionalInt(e.currentTarget.value) })} />
+            <Input
+              id="sigil-page-max-pages"
+              width={10}
+              type="number"
+              min={1}
+              value={p.maxPages ?? ''}
+              onChange={(e) => set({ maxPages: optionalInt(e.currentTarget.value) })}
+            />
           </InlineField>
         </InlineFieldRow>
       )}

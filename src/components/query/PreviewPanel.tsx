@@ -19,7 +19,11 @@ interface Props {
   disabled?: boolean;
 }
 
-type State = { kind: 'idle' } | { kind: 'loading' } | { kind: 'done'; answer: PreviewAnswer } | { kind: 'failed'; message: string };
+type State =
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'done'; answer: PreviewAnswer }
+  | { kind: 'failed'; message: string };
 
 /** Grafana's fetch errors carry the backend's JSON answer in `data`; prefer its message. */
 function errorMessage(err: unknown): string {
@@ -82,7 +86,9 @@ export function PreviewPanel({ datasource, buildRequest, disabled }: Props) {
           {sent?.headers && (
             <pre aria-label="Signed request" style={PRE}>
               {headerLines(sent.headers)}
-              {sent.body !== undefined ? `\n\n${prettyBody(sent.body, sent.headers['content-type'] ?? sent.headers['Content-Type'])}` : ''}
+              {sent.body !== undefined
+                ? `\n\n${prettyBody(sent.body, sent.headers['content-type'] ?? sent.headers['Content-Type'])}`
+                : ''}
             </pre>
           )}
           <Text element="p" color={answer.status < 400 ? 'success' : 'error'}>

@@ -3,13 +3,19 @@
 // id). URLs without query values, never a secret; the logger is injected and masks what it writes as well.
 // It is the outermost layer, so it sees each request once (redirects and retries below it) and is the one
 // place that counts requests by outcome, their duration and the bytes read.
-import { SigilError } from '../errors';
+import { SigilError, type ErrorKind } from '../errors';
 import type { Logger } from '../log';
 import { systemClock, type Clock } from '../clock';
 import { NO_METER, requestOutcomeOf, type InstanceMeter } from '../metrics/dataSources';
 import { parseAwsError } from '../aws/errorAnswer';
 import { urlForLog } from './allowedUrls';
 import type { IncomingResponse, Layer } from './types';
+
+/** The error kinds an admin gets a line for here, and the line's message (the others are logged where they arise). */
+const LOGGED_ERRORS: Partial<Record<ErrorKind, string>> = {
+  url_refused: 'request refused',
+  too_large: 'answer too large',
+};
 
 const REQUEST_ID_HEADERS = ['x-amzn-requestid', 'x-amz-request-id', 'x-amzn-request-id'];
 
@@ -40,15 +46,9 @@ export function observeLayer(
     } catch (err) {
       if (err instanceof SigilError) {
         meter.request(requestOutcomeOf(err.kind), seconds(), 0);
-        if (err.kind === 'url_refused') {
-          log.warn('request refused', {
-            url: urlForLog(req.url),
-            method: req.method.toUpperCase(),
-            reason: err.message,
-            ...err.details,
-          });
-        } else if (err.kind === 'too_large') {
-          log.warn('answer too large', {
+        const line = LOGGED_ERRORS[err.kind];
+        if (line) {
+          log.warn(line, {
             url: urlForLog(req.url),
             method: req.method.toUpperCase(),
             reason: err.message,

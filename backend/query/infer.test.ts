@@ -1,7 +1,7 @@
 import type { SigilQuery } from '../../src/shared/query';
 import { inferColumnType } from './infer';
 import { runQuery } from './engine';
-import { emptyXmlListsAsLists } from './xmlLists';
+import { emptyXmlListsAsLists } from './parse/xmlLists';
 import { parseXml } from './parse/xml';
 import { FakeProxy, JSON_HEADERS, XML_HEADERS } from './testing';
 import type { Field } from '../frames/model';

@@ -7,13 +7,10 @@ import type { Frame, Notice } from '../frames/model';
 import { UNREADABLE_ANSWER, sigilError } from '../errors';
 import { selectRoot } from './select';
 import { autoFields, definedFields, toRows, unmatchedRootNotice, type Row } from './table';
-import { emptyXmlListsAsLists } from './xmlLists';
 import { readPageToken, tokenKey, type PageToken } from './pagination';
 import { unresolvedVariablesNotice } from './unresolved';
-import { parseJson } from './parse/json';
-import { parseXml } from './parse/xml';
-import { parseDelimited } from './parse/csv';
 import { parsePrometheus } from './parse/prometheus';
+import { answerReader } from './parse/read';
 import { detectFormat, type DataFormat } from './parse/detect';
 import { parseUql, evaluateUql } from './uql';
 import type { UqlQuery } from './uql/ast';
@@ -62,10 +59,6 @@ export function jobMasker(secrets: (string | undefined)[]): (text: string) => st
   return redactor.mask;
 }
 
-function readDocument(format: DataFormat, text: string): unknown {
-  return format === 'json' ? parseJson(text) : format === 'xml' ? emptyXmlListsAsLists(parseXml(text)) : undefined;
-}
-
 interface PageResult {
   rows: Row[];
   token?: PageToken;
@@ -80,33 +73,33 @@ async function readPage(
   contentType: string | undefined,
   text: string,
 ): Promise<PageResult> {
-  const paging = q.pagination.mode !== 'none';
-  let format: DataFormat;
-  let rows: Row[];
-  let doc: unknown;
-  let unmatched: Notice | undefined;
   if (text.trim() === '') {
     // An empty answer (204, HEAD, a DELETE) is an empty result, whatever the format.
     return { rows: [], format: q.format === 'csv' || q.format === 'tsv' ? q.format : 'json' };
   }
+  const read = answerReader(text);
+  const paging = q.pagination.mode !== 'none';
   if (q.format === 'uql') {
-    rows = await evaluateUql(uql as UqlQuery, { text, contentType });
-    format = paging ? detectFormat(contentType, text) : 'json';
-    doc = paging ? readDocument(format, text) : undefined;
-  } else {
-    format = q.format === 'auto' ? detectFormat(contentType, text) : (q.format as DataFormat);
-    if (format === 'csv' || format === 'tsv') {
-      rows = parseDelimited(text, format === 'csv' ? ',' : '\t');
-    } else {
-      doc = readDocument(format, text);
-      const selected = await selectRoot(doc, q.rootSelector);
-      rows = toRows(selected);
-      unmatched =
-        selected === undefined && q.rootSelector.trim() !== '' ? unmatchedRootNotice(q.rootSelector, doc) : undefined;
-    }
+    const format = paging ? detectFormat(contentType, text) : 'json';
+    // UQL and the token share one parse of the page (`read` keeps it); neither changes it.
+    const token = paging ? await pageToken(read(format).doc, q) : undefined;
+    return { rows: await evaluateUql(uql as UqlQuery, { text, contentType, read }), token, format };
   }
-  const token = paging && doc !== undefined ? await readPageToken(doc, q.pagination) : undefined;
-  return { rows, token, format, unmatched };
+  const format = q.format === 'auto' ? detectFormat(contentType, text) : (q.format as DataFormat);
+  const answer = read(format);
+  if (answer.rows) return { rows: answer.rows, format };
+  const selected = await selectRoot(answer.doc, q.rootSelector);
+  const unmatched =
+    selected === undefined && q.rootSelector.trim() !== ''
+      ? unmatchedRootNotice(q.rootSelector, answer.doc)
+      : undefined;
+  const token = paging ? await pageToken(answer.doc, q) : undefined;
+  return { rows: toRows(selected), token, format, unmatched };
+}
+
+/** The next page's token; CSV and TSV answers (no document) have none. */
+function pageToken(doc: unknown, q: ResolvedQuery): Promise<PageToken | undefined> | undefined {
+  return doc === undefined ? undefined : readPageToken(doc, q.pagination);
 }
 
 /** The widest frame a query may build: every field crosses back to the main thread and into Arrow there. */

@@ -5,7 +5,7 @@ import { UqlError } from './errors';
 import { AGGREGATIONS, FUNCTIONS, type Value } from './functions';
 import { getPath, selectRoot } from '../select';
 import { toRows, toText, toNumber, type Row } from '../table';
-import { readAnswer, type ReadAnswer } from '../parse/read';
+import { answerReader, type AnswerReader, type ReadAnswer } from '../parse/read';
 import { detectFormat } from '../parse/detect';
 import { SigilError } from '../../errors';
 import { cachedLinear } from '../regex';
@@ -174,6 +174,8 @@ function groupKey(values: Value[]): string {
 export interface UqlInput {
   text: string;
   contentType?: string;
+  /** The answer's reader when the caller shares its parse (pagination reads the same page); else one is made. */
+  read?: AnswerReader;
 }
 
 type State = ReadAnswer;
@@ -289,7 +291,7 @@ type Handler<K extends Command['kind']> = (cmd: CommandOf<K>, state: State, inpu
 
 /** What each UQL command does to the document or the rows. */
 const COMMANDS: { [K in Command['kind']]: Handler<K> } = {
-  parse: (cmd, _state, input) => readAnswer(cmd.format, input.text),
+  parse: (cmd, _state, input) => (input.read as AnswerReader)(cmd.format),
   scope: (cmd, state) => ({ doc: getPath(state.doc ?? state.rows, cmd.path) ?? null }),
   jsonata: async (cmd, state) => ({
     doc: await selectRoot(state.doc ?? state.rows, cmd.expression, 'jsonata expression'),
@@ -315,14 +317,15 @@ function step(cmd: Command, state: State, input: UqlInput): State | Promise<Stat
 }
 
 /** Runs the query; the result rows go to the frame builder. Errors name the command's position. */
-export async function evaluateUql(query: UqlQuery, input: UqlInput): Promise<Row[]> {
+export async function evaluateUql(query: UqlQuery, given: UqlInput): Promise<Row[]> {
+  const input = { ...given, read: given.read ?? answerReader(given.text) };
   let state: State;
   const first = query.commands[0];
   if (first?.kind === 'parse') {
     state = { doc: undefined };
   } else {
     // No parse-* command: read the answer by its Content-Type.
-    state = readAnswer(detectFormat(input.contentType, input.text), input.text);
+    state = input.read(detectFormat(input.contentType, input.text));
   }
   for (const cmd of query.commands) {
     try {

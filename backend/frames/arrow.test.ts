@@ -113,6 +113,10 @@ describe('encodeFrame', () => {
     const bad: Frame = { fields: [{ name: 'v', type: 'number', values: [1, 'two' as unknown as number] }] };
     expect(() => encodeFrame(bad)).toThrow(FrameEncodingError);
     expect(() => encodeFrame(bad)).toThrow('field "v" row 1: expected a number or null, got string');
+    // One error model: the plugin built the frame, so the failure is the plugin's (kind internal, 500).
+    expect(() => encodeFrame(bad)).toThrow(
+      expect.objectContaining({ kind: 'internal', status: 500, source: 'plugin' }),
+    );
     expect(() => encodeFrame({ fields: [{ name: 't', type: 'time', values: [Number.NaN] }] })).toThrow(
       /field "t" row 0/,
     );

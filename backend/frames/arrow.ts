@@ -27,11 +27,15 @@ import { Timestamp } from 'apache-arrow/fb/timestamp';
 import { Type } from 'apache-arrow/fb/type';
 import { Utf8 } from 'apache-arrow/fb/utf8';
 import type { Field, FieldType, Frame } from './model';
+import { SigilError } from '../errors';
 
-/** A frame that cannot be encoded; the message names the field and row. */
-export class FrameEncodingError extends Error {
-  constructor(message: string) {
-    super(message);
+/**
+ * A frame that cannot be encoded; the message names the field and row. The plugin built the frame, so it is
+ * the plugin's fault (kind `internal`, status 500), whatever the answer held.
+ */
+export class FrameEncodingError extends SigilError {
+  constructor(message: string, cause?: unknown) {
+    super('internal', message, { cause });
     this.name = 'FrameEncodingError';
   }
 }
@@ -160,7 +164,7 @@ function jsonText(what: string, value: unknown): string {
   try {
     return JSON.stringify(value);
   } catch (e) {
-    throw new FrameEncodingError(`${what} cannot be written as JSON: ${(e as Error).message}`);
+    throw new FrameEncodingError(`${what} cannot be written as JSON: ${(e as Error).message}`, e);
   }
 }
 

@@ -21,7 +21,8 @@ import {
 } from './decode';
 import type { DataResponse, PluginHandlers } from './types';
 import { ProtocolMetrics, type Gauge } from './metrics';
-import { encodeFrame } from '../frames/arrow';
+import { encodeFrame, FrameEncodingError } from '../frames/arrow';
+import { SigilError } from '../errors';
 import type { Logger } from '../log';
 import type { Redactor } from '../redaction';
 import type { BoundAddress, ListenTarget } from './handshake';
@@ -66,24 +67,27 @@ export function encodeDataResponse(
   redactor: Pick<Redactor, 'mask'>,
 ): Raw {
   let frames: Buffer[] = [];
-  let encodeError = '';
+  let encodeFailure: SigilError | undefined;
   try {
     frames = resp.frames.map((f) => {
       const bytes = encodeFrame({ ...f, refId: f.refId ?? refId });
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     });
   } catch (e) {
-    encodeError = redactor.mask(`the result could not be encoded as a data frame: ${(e as Error).message}`);
-    log.error('frame encoding failed', { refId, error: encodeError });
+    encodeFailure = e instanceof SigilError ? e : new FrameEncodingError(String((e as Error)?.message ?? e), e);
   }
+  const encodeError = encodeFailure
+    ? redactor.mask(`the result could not be encoded as a data frame: ${encodeFailure.message}`)
+    : '';
+  if (encodeFailure) log.error('frame encoding failed', { refId, kind: encodeFailure.kind, error: encodeError });
   const handlerError = resp.error ? redactor.mask(resp.error) : '';
   const error = [handlerError, encodeError].filter(Boolean).join('; ');
   return {
     frames,
     error,
-    status: handlerError ? (resp.status ?? 500) : encodeError ? 500 : (resp.status ?? 200),
-    // Every error says whose it is; the handler's source wins, an encoding failure is the plugin's.
-    errorSource: error ? (handlerError ? (resp.errorSource ?? 'plugin') : 'plugin') : '',
+    // Every error says whose it is and how bad; the handler's error wins over an encoding failure.
+    status: handlerError ? (resp.status ?? 500) : (encodeFailure?.status ?? resp.status ?? 200),
+    errorSource: handlerError ? (resp.errorSource ?? 'plugin') : (encodeFailure?.source ?? ''),
     jsonMeta: Buffer.alloc(0),
     format: 'ARROW',
   };

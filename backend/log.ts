@@ -78,7 +78,7 @@ function hclogTimestamp(d: Date): string {
 
 export function createLogger(options: LoggerOptions = {}, baseFields: LogFields = {}): Logger {
   const module = options.module ?? 'sigil';
-  const minRank = LEVEL_RANK[options.level ?? parseLevel(process.env.SIGIL_LOG_LEVEL) ?? 'debug'];
+  const minRank = LEVEL_RANK[options.level ?? logLevelFromEnv(process.env)];
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const now = options.now ?? (() => new Date());
   const redactor = options.redactor ?? createRedactor();

@@ -6,7 +6,7 @@
 import { checkHandshakeEnv, handshakeLine } from './protocol/handshake';
 import { PluginServer } from './protocol/server';
 import type { Plugin } from './plugin';
-import { createPluginCore } from './pluginCore';
+import { createPluginCore, type PluginCore } from './pluginCore';
 import { deferredHandlers } from './handlers/deferred';
 import type { Logger } from './log';
 import { createRedactor } from './redaction';
@@ -35,25 +35,39 @@ function installProcessGuards(logger: Logger): void {
   process.on('SIGINT', () => logger.debug('ignoring SIGINT; the host shuts the plugin down'));
 }
 
-async function main(): Promise<void> {
-  const check = checkHandshakeEnv(process.env);
-  if (!check.ok) {
-    process.stderr.write(`${check.message}\n`);
-    process.exit(1);
-  }
-  const core = createPluginCore(process.env);
-  const { log: logger, redactor } = core;
-  installProcessGuards(logger);
+/** The rest of the plugin, loaded after the handshake line; calls that come first wait for it. */
+function laterPlugin(): {
+  ready: Promise<Plugin>;
+  current(): Plugin | undefined;
+  load(core: PluginCore): Promise<void>;
+} {
   let plugin: Plugin | undefined;
   let loaded!: (p: Plugin) => void;
   let loadFailed!: (e: unknown) => void;
-  const pluginReady = new Promise<Plugin>((resolve, reject) => {
+  const ready = new Promise<Plugin>((resolve, reject) => {
     loaded = resolve;
     loadFailed = reject;
   });
-  const handlers = deferredHandlers(pluginReady.then((p) => p.handlers));
+  return {
+    ready,
+    current: () => plugin,
+    async load(core) {
+      try {
+        const { createPlugin } = await import('./plugin');
+        plugin = createPlugin(process.env, core);
+        loaded(plugin);
+      } catch (e) {
+        loadFailed(e);
+        throw e;
+      }
+    },
+  };
+}
+
+/** Exits once the handlers are disposed, or after DISPOSE_TIMEOUT_MS if they hang; later calls do nothing. */
+function exitAfterDispose(handlers: { dispose(): Promise<void> }, logger: Logger): (reason: string) => void {
   let exiting = false;
-  const exit = (reason: string): void => {
+  return (reason) => {
     if (exiting) return;
     exiting = true;
     const timer = setTimeout(() => {
@@ -69,34 +83,42 @@ async function main(): Promise<void> {
         process.exit(0);
       });
   };
+}
 
+/** Shuts down on SIGTERM, and when re-parented (the host died without shutting us down: nobody will call again). */
+function shutDownWithHost(server: PluginServer): void {
+  process.on('SIGTERM', () => server.shutdown('SIGTERM'));
+  const parentPid = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parentPid) server.shutdown(`parent process ${parentPid} went away`);
+  }, PARENT_POLL_MS).unref();
+}
+
+async function main(): Promise<void> {
+  const check = checkHandshakeEnv(process.env);
+  if (!check.ok) {
+    process.stderr.write(`${check.message}\n`);
+    process.exit(1);
+  }
+  const core = createPluginCore(process.env);
+  const { log: logger, redactor } = core;
+  installProcessGuards(logger);
+  const plugin = laterPlugin();
+  const handlers = deferredHandlers(plugin.ready.then((p) => p.handlers));
   const server = new PluginServer({
     handlers,
     log: logger.child('protocol'),
     redactor,
-    gauges: () => plugin?.gauges() ?? [],
-    metricsText: () => plugin?.metricsText() ?? '',
-    onShutdown: exit,
+    gauges: () => plugin.current()?.gauges() ?? [],
+    metricsText: () => plugin.current()?.metricsText() ?? '',
+    onShutdown: exitAfterDispose(handlers, logger),
   });
   const address = await server.listen(check.listen);
-
-  process.on('SIGTERM', () => server.shutdown('SIGTERM'));
-  const parentPid = process.ppid;
-  setInterval(() => {
-    // Re-parented (the host died without shutting us down): nobody will call again.
-    if (process.ppid !== parentPid) server.shutdown(`parent process ${parentPid} went away`);
-  }, PARENT_POLL_MS).unref();
+  shutDownWithHost(server);
 
   process.stdout.write(handshakeLine(address));
   // The rest of the plugin, after the line (written before the load starts: a pipe write is synchronous on Linux).
-  try {
-    const { createPlugin } = await import('./plugin');
-    plugin = createPlugin(process.env, core);
-    loaded(plugin);
-  } catch (e) {
-    loadFailed(e);
-    throw e;
-  }
+  await plugin.load(core);
   const gc = fullGc();
   if (gc && process.env.SIGIL_IDLE_GC !== '0') startIdleCollector({ ...IDLE_COLLECTOR_DEFAULTS, collect: gc });
   // The build's smoke test: every module loaded and the server listened; that is all it checks.

@@ -2,7 +2,8 @@
 // The engine processes answers in its worker pool (docs/query-isolation.md), so the times include the hand-over
 // of each answer to a worker and of the frames back; the peak RSS is the process's, workers included.
 // Prints, for a ~50 MB answer in JSON, XML and CSV: rows/s turning it into a frame (parse + root selector +
-// columns; and with Arrow encoding), and peak RSS of a fresh process doing it. Then the engine's added
+// columns; and with Arrow encoding), and peak RSS of a fresh process doing it; then the same answer on
+// QueryData's path (the worker writes the Arrow bytes), in another fresh process. Then the engine's added
 // latency per query with no network (a fake proxy answering at once): p50/p99 for small answers.
 // Each size case runs in its own child process that reads the answer from a file, so that its peak RSS is
 // the query's own (plus the 50 MB answer buffer and the runtime), not the generator's.
@@ -11,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SigilQuery } from '../src/shared/query';
-import { runQuery } from '../backend/query/engine';
+import { runQuery, runQueryEncoded } from '../backend/query/engine';
 import { FakeProxy } from '../backend/query/testing';
 import { encodeFrame } from '../backend/frames/arrow';
 
@@ -82,7 +83,7 @@ function buildAnswer(format: string): { body: Buffer; contentType: string; query
   return { body: Buffer.from(parts.join('\n')), contentType: 'text/csv', query: { format: 'csv' } };
 }
 
-async function sizeCase(format: string, file: string): Promise<void> {
+async function sizeCase(format: string, file: string, mode = 'frames'): Promise<void> {
   const { contentType, query } = JSON.parse(readFileSync(`${file}.json`, 'utf8')) as {
     contentType: string;
     query: Partial<SigilQuery>;
@@ -92,10 +93,24 @@ async function sizeCase(format: string, file: string): Promise<void> {
   const proxy = new FakeProxy(() => ({ headers: { 'content-type': contentType }, body }));
   const ctx = { proxy, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000 };
   const t0 = process.hrtime.bigint();
-  const frames = await runQuery(
-    { refId: 'A', url: 'https://bench.amazonaws.com/', pagination: { mode: 'none', maxRows: 10_000_000 }, ...query },
-    ctx,
-  );
+  const model: SigilQuery = {
+    refId: 'A',
+    url: 'https://bench.amazonaws.com/',
+    pagination: { mode: 'none', maxRows: 10_000_000 },
+    ...query,
+  };
+  if (mode === 'querydata') {
+    // QueryData's own path: the worker writes the Arrow bytes and moves them (runQueryEncoded).
+    const encoded = await runQueryEncoded(model, ctx);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const arrowMb = encoded.reduce((n, f) => n + f.arrow.byteLength, 0) / MB;
+    console.log(
+      `${format.padEnd(10)} QueryData's path, Arrow (${arrowMb.toFixed(1)} MB) written in the worker: ${seconds.toFixed(2)} s; ` +
+        `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (${(rssBefore / MB).toFixed(0)} MB before the query)`,
+    );
+    return;
+  }
+  const frames = await runQuery(model, ctx);
   const t1 = process.hrtime.bigint();
   let arrowBytes = 0;
   for (const f of frames) arrowBytes += encodeFrame(f).byteLength;
@@ -104,6 +119,7 @@ async function sizeCase(format: string, file: string): Promise<void> {
   const toFrameS = Number(t1 - t0) / 1e9;
   const withArrowS = Number(t2 - t0) / 1e9;
   const peakMb = process.resourceUsage().maxRSS / 1024;
+
   console.log(
     `${format.padEnd(10)} ${(body.length / MB).toFixed(1)} MB, ${rows} rows x ${frames[0].fields.length} cols: ` +
       `to frame ${toFrameS.toFixed(2)} s = ${Math.round(rows / toFrameS).toLocaleString('en-US')} rows/s; ` +
@@ -184,17 +200,28 @@ async function latencyCase(): Promise<void> {
       timeRange: { fromMs: 1_714_557_600_000, toMs: 1_714_561_200_000 },
       intervalMs: 60_000,
     };
-    const run = () => runQuery({ refId: 'A', ...query }, ctx);
-    for (let i = 0; i < 200; i++) await run();
-    const times: number[] = [];
-    for (let i = 0; i < 2000; i++) {
-      const t = process.hrtime.bigint();
-      await run();
-      times.push(Number(process.hrtime.bigint() - t) / 1000);
+    const frames = () => runQuery({ refId: 'A', ...query }, ctx);
+    // QueryData's own path: the worker writes the Arrow bytes, the main thread passes them on.
+    const queryData = () => runQueryEncoded({ refId: 'A', ...query }, ctx);
+    const p: Record<string, number> = {};
+    for (const [name, run] of [
+      ['frames', frames],
+      ['queryData', queryData],
+    ] as const) {
+      for (let i = 0; i < 200; i++) await run();
+      const times: number[] = [];
+      for (let i = 0; i < 2000; i++) {
+        const t = process.hrtime.bigint();
+        await run();
+        times.push(Number(process.hrtime.bigint() - t) / 1000);
+      }
+      times.sort((a, b) => a - b);
+      p[`${name}50`] = percentile(times, 50);
+      p[`${name}99`] = percentile(times, 99);
     }
-    times.sort((a, b) => a - b);
     console.log(
-      `latency ${label.padEnd(28)} (${bytes.length} B answer): p50 ${percentile(times, 50).toFixed(0)} µs  p99 ${percentile(times, 99).toFixed(0)} µs  (n=2000, no network)`,
+      `latency ${label.padEnd(28)} (${bytes.length} B answer): p50 ${p.frames50.toFixed(0)} µs  p99 ${p.frames99.toFixed(0)} µs  (n=2000, no network); ` +
+        `QueryData's path (with Arrow) p50 ${p.queryData50.toFixed(0)} µs  p99 ${p.queryData99.toFixed(0)} µs`,
     );
   }
 }
@@ -279,13 +306,13 @@ async function getMetricDataCase(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const [which, file] = process.argv.slice(2);
+  const [which, file, mode] = process.argv.slice(2);
   if (which === 'getmetricdata') {
     await getMetricDataCase();
     return;
   }
   if (which) {
-    await (which === 'latency' ? latencyCase() : sizeCase(which, file));
+    await (which === 'latency' ? latencyCase() : sizeCase(which, file, mode));
     return;
   }
   console.log(`Node ${process.version}; each case in a fresh process`);
@@ -307,8 +334,11 @@ async function main(): Promise<void> {
         writeFileSync(file, body);
         writeFileSync(`${file}.json`, JSON.stringify({ contentType, query }));
       }
-      const r = spawnSync(process.execPath, [...process.execArgv, __filename, c, file], { stdio: 'inherit' });
-      if (r.status !== 0) process.exitCode = 1;
+      // A size case runs twice, each in a fresh process: to frame objects (then Arrow here), and QueryData's path.
+      for (const mode of c === 'latency' || c === 'getmetricdata' ? ['frames'] : ['frames', 'querydata']) {
+        const r = spawnSync(process.execPath, [...process.execArgv, __filename, c, file, mode], { stdio: 'inherit' });
+        if (r.status !== 0) process.exitCode = 1;
+      }
       rmSync(file, { force: true });
     }
   } finally {

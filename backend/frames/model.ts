@@ -44,3 +44,12 @@ export interface Frame {
   meta?: FrameMeta;
   fields: Field[];
 }
+
+/**
+ * A frame already written as Arrow IPC (frames/arrow.ts), with its refId inside. The query worker writes
+ * QueryData's frames itself, so only these bytes cross to the main thread (moved, not copied) instead of a
+ * clone of every value, and the main thread does not encode them.
+ */
+export interface EncodedFrame {
+  arrow: Uint8Array;
+}

@@ -2,7 +2,7 @@
 import type { DataQuery, DataResponse, QueryDataRequest, QueryDataResponse } from '../protocol/types';
 import type { SigilQuery } from '../../src/shared/query';
 import { sigilError } from '../errors';
-import { runQuery } from '../query/engine';
+import { runQuery, runQueryEncoded, type EngineContext } from '../query/engine';
 import { variableFrame } from '../query/variableFrame';
 import { annotationFrame } from '../query/annotationFrame';
 import type { HandlerDeps } from './deps';
@@ -32,9 +32,7 @@ async function runOne(
     case 'annotation':
       return deps.instances.use(req.pluginContext, async (instance) => {
         const model = { ...(body as unknown as SigilQuery), refId: query.refId };
-        // Variables and annotations read the query's table; time series shaping would split it.
-        const shaped = queryType === 'http' ? model : { ...model, timeSeries: { enabled: false } };
-        const frames = await runQuery(shaped, {
+        const ctx: EngineContext = {
           proxy: instance.proxy,
           settings: instance.settings,
           timeRange: query.timeRange,
@@ -42,13 +40,14 @@ async function runOne(
           signal,
           secretValues: () => instance.secretValues?.() ?? [],
           onCut: (cut) => instance.resultTruncated?.({ ...cut, refId: query.refId }),
-        });
+        };
+        // A plain query's frames come back as Arrow, written by its worker; the others are reshaped here.
+        if (queryType === 'http') return { frames: await runQueryEncoded(model, ctx), status: 200 };
+        // Variables and annotations read the query's table; time series shaping would split it.
+        const frames = await runQuery({ ...model, timeSeries: { enabled: false } }, ctx);
         if (queryType === 'variable')
           return { frames: [variableFrame(frames, model.variable, query.refId)], status: 200 };
-        if (queryType === 'annotation') {
-          return { frames: [annotationFrame(frames, model.annotation, query.refId)], status: 200 };
-        }
-        return { frames, status: 200 };
+        return { frames: [annotationFrame(frames, model.annotation, query.refId)], status: 200 };
       });
     default:
       throw sigilError('query', `unknown query type "${queryType}"; use one of: http, variable, annotation, echo`);

@@ -28,6 +28,14 @@ function plainError(e: unknown): Record<string, unknown> {
   return out;
 }
 
+/** A task's answer whose ArrayBuffers move to the main thread instead of being copied. */
+export class Transferring {
+  constructor(
+    readonly value: unknown,
+    readonly transfer: ArrayBuffer[],
+  ) {}
+}
+
 export function serveTasks(handle: (payload: unknown) => unknown): void {
   const port = parentPort;
   if (!port) throw new Error('serveTasks runs inside a worker thread');
@@ -41,7 +49,10 @@ export function serveTasks(handle: (payload: unknown) => unknown): void {
     Promise.resolve()
       .then(() => handle(msg.payload))
       .then(
-        (value) => port.postMessage({ seq: msg.seq, ok: true, value }),
+        (value) =>
+          value instanceof Transferring
+            ? port.postMessage({ seq: msg.seq, ok: true, value: value.value }, value.transfer)
+            : port.postMessage({ seq: msg.seq, ok: true, value }),
         (e: unknown) => port.postMessage({ seq: msg.seq, ok: false, error: plainError(e) }),
       )
       .catch((e: unknown) => port.postMessage({ seq: msg.seq, ok: false, error: plainError(e) })); // e.g. a value that cannot be cloned

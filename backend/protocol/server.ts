@@ -70,7 +70,7 @@ export function encodeDataResponse(
   let encodeFailure: SigilError | undefined;
   try {
     frames = resp.frames.map((f) => {
-      const bytes = encodeFrame({ ...f, refId: f.refId ?? refId });
+      const bytes = 'arrow' in f ? f.arrow : encodeFrame({ ...f, refId: f.refId ?? refId });
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     });
   } catch (e) {

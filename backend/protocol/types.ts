@@ -1,6 +1,6 @@
 // Decoded plugin-protocol messages, as the handlers see them. backend/protocol turns the pluginv2 gRPC
 // messages into these (bytes decoded, JSON parsed where Grafana sends JSON) and back.
-import type { Frame } from '../frames/model';
+import type { EncodedFrame, Frame } from '../frames/model';
 import type { ErrorSource } from '../errors';
 
 export interface User {
@@ -62,7 +62,8 @@ export interface QueryDataRequest {
 }
 
 export interface DataResponse {
-  frames: Frame[];
+  /** Frames to encode here, or already encoded (a query's frames, written in its worker). */
+  frames: (Frame | EncodedFrame)[];
   error?: string;
   /** HTTP-like status; 200 when there is no error. */
   status?: number;

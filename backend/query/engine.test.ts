@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_QUERY, type SigilQuery } from '../../src/shared/query';
 import { SigilError } from '../errors';
-import { runQuery, type EngineContext } from './engine';
+import { runQuery, runQueryEncoded, type EngineContext } from './engine';
+import { readFrames } from '../frames/testing';
 import { FakeProxy, JSON_HEADERS, XML_HEADERS, type FakeAnswer } from './testing';
 import type { OutgoingRequest } from '../http/types';
 
@@ -271,5 +272,46 @@ describe('query engine', () => {
     const [frame] = await run({ url: 'https://a.amazonaws.com/' });
     expect(JSON.stringify(frame)).not.toContain(secret);
     expect(frame.fields[0].values).toEqual(['key=[redacted]']);
+  });
+});
+
+describe('frames written by the worker (QueryData)', () => {
+  it('encodes in the worker exactly the frames the engine builds', async () => {
+    const proxy = new FakeProxy(() => ({ headers: XML_HEADERS, body: data('listMetrics.xml') }));
+    const ctx = { proxy, settings: {}, timeRange, intervalMs: 60_000 };
+    const query = { refId: 'R', url: 'https://monitoring.us-east-1.amazonaws.com/', format: 'xml' as const };
+    const plain = await runQuery({ ...query, rootSelector: 'ListMetricsResponse.ListMetricsResult.Metrics' }, ctx);
+    const encoded = await runQueryEncoded(
+      { ...query, rootSelector: 'ListMetricsResponse.ListMetricsResult.Metrics' },
+      ctx,
+    );
+    expect(encoded).toEqual([{ arrow: expect.any(Uint8Array) }]);
+    expect(plain[0].fields.length).toBeGreaterThan(1);
+    expect(readFrames(encoded)).toEqual(plain);
+  });
+
+  it('keeps time series frames, times and labels through the encoding', async () => {
+    const body = JSON.stringify({
+      Items: [
+        { t: 1_714_557_600, v: 1.5, host: 'a' },
+        { t: 1_714_557_660, v: null, host: 'b' },
+      ],
+    });
+    const proxy = new FakeProxy(() => ({ headers: JSON_HEADERS, body }));
+    const ctx = { proxy, settings: {}, timeRange, intervalMs: 60_000 };
+    const query: SigilQuery = {
+      refId: 'T',
+      url: 'https://x.amazonaws.com/',
+      rootSelector: 'Items',
+      columns: [
+        { selector: 't', type: 'time' },
+        { selector: 'v', type: 'number' },
+        { selector: 'host', type: 'string' },
+      ],
+      timeSeries: { enabled: true, labelColumns: ['host'] },
+    };
+    const plain = await runQuery(query, ctx);
+    expect(plain.length).toBe(2);
+    expect(readFrames(await runQueryEncoded(query, ctx))).toEqual(plain);
   });
 });

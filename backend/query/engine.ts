@@ -4,7 +4,7 @@
 // reads the next page's token within page and row limits, and shapes the frames (table, time series).
 import type { SigilQuery } from '../../src/shared/query';
 import { resolveQuery, validateQuery, type ResolvedQuery } from '../../src/shared/query';
-import type { Frame } from '../frames/model';
+import type { EncodedFrame, Frame } from '../frames/model';
 import type { IncomingResponse, OutgoingRequest, SigningProxy } from '../http/types';
 import { sigilError } from '../errors';
 import { buildRequest, describeRequest } from './request';
@@ -59,7 +59,17 @@ export async function send(ctx: EngineContext, request: OutgoingRequest): Promis
   return res;
 }
 
-export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<Frame[]> {
+/** Runs a query to frames as objects (variables and annotations reshape them; tests read them). */
+export function runQuery(query: SigilQuery, ctx: EngineContext): Promise<Frame[]> {
+  return run(query, ctx, false) as Promise<Frame[]>;
+}
+
+/** Runs a query to frames written as Arrow IPC by its worker, ready for a QueryData answer. */
+export function runQueryEncoded(query: SigilQuery, ctx: EngineContext): Promise<EncodedFrame[]> {
+  return run(query, ctx, true) as Promise<EncodedFrame[]>;
+}
+
+async function run(query: SigilQuery, ctx: EngineContext, encode: boolean): Promise<Frame[] | EncodedFrame[]> {
   const q = checkQuery(query);
   if (q.format === 'uql') {
     // Syntax only (linear in the query's text, runs nothing) and before anything is sent; the worker runs it.
@@ -74,6 +84,7 @@ export async function runQuery(query: SigilQuery, ctx: EngineContext): Promise<F
       query: q,
       executed: describeRequest(first),
       secrets: ctx.secretValues?.() ?? [ctx.settings.secretKey, ctx.settings.sessionToken],
+      encode,
     },
     ctx.proxy,
     timeBudgetMs(ctx.settings.timeoutMs),

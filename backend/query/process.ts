@@ -24,6 +24,8 @@ export interface QueryJob {
   executed: string;
   /** The data source's own secrets, masked in answers should an API ever echo them. */
   secrets: (string | undefined)[];
+  /** The frames leave the worker as Arrow IPC (QueryData) rather than as objects (variables, annotations). */
+  encode?: boolean;
 }
 
 /** One answer to process. */

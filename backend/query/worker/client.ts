@@ -3,8 +3,8 @@
 import { cpus } from 'node:os';
 import { BudgetExceeded, TaskError, WorkerPool, type Lease } from '../../isolation/pool';
 import { KIND_DEFAULTS, sigilError, systemRefusal, type ErrorKind, type ErrorSource } from '../../errors';
-import type { PageAnswer, PageOutcome, QueryJob } from '../process';
-import type { QueryTask } from './messages';
+import type { PageAnswer, QueryJob } from '../process';
+import type { QueryTask, WorkerOutcome } from './messages';
 import { queryWorkerSource } from './source';
 
 function envNumber(name: string, fallback: number, min: number, max: number): number {
@@ -125,7 +125,7 @@ export class QuerySession {
     private readonly pool: WorkerPool = queryPool(),
   ) {}
 
-  async page(answer: PageAnswer): Promise<PageOutcome> {
+  async page(answer: PageAnswer): Promise<WorkerOutcome> {
     this.lease ??= await this.pool.lease(this.fairnessKey);
     const { bytes, transfer } = transferable(answer.body);
     const task: QueryTask = {
@@ -136,7 +136,7 @@ export class QuerySession {
     this.started = true;
     const t0 = performance.now();
     try {
-      const outcome = await this.lease.run<PageOutcome>(task, Math.max(1, this.budgetMs - this.spentMs), transfer);
+      const outcome = await this.lease.run<WorkerOutcome>(task, Math.max(1, this.budgetMs - this.spentMs), transfer);
       if (outcome.frames) {
         this.done = true;
         this.close();

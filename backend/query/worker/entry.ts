@@ -1,11 +1,27 @@
 // The query worker's entry: runs a query's CPU work (backend/query/process.ts) inside a pooled worker thread.
 // One query at a time: a `page` task with a `job` starts a query, later pages of a paginated query continue
-// it; the state ends with the frames.
-import { serveTasks } from '../../isolation/serve';
-import { QueryProcessor } from '../process';
+// it; the state ends with the frames. A job that asks for encoded frames gets them as Arrow IPC, written
+// here and moved to the main thread (a clone of a large result's values costs more than writing it).
+import { Transferring, serveTasks } from '../../isolation/serve';
+import { encodeFrame, FrameEncodingError } from '../../frames/arrow';
+import type { EncodedFrame } from '../../frames/model';
+import { QueryProcessor, type PageOutcome } from '../process';
 import type { QueryTask } from './messages';
 
-let current: QueryProcessor | undefined;
+let current: { processor: QueryProcessor; encode: boolean } | undefined;
+
+function encoded(outcome: PageOutcome): Transferring {
+  const frames: EncodedFrame[] = (outcome.frames ?? []).map((f) => {
+    try {
+      return { arrow: encodeFrame(f) };
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new FrameEncodingError(`the result could not be encoded as a data frame: ${reason}`, e);
+    }
+  });
+  const buffers = new Set(frames.map((f) => f.arrow.buffer as ArrayBuffer));
+  return new Transferring({ ...outcome, frames }, [...buffers]);
+}
 
 serveTasks(async (payload) => {
   const task = payload as QueryTask;
@@ -13,12 +29,14 @@ serveTasks(async (payload) => {
     current = undefined;
     return null;
   }
-  if (task.job) current = new QueryProcessor(task.job);
+  if (task.job) current = { processor: new QueryProcessor(task.job), encode: task.job.encode === true };
   if (!current) throw new Error('no query in progress in this worker');
+  const { processor, encode } = current;
   try {
-    const outcome = await current.addPage(task.answer);
-    if (outcome.frames) current = undefined;
-    return outcome;
+    const outcome = await processor.addPage(task.answer);
+    if (!outcome.frames) return outcome;
+    current = undefined;
+    return encode ? encoded(outcome) : outcome;
   } catch (e) {
     current = undefined;
     throw e;

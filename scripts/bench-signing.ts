@@ -1,7 +1,8 @@
 // Signing and credentials benchmark. Run: npx tsx scripts/bench-signing.ts
 // Prints: SigV4 signing time per request (p50/p99, 1 KB and 1 MB bodies, S3 and non-S3); STS AssumeRole
 // calls per 1000 signed requests (with the process CPU time per request through the outgoing stack);
-// the STS rule's scan and the inflation of a 1 MB answer; time to first credentials per provider.
+// the STS rule's scan and the inflation of a 1 MB answer; what each layer of the outgoing stack costs per
+// request (BENCH_LAYERS=0 skips it); time to first credentials per provider.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,15 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { carriesCredentials, refusedAction } from '../backend/aws/stsActions';
 import { createTransport } from '../backend/http/transport';
+import { signingLayer } from '../backend/http/signing';
+import { defaultRetryPolicy, retryLayer } from '../backend/http/retries';
+import { credentialGuardLayer } from '../backend/http/credentialGuard';
+import { urlGuardLayer } from '../backend/http/urlGuard';
+import { redirectLayer } from '../backend/http/redirects';
+import { observeLayer } from '../backend/http/observe';
+import { parsePrefix } from '../backend/http/allowedUrls';
+import { compose } from '../backend/http/stack';
+import type { Layer, OutgoingRequest, Send } from '../backend/http/types';
 import { systemClock } from '../backend/clock';
 
 const CREDS = {
@@ -191,6 +201,82 @@ async function benchAnswers(): Promise<void> {
   server.close();
 }
 
+/**
+ * What each layer of the outgoing stack costs: the same small request to a loopback server through the
+ * transport alone, then with each layer above it added in the stack's order (backend/http/stack.ts). CPU per
+ * request is the process's (client and server; the server's share is the same in every row).
+ */
+async function layerCosts(): Promise<void> {
+  const answer = Buffer.from('{"Account":"123456789012","Arn":"arn:aws:iam::123456789012:user/bench"}');
+  const server = http.createServer((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(answer),
+  );
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const agent = new http.Agent({ keepAlive: true });
+  const transport = createTransport({
+    agentFor: () => agent,
+    timeoutMs: 10_000,
+    maxResponseBytes: 10 * 1024 * 1024,
+    clock: systemClock,
+  });
+  const credentials = { get: async () => CREDS };
+  const silent = { info: () => undefined, warn: () => undefined };
+  const meter = { request: () => undefined };
+  // Bottom-up, as stack.ts composes them top-down.
+  const layers: [string, Layer][] = [
+    [
+      '+ signing',
+      signingLayer({ credentials, defaults: { service: 'execute-api', region: 'us-east-1' }, userAgent: 'bench' }),
+    ],
+    ['+ retries', retryLayer(defaultRetryPolicy(), systemClock, silent)],
+    ['+ credential guard (STS rule)', credentialGuardLayer()],
+    ['+ URL guard', urlGuardLayer([parsePrefix(`${base}/`)])],
+    ['+ redirects', redirectLayer(5)],
+    ['+ observe (log, metrics)', observeLayer(silent, meter, systemClock)],
+  ];
+  const stacks: [string, Send][] = [['transport alone', transport]];
+  for (let i = 0; i < layers.length; i++)
+    stacks.push([
+      layers[i][0],
+      compose(
+        layers
+          .slice(0, i + 1)
+          .map(([, l]) => l)
+          .reverse(),
+        transport,
+      ),
+    ]);
+  const request: OutgoingRequest = {
+    method: 'POST',
+    url: `${base}/`,
+    body: '{"a":1}',
+    headers: { 'content-type': 'application/json' },
+  };
+  const N = 3000;
+  // Two passes, reporting the second: the first warms every path up (JIT), whichever row it is.
+  for (const pass of [1, 2]) {
+    for (const [label, send] of stacks) {
+      for (let i = 0; i < 300; i++) await send(request);
+      const cpu = process.cpuUsage();
+      const times: number[] = [];
+      for (let i = 0; i < N; i++) {
+        const t = process.hrtime.bigint();
+        await send(request);
+        times.push(Number(process.hrtime.bigint() - t) / 1000);
+      }
+      const used = process.cpuUsage(cpu);
+      times.sort((a, b) => a - b);
+      if (pass === 2)
+        console.log(
+          `outgoing stack ${label.padEnd(32)} p50 ${percentile(times, 50).toFixed(0)} µs  CPU ${((used.user + used.system) / N).toFixed(0)} µs per request  (n=${N}, loopback)`,
+        );
+    }
+  }
+  agent.destroy();
+  server.close();
+}
+
 async function main(): Promise<void> {
   for (const [label, url] of [
     ['non-S3 (monitoring)', 'https://monitoring.us-east-1.amazonaws.com/'],
@@ -202,6 +288,7 @@ async function main(): Promise<void> {
   await stsCallsPer1000(15 * 60_000, 0);
   await stsCallsPer1000(1500, 40);
   await benchAnswers();
+  if (process.env.BENCH_LAYERS !== '0') await layerCosts();
 
   const base: Settings = {
     uid: 'b',

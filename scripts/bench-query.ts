@@ -132,6 +132,18 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** Runs `run` `warmup` times, then `n` times timed; the times in ns / `unit`, sorted. */
+async function sortedTimes(run: () => Promise<unknown>, warmup: number, n: number, unit: number): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    await run();
+    times.push(Number(process.hrtime.bigint() - t) / unit);
+  }
+  return times.sort((a, b) => a - b);
+}
+
 async function latencyCase(): Promise<void> {
   const cases: [string, Partial<SigilQuery>, string, string][] = [
     [
@@ -208,14 +220,7 @@ async function latencyCase(): Promise<void> {
       ['frames', frames],
       ['queryData', queryData],
     ] as const) {
-      for (let i = 0; i < 200; i++) await run();
-      const times: number[] = [];
-      for (let i = 0; i < 2000; i++) {
-        const t = process.hrtime.bigint();
-        await run();
-        times.push(Number(process.hrtime.bigint() - t) / 1000);
-      }
-      times.sort((a, b) => a - b);
+      const times = await sortedTimes(run, 200, 2000, 1000);
       p[`${name}50`] = percentile(times, 50);
       p[`${name}99`] = percentile(times, 99);
     }
@@ -290,14 +295,7 @@ async function getMetricDataCase(): Promise<void> {
     };
     const run = () => runQuery({ refId: 'A', ...query }, ctx);
     const frames = await run();
-    for (let i = 0; i < 10; i++) await run();
-    const times: number[] = [];
-    for (let i = 0; i < 60; i++) {
-      const t = process.hrtime.bigint();
-      await run();
-      times.push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-    times.sort((a, b) => a - b);
+    const times = await sortedTimes(run, 10, 60, 1e6);
     const shape = `${frames.length} frame(s), types ${frames[0].fields.map((f) => f.type).join('/')}`;
     console.log(
       `latency ${label.padEnd(28)} (${(bytes.length / 1024).toFixed(0)} KiB answer, ${shape}): p50 ${percentile(times, 50).toFixed(1)} ms  p99 ${percentile(times, 99).toFixed(1)} ms  (n=60, no network)`,

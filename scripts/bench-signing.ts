@@ -166,6 +166,30 @@ async function timed(label: string, iterations: number, work: () => unknown | Pr
   );
 }
 
+/** A loopback HTTP server and a keep-alive transport to it; `close` stops both. */
+async function loopbackTransport(
+  handler: http.RequestListener,
+): Promise<{ base: string; send: Send; close: () => void }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const agent = new http.Agent({ keepAlive: true });
+  const send = createTransport({
+    agentFor: () => agent,
+    timeoutMs: 10_000,
+    maxResponseBytes: 50 * 1024 * 1024,
+    clock: systemClock,
+  });
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    send,
+    close: () => {
+      agent.destroy();
+      server.close();
+    },
+  };
+}
+
 /** The outgoing path's own costs beyond signing: the STS rule and inflating an answer. */
 async function benchAnswers(): Promise<void> {
   const json = Buffer.from(
@@ -181,24 +205,14 @@ async function benchAnswers(): Promise<void> {
   );
   await timed('STS rule: answer scan (1 MB JSON)', 200, () => carriesCredentials(json));
   const gz = gzipSync(json);
-  const server = http.createServer((req, res) =>
+  const { base, send, close } = await loopbackTransport((req, res) =>
     res.writeHead(200, req.url === '/gz' ? { 'content-encoding': 'gzip' } : {}).end(req.url === '/gz' ? gz : json),
   );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const agent = new http.Agent({ keepAlive: true });
-  const send = createTransport({
-    agentFor: () => agent,
-    timeoutMs: 10_000,
-    maxResponseBytes: 50 * 1024 * 1024,
-    clock: systemClock,
-  });
   await timed('transport: 1 MB answer, identity', 100, () => send({ method: 'GET', url: `${base}/plain` }));
   await timed(`transport: 1 MB answer, gzip (${(gz.length / 1024).toFixed(0)} KB on the wire)`, 100, () =>
     send({ method: 'GET', url: `${base}/gz` }),
   );
-  agent.destroy();
-  server.close();
+  close();
 }
 
 /**
@@ -208,18 +222,11 @@ async function benchAnswers(): Promise<void> {
  */
 async function layerCosts(): Promise<void> {
   const answer = Buffer.from('{"Account":"123456789012","Arn":"arn:aws:iam::123456789012:user/bench"}');
-  const server = http.createServer((_req, res) =>
-    res.writeHead(200, { 'content-type': 'application/json' }).end(answer),
-  );
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const agent = new http.Agent({ keepAlive: true });
-  const transport = createTransport({
-    agentFor: () => agent,
-    timeoutMs: 10_000,
-    maxResponseBytes: 10 * 1024 * 1024,
-    clock: systemClock,
-  });
+  const {
+    base,
+    send: transport,
+    close,
+  } = await loopbackTransport((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(answer));
   const credentials = { get: async () => CREDS };
   const silent = { info: () => undefined, warn: () => undefined };
   const meter = { request: () => undefined };
@@ -273,8 +280,7 @@ async function layerCosts(): Promise<void> {
         );
     }
   }
-  agent.destroy();
-  server.close();
+  close();
 }
 
 async function main(): Promise<void> {

@@ -1,3 +1,5 @@
+/* global require, module, process, __filename, __dirname */
+/* eslint-disable @typescript-eslint/no-require-imports */
 // The SEA entry point of the linux-amd64 executable (scripts/build-backend.mjs), and the build's maker of
 // the V8 code cache it uses.
 //

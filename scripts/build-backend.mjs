@@ -1,8 +1,13 @@
 // Builds the plugin's backend executables (npm run build:backend) for every platform Grafana ships:
 //   1. esbuild bundles backend/main.ts and everything it imports into one CommonJS file (build/backend-node24.cjs);
 //   2. a pinned Node makes the single-executable-application (SEA) blob: always the linux-x64 Node of the same
-//      version as the target's runtime (blob and runtime must match); with V8's code cache for linux-amd64
-//      only (a code cache is tied to the CPU and platform it was made on; other blobs hold the JavaScript);
+//      version as the target's runtime (blob and runtime must match). Other targets' blobs hold the bundle
+//      alone. linux-amd64's holds scripts/code-cache-loader.cjs as entry point, the bundle, and a V8 code cache
+//      made by running the bundle up to the handshake line with the very Node binary and flags it ships with
+//      (a code cache is tied to the V8 build and its code-generation flags): the start compiles almost
+//      nothing (exec → handshake ~107 → ~72 ms, README "Memory and start-up"; Node's own SEA code cache,
+//      made before anything runs, holds only top-level code). A V8 startup snapshot (SEA useSnapshot) cannot
+//      hold grpc-js: Node 24 does not snapshot http2, tls, http or worker_threads;
 //   3. postject injects the blob into the pinned official Node binary of the target.
 // Linux: the injected Node goes to dist/lib/<arch>/sigil-node beside the ELF loader and the shared libraries it
 // needs (glibc, libstdc++, libgcc_s, from Debian's packages), and dist/gpx_sigil_linux_<arch> is a small

@@ -207,9 +207,9 @@ export async function bundle(nodeMajor = 24) {
 }
 
 /**
- * The SEA blob for a runtime version, made by the linux-x64 Node of that same version. A code cache only for
- * a linux-x64 runtime (made by the very binary that will run it); every other blob is the JavaScript alone,
- * which Node documents as portable across platforms of one version.
+ * The SEA blob with the bundle as main script, made by the linux-x64 Node of the runtime's version. The
+ * JavaScript alone is portable across platforms of one version (Node documents it); `useCodeCache` (Node's
+ * own cache, only for a linux-x64 runtime: the legacy Node 20 build) adds the bundle's top-level code.
  */
 export function seaBlob(bundleFile, version, useCodeCache, execArgv = []) {
   const name = `sea-${version}${useCodeCache ? '-codecache' : ''}`;

@@ -1,8 +1,13 @@
 // Builds the plugin's backend executables (npm run build:backend) for every platform Grafana ships:
 //   1. esbuild bundles backend/main.ts and everything it imports into one CommonJS file (build/backend-node24.cjs);
 //   2. a pinned Node makes the single-executable-application (SEA) blob: always the linux-x64 Node of the same
-//      version as the target's runtime (blob and runtime must match); with V8's code cache for linux-amd64
-//      only (a code cache is tied to the CPU and platform it was made on; other blobs hold the JavaScript);
+//      version as the target's runtime (blob and runtime must match). Other targets' blobs hold the bundle
+//      alone. linux-amd64's holds scripts/code-cache-loader.cjs as entry point, the bundle, and a V8 code cache
+//      made by running the bundle up to the handshake line with the very Node binary and flags it ships with
+//      (a code cache is tied to the V8 build and its code-generation flags): the start compiles almost
+//      nothing (exec → handshake ~107 → ~72 ms, README "Memory and start-up"; Node's own SEA code cache,
+//      made before anything runs, holds only top-level code). A V8 startup snapshot (SEA useSnapshot) cannot
+//      hold grpc-js: Node 24 does not snapshot http2, tls, http or worker_threads;
 //   3. postject injects the blob into the pinned official Node binary of the target.
 // Linux: the injected Node goes to dist/lib/<arch>/sigil-node beside the ELF loader and the shared libraries it
 // needs (glibc, libstdc++, libgcc_s, from Debian's packages), and dist/gpx_sigil_linux_<arch> is a small
@@ -202,25 +207,58 @@ export async function bundle(nodeMajor = 24) {
 }
 
 /**
- * The SEA blob for a runtime version, made by the linux-x64 Node of that same version. A code cache only for
- * a linux-x64 runtime (made by the very binary that will run it); every other blob is the JavaScript alone,
- * which Node documents as portable across platforms of one version.
+ * The SEA blob with the bundle as main script, made by the linux-x64 Node of the runtime's version. The
+ * JavaScript alone is portable across platforms of one version (Node documents it); `useCodeCache` (Node's
+ * own cache, only for a linux-x64 runtime: the legacy Node 20 build) adds the bundle's top-level code.
  */
 export function seaBlob(bundleFile, version, useCodeCache, execArgv = []) {
+  const name = `sea-${version}${useCodeCache ? '-codecache' : ''}`;
+  return writeSeaBlob(version, name, { main: bundleFile, useCodeCache, execArgv });
+}
+
+/** The SEA entry point (and code cache maker) of the linux-amd64 executable. */
+const CODE_CACHE_LOADER = join(root, 'scripts', 'code-cache-loader.cjs');
+
+/**
+ * The linux-amd64 blob: scripts/code-cache-loader.cjs as the entry point, with the bundle and a V8 code cache
+ * of every function the start runs up to the handshake line as assets (the loader says why). The cache is
+ * made by the Node binary the executable is built from, started with the executable's flags (V8 rejects a
+ * cache made under other code-generation flags).
+ */
+export function startupCacheBlob(bundleFile, version, execArgv = []) {
+  const maker = linuxX64Maker(version);
+  const cache = join(buildDir, `backend-${version}.cache`);
+  rmSync(cache, { force: true });
+  tool(maker, [...execArgv, CODE_CACHE_LOADER, bundleFile, cache], {
+    env: { PATH: process.env.PATH, grafana_plugin_type: 'datasource', PLUGIN_PROTOCOL_VERSIONS: '2' },
+    timeout: 120_000,
+  });
+  if (!existsSync(cache)) throw new Error(`${CODE_CACHE_LOADER} wrote no code cache for ${bundleFile}`);
+  return writeSeaBlob(version, `sea-${version}-startup-cache`, {
+    main: CODE_CACHE_LOADER,
+    assets: { 'backend.cjs': bundleFile, 'backend.cache': cache },
+    useCodeCache: true,
+    execArgv,
+  });
+}
+
+function linuxX64Maker(version) {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(
       `SEA blobs are made by the pinned linux-x64 Node; this machine is ${process.platform}-${process.arch}`,
     );
   }
-  const maker = nodeBinary(`linux-x64@${version}`);
-  const name = `sea-${version}${useCodeCache ? '-codecache' : ''}`;
+  return nodeBinary(`linux-x64@${version}`);
+}
+
+function writeSeaBlob(version, name, { execArgv, ...fields }) {
+  const maker = linuxX64Maker(version);
   const blob = join(buildDir, `${name}.blob`);
   const config = join(buildDir, `${name}.json`);
   const seaConfig = {
-    main: bundleFile,
+    ...fields,
     output: blob,
     disableExperimentalSEAWarning: true,
-    useCodeCache,
     ...(execArgv.length ? { execArgv } : {}),
   };
   writeFileSync(config, JSON.stringify(seaConfig, null, 2));
@@ -402,7 +440,11 @@ export function smokeTest(command, env = {}) {
     timeout: 120_000,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (result.status !== 0 || !/^1\|2\|tcp\|127\.0\.0\.1:\d+\|grpc\n$/.test(result.stdout)) {
+  if (
+    result.status !== 0 ||
+    !/^1\|2\|tcp\|127\.0\.0\.1:\d+\|grpc\n$/.test(result.stdout) ||
+    result.stderr.includes('code cache rejected')
+  ) {
     throw new Error(
       `${command.join(' ')}: exit ${result.status ?? result.signal}, handshake output ${JSON.stringify(result.stdout)}, stderr ${result.stderr}`,
     );
@@ -428,21 +470,25 @@ function linuxRunner(target, launcher, libDir) {
 async function buildTarget(target, bundleFile, bundleHash) {
   const version = target.node.split('@')[1];
   const nodeBin = nodeBinary(target.node);
-  const codeCache = target.id === 'linux-amd64';
+  // The code cache is tied to the V8 build and flags that make it: only linux-amd64 runs the Node that makes it.
+  const startupCache = target.id === 'linux-amd64';
   const isLinux = target.os === 'linux';
   const libDir = join(distDir, 'lib', target.goArch);
   const out = join(distDir, executableName(target));
   const seaFile = join(distDir, seaFileName(target));
   const stamp = join(cacheDir, 'node', `last-build-${target.id}`);
   const launcherHash = isLinux ? sha256(readFileSync(join(root, 'launcher', 'launcher.c'))) : '';
-  const key = `${NODES[target.node].integrity} ${bundleHash} ${launcherHash} ${SEA_EXEC_ARGV.join(' ')}`;
+  const loaderHash = startupCache ? sha256(readFileSync(CODE_CACHE_LOADER)) : '';
+  const key = `${NODES[target.node].integrity} ${bundleHash} ${launcherHash} ${loaderHash} ${SEA_EXEC_ARGV.join(' ')}`;
   if (existsSync(out) && existsSync(seaFile) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) {
     log(`${target.id}: up to date`);
     if (target.id === 'linux-amd64') smokeTest([out]); // quick, and proves dist still works
     return;
   }
   rmSync(stamp, { force: true });
-  const blob = seaBlob(bundleFile, version, codeCache, SEA_EXEC_ARGV);
+  const blob = startupCache
+    ? startupCacheBlob(bundleFile, version, SEA_EXEC_ARGV)
+    : seaBlob(bundleFile, version, false, SEA_EXEC_ARGV);
   if (isLinux) {
     rmSync(libDir, { recursive: true, force: true });
     mkdirSync(libDir, { recursive: true });

@@ -4,7 +4,7 @@ const MiB = 2 ** 20;
 
 /** A process whose CPU time and memory the test sets; the collector's timer is driven by jest's fake clock. */
 function fakeProcess() {
-  const state = { cpuMicros: 0, nowMs: 0, heapUsed: 20 * MiB, external: 2 * MiB, collections: 0 };
+  const state = { cpuMicros: 0, nowMs: 0, heapUsed: 20 * MiB, external: 2 * MiB, collections: 0, rss: 80 * MiB };
   const options = {
     everyMs: 1000,
     idleCpuShare: 0.02,
@@ -15,6 +15,7 @@ function fakeProcess() {
       state.external = 2 * MiB;
     },
     memory: () => ({ heapUsed: state.heapUsed, external: state.external }),
+    rss: () => state.rss,
     cpuMicros: () => state.cpuMicros,
     now: () => state.nowMs,
   };
@@ -75,6 +76,92 @@ describe('idle collector', () => {
     period(0);
     period(0);
     expect(state.collections).toBe(0);
+  });
+});
+
+describe('idle collector with a C heap trim', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  /** The fake process, plus a trim that gives back all but `keptMiB` of the resident size over 80 MiB. */
+  function withTrim(keptMiB = 0) {
+    const fake = fakeProcess();
+    const trims: number[] = [];
+    const options = {
+      ...fake.options,
+      trim: () => {
+        fake.state.rss = Math.min(fake.state.rss, (80 + keptMiB) * MiB);
+      },
+      onTrim: (bytes: number) => trims.push(bytes),
+    };
+    return { ...fake, options, trims };
+  }
+
+  it('trims after each collection', () => {
+    const { state, options, period, trims } = withTrim();
+    const stop = startIdleCollector(options);
+    try {
+      state.external = 120 * MiB;
+      state.rss = 250 * MiB;
+      period(800);
+      expect(trims).toEqual([]);
+      period(0);
+      expect(state.collections).toBe(1);
+      expect(trims).toEqual([170 * MiB]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('trims once when the resident size grew with no collection due, then waits for new growth', () => {
+    const { state, options, period, trims } = withTrim(5);
+    const stop = startIdleCollector(options);
+    try {
+      // A load that left the JavaScript heap as it was (its workers have exited) and the C heap grown.
+      state.rss = 140 * MiB;
+      period(500);
+      period(500);
+      expect(trims).toEqual([]);
+      period(0);
+      expect(state.collections).toBe(0);
+      expect(trims).toEqual([55 * MiB]);
+      // What the trim could not give back (85 MiB) is the new baseline: no trim every period.
+      period(0);
+      period(0);
+      expect(trims).toHaveLength(1);
+      state.rss = 95 * MiB; // 10 MiB more: under the threshold
+      period(0);
+      expect(trims).toHaveLength(1);
+      state.rss = 110 * MiB;
+      period(0);
+      expect(trims).toEqual([55 * MiB, 25 * MiB]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('never trims while busy, and not at all without a trim function', () => {
+    const { state, options, period, trims } = withTrim();
+    const stop = startIdleCollector(options);
+    try {
+      state.rss = 300 * MiB;
+      for (let i = 0; i < 5; i++) period(100);
+      expect(trims).toEqual([]);
+    } finally {
+      stop();
+    }
+    const plain = fakeProcess();
+    const collected: number[] = [];
+    const stopPlain = startIdleCollector({ ...plain.options, onCollect: (b) => collected.push(b) });
+    try {
+      plain.state.rss = 300 * MiB;
+      plain.period(0);
+      plain.period(0);
+      expect(plain.state.collections).toBe(0);
+      expect(collected).toEqual([]);
+    } finally {
+      stopPlain();
+    }
   });
 });
 

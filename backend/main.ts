@@ -11,6 +11,7 @@ import { deferredHandlers } from './handlers/deferred';
 import type { Logger } from './log';
 import { createRedactor } from './redaction';
 import { fullGc, IDLE_COLLECTOR_DEFAULTS, startIdleCollector } from './idleCollector';
+import { loadMallocTrim } from './memoryTrim';
 import { PLUGIN_ID, PLUGIN_VERSION } from './version';
 
 /** How long handlers.dispose() may take before the process exits anyway. */
@@ -119,8 +120,7 @@ async function main(): Promise<void> {
   process.stdout.write(handshakeLine(address));
   // The rest of the plugin, after the line (written before the load starts: a pipe write is synchronous on Linux).
   await plugin.load(core);
-  const gc = fullGc();
-  if (gc && process.env.SIGIL_IDLE_GC !== '0') startIdleCollector({ ...IDLE_COLLECTOR_DEFAULTS, collect: gc });
+  const memoryTrim = startMemoryRelease(logger);
   // The build's smoke test: every module loaded and the server listened; that is all it checks.
   if (process.env.SIGIL_SMOKE_TEST === '1') server.shutdown('smoke test');
   logger.info('plugin started', {
@@ -128,7 +128,24 @@ async function main(): Promise<void> {
     version: PLUGIN_VERSION,
     address: address.kind === 'tcp' ? `${address.host}:${address.port}` : address.path,
     node: process.version,
+    memoryTrim,
   });
+}
+
+/** The idle collector, with glibc's trim where the executable ships it; says which trim runs ("none" if none). */
+function startMemoryRelease(logger: Logger): string {
+  const gc = fullGc();
+  if (!gc || process.env.SIGIL_IDLE_GC === '0') return 'none (idle collection off)';
+  const malloc = loadMallocTrim();
+  if (!malloc.trim && process.platform === 'linux') logger.debug('no C heap trim', { why: malloc.why });
+  const trimLog = logger.child('memory');
+  startIdleCollector({
+    ...IDLE_COLLECTOR_DEFAULTS,
+    collect: gc,
+    trim: malloc.trim,
+    onTrim: (released, ms) => trimLog.debug('C heap trimmed', { releasedMiB: Math.round(released / 2 ** 20), ms }),
+  });
+  return malloc.trim ? 'malloc_trim' : 'none';
 }
 
 main().catch((err: unknown) => {

@@ -385,6 +385,33 @@ function compileLauncher(target, out) {
   renameSync(tmp, out);
 }
 
+/** The libc memory trim addon (native/malloc-trim.c), beside the bundled glibc it calls: see backend/memoryTrim.ts. */
+export const MALLOC_TRIM_ADDON = 'sigil-malloc-trim.node';
+
+function compileMallocTrim(target, libDir) {
+  const out = join(libDir, MALLOC_TRIM_ADDON);
+  tool(
+    target.gcc,
+    [
+      '-shared',
+      '-fPIC',
+      '-O2',
+      '-s',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-I',
+      join(root, 'node_modules', 'node-api-headers', 'include'),
+      '-o',
+      `${out}.tmp`,
+      join(root, 'native', 'malloc-trim.c'),
+    ],
+    {},
+    target.gcc === 'gcc' ? 'apt-get install gcc' : 'apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross',
+  );
+  renameSync(`${out}.tmp`, out);
+}
+
 /**
  * Several builds may run at once on one machine (developers, test runs); they share build/ and dist/, so
  * one build at a time holds this lock. A lock left by a process that no longer runs is taken over.
@@ -477,7 +504,10 @@ async function buildTarget(target, bundleFile, bundleHash) {
   const out = join(distDir, executableName(target));
   const seaFile = join(distDir, seaFileName(target));
   const stamp = join(cacheDir, 'node', `last-build-${target.id}`);
-  const launcherHash = isLinux ? sha256(readFileSync(join(root, 'launcher', 'launcher.c'))) : '';
+  const launcherHash = isLinux
+    ? sha256(readFileSync(join(root, 'launcher', 'launcher.c'))) +
+      sha256(readFileSync(join(root, 'native', 'malloc-trim.c')))
+    : '';
   const loaderHash = startupCache ? sha256(readFileSync(CODE_CACHE_LOADER)) : '';
   const key = `${NODES[target.node].integrity} ${bundleHash} ${launcherHash} ${loaderHash} ${SEA_EXEC_ARGV.join(' ')}`;
   if (existsSync(out) && existsSync(seaFile) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) {
@@ -494,6 +524,7 @@ async function buildTarget(target, bundleFile, bundleHash) {
     mkdirSync(libDir, { recursive: true });
     inject(nodeBin, blob, seaFile);
     stageLinuxLibs(target, libDir);
+    compileMallocTrim(target, libDir);
     compileLauncher(target, out);
     checkStructure(target, seaFile, blob);
     const command = linuxRunner(target, out, libDir);

@@ -16,6 +16,7 @@ parentPort.on('message', ({ seq, payload }) => {
     case 'bytes': return reply(payload.bytes.byteLength);
     case 'set': state = payload.value; return reply(null);
     case 'get': return reply(state);
+    case 'codeCache': { const c = require('node:worker_threads').workerData.codeCache; return reply(c ? c.byteLength : 0); }
   }
 });
 `;
@@ -195,5 +196,28 @@ describe('worker pool', () => {
     expect(p.stats().workers).toBeGreaterThan(0);
     await until(() => p.stats().workers === 0);
     await expect(run(p, { op: 'echo', value: 2 })).resolves.toBe(2);
+  });
+
+  it("starts later workers from the first worker's code cache, which V8 accepts", async () => {
+    const p = pool({ spares: 0 });
+    // The first worker was asked for the cache and started without one.
+    await expect(run(p, { op: 'codeCache' })).resolves.toBe(0);
+    await until(() => p.stats().codeCacheBytes > 0);
+    // Two at once: the second is a new worker, started with the cache.
+    const a = await p.lease();
+    const b = await p.lease();
+    try {
+      const sizes = await Promise.all([
+        a.run<number>({ op: 'codeCache' }, 30_000),
+        b.run<number>({ op: 'codeCache' }, 30_000),
+      ]);
+      expect(sizes.sort()).toEqual([0, p.stats().codeCacheBytes]);
+      // A rejected cache is reported by the worker's first message; none came.
+      await expect(b.run({ op: 'echo', value: 'after' }, 30_000)).resolves.toBe('after');
+      expect(p.stats().codeCacheRejections).toBe(0);
+    } finally {
+      a.release();
+      b.release();
+    }
   });
 });

@@ -2,10 +2,14 @@
 // built linux-amd64 executable, started through Grafana's Go plugin client (e2e/grafana-host, serve mode),
 // against a loopback target that refuses requests without a SigV4 signature of the benchmark's key. Prints,
 // as medians over the repeats (each on fresh plugin processes):
-//   RSS after start; RSS idle after a query; peak RSS with 8 concurrent callers for 10 s; a 50 MB JSON answer's
-//   time and peak RSS, and RSS 30 s and 60 s after it; exec → handshake line; QueryData p50 of a 20-row answer
-//   and, as the floor, the same request signed and sent directly from this process (keep-alive).
-// With each RSS figure: the V8 heap and external memory the plugin reports (CollectMetrics) and its threads.
+//   RSS after start; RSS idle after a query; peak RSS with 8 concurrent callers for 10 s and RSS 40 s after
+//   them; a 50 MB JSON answer's time and peak RSS, and RSS 30 s and 60 s after it; exec → handshake line;
+//   QueryData p50 of a 20-row answer and, as the floor, the same request signed and sent directly from this
+//   process (keep-alive).
+// With each RSS figure: its anonymous and file parts, the V8 heap and external memory the plugin reports
+// (CollectMetrics) and its threads. File pages depend on the page cache: the kernel maps the cached pages
+// around each fault, so a just-built executable (all of it cached) shows ~15 MiB more than one read cold.
+// SIGIL_IDLE_GC=0 turns the idle collection and the C heap trim off, to compare.
 // Needs `npm run build:backend -- --targets=linux-amd64` first. Prints numbers; asserts nothing.
 // Also: the plugin's CPU time per call under the 8 callers. The 50 MB answer (~700k rows) is parsed whole; its
 // frame holds the first 100k (the default pagination.maxRows). To try settings, SIGIL_* and MALLOC_* variables
@@ -26,6 +30,7 @@ const SMALL_ROWS = 20;
 const LARGE_BYTES = 50_000_000;
 const CALLERS = 8;
 const LOAD_MS = 10_000;
+const IDLE_AFTER_LOAD_S = 40;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -98,6 +103,9 @@ async function startTarget(): Promise<{ url: string; port: number; close(): Prom
 
 interface ProcMemory {
   rssMiB: number;
+  /** RSS split: anonymous (heaps, stacks, malloc) and file pages (the executable and libraries, clean and shared). */
+  anonMiB: number;
+  fileMiB: number;
   hwmMiB: number;
   threads: number;
 }
@@ -111,7 +119,13 @@ function cpuSeconds(pid: number): number {
 function procMemory(pid: number): ProcMemory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  return { rssMiB: kb('VmRSS') / 1024, hwmMiB: kb('VmHWM') / 1024, threads: kb('Threads') };
+  return {
+    rssMiB: kb('VmRSS') / 1024,
+    anonMiB: kb('RssAnon') / 1024,
+    fileMiB: kb('RssFile') / 1024,
+    hwmMiB: kb('VmHWM') / 1024,
+    threads: kb('Threads'),
+  };
 }
 
 interface Breakdown extends ProcMemory {
@@ -228,6 +242,9 @@ async function smallAndLoad(target: string) {
     const cpuMsPerCall = ((cpuSeconds(plugin.pid) - cpu0) * 1000) / calls;
     peak = Math.max(peak, procMemory(plugin.pid).rssMiB);
     const afterLoad = await plugin.breakdown();
+    // Idle query workers exit after 30 s; the idle collector looks every 5 s.
+    await sleep(IDLE_AFTER_LOAD_S * 1000);
+    const idleAfterLoad = await plugin.breakdown();
     return {
       afterStart,
       idleAfterQuery,
@@ -236,6 +253,7 @@ async function smallAndLoad(target: string) {
       loadCalls: calls,
       cpuMsPerCall,
       afterLoad,
+      idleAfterLoad,
     };
   } finally {
     await plugin.stop();
@@ -332,7 +350,7 @@ async function directSigned(port: number, runs: number): Promise<number> {
 
 function describe(label: string, values: Breakdown[]): string {
   const m = (f: (b: Breakdown) => number) => median(values.map(f)).toFixed(1);
-  return `${label.padEnd(34)} ${m((b) => b.rssMiB).padStart(6)} MiB  (heap used ${m((b) => b.heapUsedMiB)} / total ${m((b) => b.heapTotalMiB)}, external ${m((b) => b.externalMiB)} MiB, threads ${m((b) => b.threads)})`;
+  return `${label.padEnd(34)} ${m((b) => b.rssMiB).padStart(6)} MiB  (anon ${m((b) => b.anonMiB)}, file ${m((b) => b.fileMiB)}; heap used ${m((b) => b.heapUsedMiB)} / total ${m((b) => b.heapTotalMiB)}, external ${m((b) => b.externalMiB)} MiB, threads ${m((b) => b.threads)})`;
 }
 
 async function main(): Promise<void> {
@@ -383,6 +401,12 @@ async function main(): Promise<void> {
     describe(
       'RSS right after the 8-caller load',
       load.map((l) => l.afterLoad),
+    ),
+  );
+  console.log(
+    describe(
+      `RSS ${IDLE_AFTER_LOAD_S} s after the 8-caller load`,
+      load.map((l) => l.idleAfterLoad),
     ),
   );
   console.log(

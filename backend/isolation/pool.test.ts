@@ -16,6 +16,7 @@ parentPort.on('message', ({ seq, payload }) => {
     case 'bytes': return reply(payload.bytes.byteLength);
     case 'set': state = payload.value; return reply(null);
     case 'get': return reply(state);
+    case 'heap': return parentPort.postMessage({ seq, ok: true, value: threadId, heapBytes: payload.mb * 1048576 });
     case 'codeCache': { const c = require('node:worker_threads').workerData.codeCache; return reply(c ? c.byteLength : 0); }
   }
 });
@@ -217,6 +218,32 @@ describe('worker pool', () => {
       expect(p.stats().codeCacheRejections).toBe(0);
     } finally {
       a.release();
+      b.release();
+    }
+  });
+
+  it('retires a worker whose heap grew past the bound when it is given back, and only such a worker', async () => {
+    const p = pool({ spares: 0, retireHeapMb: 100 });
+    const first = await run<number>(p, { op: 'heap', mb: 60 });
+    // Under the bound: the same worker serves the next task.
+    await expect(run(p, { op: 'thread' })).resolves.toBe(first);
+    await expect(run(p, { op: 'heap', mb: 300 })).resolves.toBe(first);
+    expect(p.stats()).toMatchObject({ retired: 1, workers: 0, idle: 0 });
+    await expect(run(p, { op: 'thread' })).resolves.not.toBe(first);
+    expect(p.stats().retired).toBe(1);
+  });
+
+  it('hands a caller waiting at the cap a fresh worker in place of a retired one', async () => {
+    const p = pool({ maxWorkers: 1, spares: 0, retireHeapMb: 100 });
+    const a = await p.lease();
+    const big = await a.run<number>({ op: 'heap', mb: 300 }, 30_000);
+    const waiting = p.lease();
+    a.release();
+    const b = await waiting;
+    try {
+      await expect(b.run({ op: 'thread' }, 30_000)).resolves.not.toBe(big);
+      expect(p.stats()).toMatchObject({ retired: 1, workers: 1 });
+    } finally {
       b.release();
     }
   });

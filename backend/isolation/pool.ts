@@ -67,6 +67,11 @@ export interface PoolOptions {
   maxPerKey?: number;
   /** Linux nice value of the worker threads (0: the main thread's priority). */
   nice?: number;
+  /**
+   * A worker whose V8 heap is larger than this after its lease (MiB; default none) exits when given back,
+   * instead of holding a large answer's heap until its idle timeout: an idle worker never collects.
+   */
+  retireHeapMb?: number;
 }
 
 /** A task ended from outside: over its time budget, over its memory budget, or its worker died. */
@@ -97,7 +102,9 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
-type Reply = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: Record<string, unknown> };
+type Reply = (
+  { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: Record<string, unknown> }
+) & { heapBytes?: number };
 
 class PooledWorker {
   readonly worker: Worker;
@@ -109,6 +116,8 @@ class PooledWorker {
   isOnline = false;
   private deathCause: BudgetExceeded | undefined;
   idleTimer: NodeJS.Timeout | undefined;
+  /** The worker's V8 heap size after its last task, as it reported. */
+  heapBytes = 0;
   private seq = 0;
 
   constructor(
@@ -142,6 +151,7 @@ class PooledWorker {
         if (wasFirst) onCodeCache(reply);
         return;
       }
+      if (typeof reply.heapBytes === 'number') this.heapBytes = reply.heapBytes;
       const p = this.pending;
       if (!p || reply.seq !== p.seq) return;
       this.settle();
@@ -234,6 +244,7 @@ export class WorkerPool {
   private codeCache: Uint8Array | undefined;
   private codeCacheMaker: PooledWorker | undefined;
   private codeCacheRejections = 0;
+  private retired = 0;
   private readonly limits: ResourceLimits;
   private closed = false;
 
@@ -257,6 +268,7 @@ export class WorkerPool {
     waitingForKey: number;
     codeCacheBytes: number;
     codeCacheRejections: number;
+    retired: number;
   } {
     let waitingForKey = 0;
     for (const q of this.keyWaiting.values()) waitingForKey += q.length;
@@ -267,6 +279,7 @@ export class WorkerPool {
       waitingForKey,
       codeCacheBytes: this.codeCache?.byteLength ?? 0,
       codeCacheRejections: this.codeCacheRejections,
+      retired: this.retired,
     };
   }
 
@@ -334,6 +347,12 @@ export class WorkerPool {
     if (w.pending) {
       // Released mid-task (the caller gave up): the task's state is the caller's; end it rather than reuse.
       w.die(new BudgetExceeded('crash', 0, 'the lease was released during a task'));
+      return;
+    }
+    if (this.opts.retireHeapMb !== undefined && w.heapBytes > this.opts.retireHeapMb * 2 ** 20) {
+      // A waiting caller gets a fresh worker in its place (onDeath).
+      this.retired++;
+      w.die(new BudgetExceeded('crash', 0, "retired: its heap grew past the pool's bound"));
       return;
     }
     const next = this.waiting.shift();

@@ -71,8 +71,9 @@ export function startIdleCollector(options: IdleCollectorOptions): () => void {
   let rssBaseline = rss();
   let lastCpu = cpuMicros();
   let lastAt = now();
-  const trim = (t0: number) => {
+  const trim = () => {
     if (!options.trim) return;
+    const t0 = now();
     const before = rss();
     options.trim();
     rssBaseline = rss();
@@ -96,9 +97,9 @@ export function startIdleCollector(options: IdleCollectorOptions): () => void {
       options.collect();
       baseline = held(memory);
       options.onCollect?.(before - baseline, now() - t0);
-      trim(t0);
+      trim();
     } else if (options.trim && rss() - rssBaseline > options.growthBytes) {
-      trim(t0);
+      trim();
     } else {
       return;
     }

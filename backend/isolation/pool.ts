@@ -68,7 +68,8 @@ export interface PoolOptions {
   /** Linux nice value of the worker threads (0: the main thread's priority). */
   nice?: number;
   /**
-   * A worker whose V8 heap is larger than this after its lease (MiB; default none) exits when given back,
+   * A worker whose V8 heap and external memory are larger than this after its lease (MiB; default none)
+   * exits when given back,
    * instead of holding a large answer's heap until its idle timeout: an idle worker never collects.
    */
   retireHeapMb?: number;

@@ -1,6 +1,6 @@
 // The worker side of the pool's protocol: one task at a time, `{ seq, payload }` in, `{ seq, ok, value }` or
-// `{ seq, ok: false, error }` out, each with `heapBytes`, the worker's V8 heap and external memory after the task (the pool
-// retires a worker that grew large). An error crosses as its name, message and own plain properties
+// `{ seq, ok: false, error }` out, each with `heapBytes`, the worker's V8 heap and external memory after the
+// task (the pool retires a worker that grew large). An error crosses as its name, message and own plain properties
 // (e.g. a SigilError's status and source), since class instances do not survive the structured clone.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
@@ -47,24 +47,21 @@ export function serveTasks(handle: (payload: unknown) => unknown): void {
   const silent = (() => true) as typeof process.stdout.write;
   process.stdout.write = silent;
   process.stderr.write = silent;
+  // Every reply carries the heap and the ArrayBuffers it owns (an answer's bytes): what the worker would hold idle.
+  const reply = (message: Record<string, unknown>, transfer: ArrayBuffer[] = []) => {
+    const h = getHeapStatistics();
+    port.postMessage({ ...message, heapBytes: h.total_heap_size + (h.external_memory ?? 0) }, transfer);
+  };
   port.on('message', (msg: { seq: number; payload: unknown }) => {
-    // The heap and the ArrayBuffers it owns (an answer's bytes): what the worker would hold while idle.
-    const heapBytes = () => {
-      const h = getHeapStatistics();
-      return h.total_heap_size + (h.external_memory ?? 0);
-    };
     Promise.resolve()
       .then(() => handle(msg.payload))
       .then(
         (value) =>
           value instanceof Transferring
-            ? port.postMessage({ seq: msg.seq, ok: true, value: value.value, heapBytes: heapBytes() }, value.transfer)
-            : port.postMessage({ seq: msg.seq, ok: true, value, heapBytes: heapBytes() }),
-        (e: unknown) => port.postMessage({ seq: msg.seq, ok: false, error: plainError(e), heapBytes: heapBytes() }),
+            ? reply({ seq: msg.seq, ok: true, value: value.value }, value.transfer)
+            : reply({ seq: msg.seq, ok: true, value }),
+        (e: unknown) => reply({ seq: msg.seq, ok: false, error: plainError(e) }),
       )
-      // e.g. a value that cannot be cloned
-      .catch((e: unknown) =>
-        port.postMessage({ seq: msg.seq, ok: false, error: plainError(e), heapBytes: heapBytes() }),
-      );
+      .catch((e: unknown) => reply({ seq: msg.seq, ok: false, error: plainError(e) })); // e.g. a value that cannot be cloned
   });
 }

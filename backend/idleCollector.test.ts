@@ -140,6 +140,45 @@ describe('idle collector with a C heap trim', () => {
     }
   });
 
+  it('with trimAtFirstIdle, trims at the first idle look without growth, then only on growth', () => {
+    const { state, options, period, trims } = withTrim();
+    const stop = startIdleCollector({ ...options, trimAtFirstIdle: true });
+    try {
+      period(300); // start-up: busy
+      expect(trims).toEqual([]);
+      period(0);
+      expect(trims).toHaveLength(1);
+      expect(state.collections).toBe(0);
+      period(0);
+      period(0);
+      expect(trims).toHaveLength(1);
+      state.rss = 100 * MiB;
+      period(0);
+      expect(trims).toEqual([trims[0], 20 * MiB]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('does not trim again for pages the idle process maps back after a trim', () => {
+    const { state, options, period, trims } = withTrim();
+    const stop = startIdleCollector(options);
+    try {
+      state.rss = 200 * MiB;
+      period(0);
+      expect(trims).toEqual([120 * MiB]);
+      state.rss = 110 * MiB; // 30 MiB of code pages mapped back while idle: more than the threshold
+      period(0);
+      period(0);
+      expect(trims).toHaveLength(1);
+      state.rss = 130 * MiB; // new growth from where it settled
+      period(0);
+      expect(trims).toEqual([120 * MiB, 50 * MiB]);
+    } finally {
+      stop();
+    }
+  });
+
   it('never trims while busy, and not at all without a trim function', () => {
     const { state, options, period, trims } = withTrim();
     const stop = startIdleCollector(options);

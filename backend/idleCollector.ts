@@ -4,10 +4,11 @@
 // idles, which for a Grafana plugin is most of its life. This watcher runs one full collection when the
 // process has been idle for a while and holds notably more than after the previous collection; an idle
 // collection also lets V8 shrink the young generation again. Then, where the runtime allows it (Linux:
-// memoryTrim.ts), it hands the C heap's free pages back to the system: after a burst, glibc keeps tens of MiB
-// of freed blocks (gRPC and socket buffers, exited query workers) resident otherwise. A trim also runs on its
+// memoryTrim.ts), it hands the C heap's free pages and the executable's unused pages back to the system:
+// after a burst, glibc keeps tens of MiB of freed blocks (gRPC and socket buffers, exited query workers)
+// resident otherwise, and every page of the executable a query touched stays mapped. A trim also runs on its
 // own when the resident size grew that much with no collection due (e.g. once idle query workers have
-// exited). It never runs while the process is busy.
+// exited, or after queries that left code pages mapped). It never runs while the process is busy.
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 
@@ -20,8 +21,10 @@ export interface IdleCollectorOptions {
   growthBytes: number;
   /** The collection (a full GC); injectable for tests. */
   collect: () => void;
-  /** Gives the C heap's free memory back to the system (malloc_trim); none where the runtime has none. */
+  /** Gives the C heap's free memory and unused executable pages back (memoryTrim.ts); none where the runtime has none. */
   trim?: () => void;
+  /** Trim at the first idle look even without growth (start-up's own pages). */
+  trimAtFirstIdle?: boolean;
   memory?: () => { heapUsed: number; external: number };
   /** Resident set size, bytes. */
   rss?: () => number;
@@ -68,15 +71,20 @@ export function startIdleCollector(options: IdleCollectorOptions): () => void {
     });
   const now = options.now ?? (() => performance.now());
   let baseline = held(memory);
-  let rssBaseline = rss();
+  // -Infinity: any resident size counts as growth, so the first idle look trims.
+  let rssBaseline = options.trimAtFirstIdle ? -Infinity : rss();
   let lastCpu = cpuMicros();
   let lastAt = now();
+  // After a trim, the idle process maps some executable pages back (the code its timers and V8's idle tasks
+  // run): the next idle look takes the resident size as it settled as the baseline, so that is not growth.
+  let settling = false;
   const trim = () => {
     if (!options.trim) return;
     const t0 = now();
     const before = rss();
     options.trim();
     rssBaseline = rss();
+    settling = true;
     options.onTrim?.(before - rssBaseline, now() - t0);
   };
   const timer = setInterval(() => {
@@ -91,6 +99,10 @@ export function startIdleCollector(options: IdleCollectorOptions): () => void {
       baseline = Math.min(baseline, before);
       rssBaseline = Math.min(rssBaseline, rss());
       return;
+    }
+    if (settling) {
+      settling = false;
+      rssBaseline = rss();
     }
     const t0 = now();
     if (before - baseline > options.growthBytes) {

@@ -11,7 +11,7 @@ import { deferredHandlers } from './handlers/deferred';
 import type { Logger } from './log';
 import { createRedactor } from './redaction';
 import { fullGc, IDLE_COLLECTOR_DEFAULTS, startIdleCollector } from './idleCollector';
-import { loadMallocTrim } from './memoryTrim';
+import { loadMemoryTrim, MEMORY_TRIM_KINDS } from './memoryTrim';
 import { PLUGIN_ID, PLUGIN_VERSION } from './version';
 
 /** How long handlers.dispose() may take before the process exits anyway. */
@@ -132,20 +132,22 @@ async function main(): Promise<void> {
   });
 }
 
-/** The idle collector, with glibc's trim where the executable ships it; says which trim runs ("none" if none). */
+/** The idle collector, with the memory trim where the executable ships it; says which trim runs ("none" if none). */
 function startMemoryRelease(logger: Logger): string {
   const gc = fullGc();
   if (!gc || process.env.SIGIL_IDLE_GC === '0') return 'none (idle collection off)';
-  const malloc = loadMallocTrim();
-  if (!malloc.trim && process.platform === 'linux') logger.debug('no C heap trim', { why: malloc.why });
+  const memory = loadMemoryTrim();
+  if (!memory.trim && process.platform === 'linux') logger.debug('no memory trim', { why: memory.why });
   const trimLog = logger.child('memory');
   startIdleCollector({
     ...IDLE_COLLECTOR_DEFAULTS,
     collect: gc,
-    trim: malloc.trim,
-    onTrim: (released, ms) => trimLog.debug('C heap trimmed', { releasedMiB: Math.round(released / 2 ** 20), ms }),
+    trim: memory.trim,
+    // Start-up leaves pages only it used (its code, the bundle it read): give them back at the first idle look.
+    trimAtFirstIdle: true,
+    onTrim: (released, ms) => trimLog.debug('memory trimmed', { releasedMiB: Math.round(released / 2 ** 20), ms }),
   });
-  return malloc.trim ? 'malloc_trim' : 'none';
+  return memory.trim ? MEMORY_TRIM_KINDS : 'none';
 }
 
 main().catch((err: unknown) => {

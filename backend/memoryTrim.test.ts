@@ -1,20 +1,23 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadMallocTrim, MALLOC_TRIM_ADDON } from './memoryTrim';
+import { Worker } from 'node:worker_threads';
+import { loadMemoryTrim, MALLOC_TRIM_ADDON } from './memoryTrim';
 
 const ROOT = join(__dirname, '..');
 
-describe('loadMallocTrim', () => {
+describe('loadMemoryTrim', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'sigil-trim-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads the addon beside the runtime, whose trim calls malloc_trim and answers a boolean', () => {
-    // The same compiler line as scripts/build-backend.mjs, for this machine's Node and glibc.
+  /** The same compiler line as scripts/build-backend.mjs, for this machine's Node and glibc. */
+  function compileAddon(): string {
+    const out = join(dir, MALLOC_TRIM_ADDON);
     execFileSync('gcc', [
       '-shared',
       '-fPIC',
@@ -25,32 +28,70 @@ describe('loadMallocTrim', () => {
       '-I',
       join(ROOT, 'node_modules', 'node-api-headers', 'include'),
       '-o',
-      join(dir, MALLOC_TRIM_ADDON),
+      out,
       join(ROOT, 'native', 'malloc-trim.c'),
     ]);
-    const loaded = loadMallocTrim(join(dir, 'sigil-node'), 'linux');
-    expect(loaded).toMatchObject({ from: join(dir, MALLOC_TRIM_ADDON) });
+    return out;
+  }
+
+  /** This process's read-only private mappings of its executable: resident and anonymous KiB of each. */
+  function executableMappings(): { rssKb: number; anonKb: number }[] {
+    const exe = realpathSync(process.execPath);
+    return readFileSync('/proc/self/smaps', 'utf8')
+      .split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/)
+      .filter((block) => / r-[-x]p /.test(block.split('\n')[0]) && block.split('\n')[0].endsWith(` ${exe}`))
+      .map((block) => ({
+        rssKb: Number(/\nRss:\s+(\d+) kB/.exec(block)?.[1]),
+        anonKb: Number(/\nAnonymous:\s+(\d+) kB/.exec(block)?.[1]),
+      }));
+  }
+
+  it('loads the addon beside the runtime; its trim unmaps the clean executable pages and keeps copied ones', async () => {
+    const addon = compileAddon();
+    // The runtime whose pages it releases is the file holding Node-API's code: this test's own Node.
+    const loaded = loadMemoryTrim(join(dir, 'sigil-node'), 'linux');
+    expect(loaded).toMatchObject({ from: addon });
     // Free some C heap first (a Buffer under the pool size comes from malloc), so there is something to give back.
     for (let i = 0; i < 1000; i++) Buffer.allocUnsafeSlow(32 * 1024);
-    expect(typeof loaded.trim?.()).toBe('boolean');
+    const before = executableMappings();
+    const clean = (ms: { rssKb: number; anonKb: number }[]) =>
+      ms.filter((m) => m.anonKb === 0).reduce((sum, m) => sum + m.rssKb, 0);
+    const copied = (ms: { rssKb: number; anonKb: number }[]) => ms.filter((m) => m.anonKb > 0);
+    // The dynamic linker's relocated read-only data: pages a release must keep, or the process would crash.
+    expect(copied(before).length).toBeGreaterThan(0);
+    expect(clean(before)).toBeGreaterThan(4096);
+    loaded.trim?.();
+    const after = executableMappings();
+    expect(clean(after)).toBeLessThan(clean(before) / 2);
+    expect(copied(after)).toEqual(copied(before));
+    // The process goes on: a new thread runs code and data of the executable that were just unmapped.
+    const digest = await new Promise((resolve, reject) => {
+      const worker = new Worker(
+        "require('worker_threads').parentPort.postMessage(require('crypto').createHash('sha256').update('sigil').digest('hex'))",
+        { eval: true },
+      );
+      worker.once('message', (m) => void worker.terminate().then(() => resolve(m)));
+      worker.once('error', reject);
+    });
+    expect(digest).toBe(createHash('sha256').update('sigil').digest('hex'));
   });
 
   it('gives a reason instead of a trim: other platforms, no addon, a file that is not one', () => {
-    expect(loadMallocTrim(join(dir, 'node'), 'darwin')).toEqual({ why: 'not built for darwin' });
-    expect(loadMallocTrim(join(dir, 'node'), 'linux')).toEqual({ why: `no ${MALLOC_TRIM_ADDON} beside the runtime` });
+    expect(loadMemoryTrim(join(dir, 'node'), 'darwin')).toEqual({ why: 'not built for darwin' });
+    expect(loadMemoryTrim(join(dir, 'node'), 'linux')).toEqual({ why: `no ${MALLOC_TRIM_ADDON} beside the runtime` });
     writeFileSync(join(dir, MALLOC_TRIM_ADDON), 'not an ELF file');
-    expect(loadMallocTrim(join(dir, 'node'), 'linux')).toEqual({
+    expect(loadMemoryTrim(join(dir, 'node'), 'linux')).toEqual({
       why: expect.stringMatching(`^${MALLOC_TRIM_ADDON} did not load: `),
     });
   });
 
-  it('refuses an addon without a trim function', () => {
+  it('refuses an addon without both functions', () => {
     copyFileSync(__filename, join(dir, MALLOC_TRIM_ADDON));
     const fakeDlopen = (module: { exports: unknown }) => {
       module.exports = { trim: 42 };
     };
-    expect(loadMallocTrim(join(dir, 'node'), 'linux', fakeDlopen)).toEqual({
-      why: `${MALLOC_TRIM_ADDON} has no trim function`,
+    expect(loadMemoryTrim(join(dir, 'node'), 'linux', fakeDlopen)).toEqual({
+      why: `${MALLOC_TRIM_ADDON} has no trim or releaseRuntimePages function`,
     });
   });
 });

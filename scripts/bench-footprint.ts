@@ -2,7 +2,7 @@
 // built linux-amd64 executable, started through Grafana's Go plugin client (e2e/grafana-host, serve mode),
 // against a loopback target that refuses requests without a SigV4 signature of the benchmark's key. Prints,
 // as medians over the repeats (each on fresh plugin processes):
-//   RSS after start; RSS idle after a query; peak RSS with 8 concurrent callers for 10 s and RSS 40 s after
+//   RSS after start and 12 s later (idle); RSS idle after a query; peak RSS with 8 concurrent callers for 10 s and RSS 40 s after
 //   them; a 50 MB JSON answer's time and peak RSS, and RSS 30 s and 60 s after it; exec → handshake line;
 //   QueryData p50 of a 20-row answer and, as the floor, the same request signed and sent directly from this
 //   process (keep-alive).
@@ -31,6 +31,7 @@ const LARGE_BYTES = 50_000_000;
 const CALLERS = 8;
 const LOAD_MS = 10_000;
 const IDLE_AFTER_LOAD_S = 40;
+const IDLE_AFTER_START_S = 12;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -218,6 +219,9 @@ async function smallAndLoad(target: string) {
   try {
     await sleep(2000);
     const afterStart = await plugin.breakdown();
+    // The idle collector's first look (5 s) gives start-up's own pages back.
+    await sleep(IDLE_AFTER_START_S * 1000 - 2000);
+    const idleAfterStart = await plugin.breakdown();
     const small = queryCall(target, '/small');
     await plugin.query(small);
     await sleep(5000);
@@ -247,6 +251,7 @@ async function smallAndLoad(target: string) {
     const idleAfterLoad = await plugin.breakdown();
     return {
       afterStart,
+      idleAfterStart,
       idleAfterQuery,
       p50: percentile(times, 50),
       peakLoad: peak,
@@ -379,6 +384,12 @@ async function main(): Promise<void> {
     describe(
       'RSS after start (2 s)',
       load.map((l) => l.afterStart),
+    ),
+  );
+  console.log(
+    describe(
+      `RSS idle, ${IDLE_AFTER_START_S} s after start`,
+      load.map((l) => l.idleAfterStart),
     ),
   );
   console.log(

@@ -240,7 +240,8 @@ describe('a broken plugin folder: one line on stderr, exit 127, no hang', () => 
       timeout: 60_000,
     });
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^1\|2\|tcp\|127\.0\.0\.1:\d+\|grpc\n$/);
+    // A unix socket in the temp folder, as go-plugin's own servers (protocol/handshake.ts).
+    expect(result.stdout).toMatch(/^1\|2\|unix\|\/tmp\/plugin[0-9a-f]{12}\|grpc\n$/);
   });
 
   it('no lib/ folder', () => {

@@ -34,7 +34,7 @@ function startToHandshake(plugin: string): Promise<number> {
       if (!out.includes('\n')) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       child.once('exit', () =>
-        /^1\|2\|tcp\|/.test(out) ? resolve(ms) : reject(new Error(`unexpected handshake ${out}`)),
+        /^1\|2\|(tcp|unix)\|/.test(out) ? resolve(ms) : reject(new Error(`unexpected handshake ${out}`)),
       );
       child.kill('SIGKILL');
     });

@@ -469,7 +469,7 @@ export function smokeTest(command, env = {}) {
   });
   if (
     result.status !== 0 ||
-    !/^1\|2\|tcp\|127\.0\.0\.1:\d+\|grpc\n$/.test(result.stdout) ||
+    !/^1\|2\|(tcp\|127\.0\.0\.1:\d+|unix\|\/\S*\/plugin[0-9a-f]{12})\|grpc\n$/.test(result.stdout) ||
     result.stderr.includes('code cache rejected')
   ) {
     throw new Error(

@@ -21,8 +21,21 @@ describe('checkHandshakeEnv', () => {
     expect(checkHandshakeEnv({ [MAGIC_COOKIE_KEY]: 'app' }).ok).toBe(false);
   });
 
-  it('listens on an ephemeral 127.0.0.1 port by default', () => {
-    expect(checkHandshakeEnv(cookie)).toEqual({
+  it('listens on a unix socket in the temp folder by default, as go-plugin does, with a loopback port to fall back on', () => {
+    const check = checkHandshakeEnv(cookie, 'linux', '/tmp');
+    expect(check).toEqual({
+      ok: true,
+      listen: {
+        kind: 'unix',
+        path: expect.stringMatching(/^\/tmp\/plugin[0-9a-f]{12}$/),
+        fallback: { kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 },
+      },
+    });
+    expect(checkHandshakeEnv(cookie, 'darwin', '/var/folders/x/T').ok).toBe(true);
+  });
+
+  it('listens on an ephemeral 127.0.0.1 port on Windows', () => {
+    expect(checkHandshakeEnv(cookie, 'win32')).toEqual({
       ok: true,
       listen: { kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 },
     });
@@ -37,15 +50,17 @@ describe('checkHandshakeEnv', () => {
   });
 
   it('honours the port range go-plugin passes', () => {
-    const check = checkHandshakeEnv({ ...cookie, PLUGIN_MIN_PORT: '10000', PLUGIN_MAX_PORT: '25000' });
+    const check = checkHandshakeEnv({ ...cookie, PLUGIN_MIN_PORT: '10000', PLUGIN_MAX_PORT: '25000' }, 'win32');
     expect(check).toEqual({ ok: true, listen: { kind: 'tcp', host: '127.0.0.1', minPort: 10000, maxPort: 25000 } });
+    const unix = checkHandshakeEnv({ ...cookie, PLUGIN_MIN_PORT: '10000', PLUGIN_MAX_PORT: '25000' }, 'linux');
+    expect(unix.ok && unix.listen.kind === 'unix' && unix.listen.fallback).toEqual(check.ok && check.listen);
     // A nonsensical range falls back to an ephemeral port rather than failing.
-    const bad = checkHandshakeEnv({ ...cookie, PLUGIN_MIN_PORT: '9', PLUGIN_MAX_PORT: '3' });
+    const bad = checkHandshakeEnv({ ...cookie, PLUGIN_MIN_PORT: '9', PLUGIN_MAX_PORT: '3' }, 'win32');
     expect(bad.ok && bad.listen).toEqual({ kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 });
   });
 
   it('uses a unix socket in PLUGIN_UNIX_SOCKET_DIR', () => {
-    const check = checkHandshakeEnv({ ...cookie, PLUGIN_UNIX_SOCKET_DIR: '/tmp/sock' });
+    const check = checkHandshakeEnv({ ...cookie, PLUGIN_UNIX_SOCKET_DIR: '/tmp/sock' }, 'linux', '/elsewhere');
     expect(check.ok && check.listen.kind === 'unix' && check.listen.path).toMatch(/^\/tmp\/sock\/plugin[0-9a-f]{12}$/);
   });
 

@@ -2,6 +2,7 @@
 // handshake config) expects it: the parent sets a magic cookie and the protocol versions it speaks; the
 // plugin answers with one stdout line `CORE|APP|NETWORK|ADDRESS|PROTOCOL`, then serves gRPC there.
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** grafana-plugin-sdk-go backend/grpcplugin/handshake.go. */
@@ -12,15 +13,21 @@ export const APP_PROTOCOL_VERSION = 2;
 /** go-plugin's core protocol version. */
 export const CORE_PROTOCOL_VERSION = 1;
 
-export type ListenTarget =
-  { kind: 'tcp'; host: '127.0.0.1'; minPort: number; maxPort: number } | { kind: 'unix'; path: string };
+export type TcpTarget = { kind: 'tcp'; host: '127.0.0.1'; minPort: number; maxPort: number };
+
+/** A unix socket, and the TCP port to use instead if the socket cannot be made (a read-only or too long TMPDIR). */
+export type ListenTarget = TcpTarget | { kind: 'unix'; path: string; fallback: TcpTarget };
 
 export type HandshakeCheck = { ok: true; listen: ListenTarget } | { ok: false; message: string };
 
 type Env = Record<string, string | undefined>;
 
 /** Decides from the environment whether and where to serve; a refusal carries the message to print. */
-export function checkHandshakeEnv(env: Env): HandshakeCheck {
+export function checkHandshakeEnv(
+  env: Env,
+  platform: NodeJS.Platform = process.platform,
+  tempDir: string = tmpdir(),
+): HandshakeCheck {
   if (env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
     return {
       ok: false,
@@ -50,16 +57,20 @@ export function checkHandshakeEnv(env: Env): HandshakeCheck {
         'The plugin host asked for go-plugin AutoMTLS (PLUGIN_CLIENT_CERT), which this plugin does not support; Grafana does not use it.',
     };
   }
-  const socketDir = env.PLUGIN_UNIX_SOCKET_DIR;
-  if (socketDir) {
-    return { ok: true, listen: { kind: 'unix', path: join(socketDir, `plugin${randomBytes(6).toString('hex')}`) } };
-  }
   const min = Number(env.PLUGIN_MIN_PORT ?? 0);
   const max = Number(env.PLUGIN_MAX_PORT ?? 0);
-  if (Number.isInteger(min) && Number.isInteger(max) && min > 0 && max >= min && max <= 65535) {
-    return { ok: true, listen: { kind: 'tcp', host: '127.0.0.1', minPort: min, maxPort: max } };
-  }
-  return { ok: true, listen: { kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 } };
+  const tcp: TcpTarget =
+    Number.isInteger(min) && Number.isInteger(max) && min > 0 && max >= min && max <= 65535
+      ? { kind: 'tcp', host: '127.0.0.1', minPort: min, maxPort: max }
+      : { kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 };
+  // As go-plugin's own servers: a unix socket everywhere but Windows, in PLUGIN_UNIX_SOCKET_DIR or the temp
+  // folder. Only the plugin's user can connect to it, while any local process can reach a loopback port.
+  if (platform === 'win32') return { ok: true, listen: tcp };
+  const socketDir = env.PLUGIN_UNIX_SOCKET_DIR || tempDir;
+  return {
+    ok: true,
+    listen: { kind: 'unix', path: join(socketDir, `plugin${randomBytes(6).toString('hex')}`), fallback: tcp },
+  };
 }
 
 export type BoundAddress = { kind: 'tcp'; host: string; port: number } | { kind: 'unix'; path: string };

@@ -5,6 +5,10 @@ import { createLogger } from '../log';
 import { createRedactor } from '../redaction';
 import type { PluginHandlers, QueryDataRequest } from './types';
 import { tableFromIPC } from 'apache-arrow';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ListenTarget } from './handshake';
 
 type Raw = Record<string, unknown>;
 type Unary = (req: Raw, cb: (err: { code: number; details: string } | null, res: Raw) => void) => void;
@@ -263,5 +267,46 @@ describe('PluginServer', () => {
     expect((res.responses as Record<string, Raw>).A.status).toBe(200);
     await shutdownReported;
     expect(onShutdown).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('PluginServer.listen', () => {
+  const noHandlers = {} as PluginHandlers;
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sigil-sock-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function serve(target: ListenTarget) {
+    let reported!: () => void;
+    const stopped = new Promise<void>((resolve) => (reported = resolve));
+    const server = new PluginServer({ handlers: noHandlers, log, redactor, onShutdown: () => reported() });
+    const bound = await server.listen(target);
+    return { bound, stop: () => (server.shutdown('test over'), stopped) };
+  }
+  const fallback = { kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 } as const;
+
+  it('serves on a unix socket only its owner may use, and removes it when it stops', async () => {
+    const path = join(dir, 'plugin0123');
+    const { bound, stop } = await serve({ kind: 'unix', path, fallback });
+    expect(bound).toEqual({ kind: 'unix', path });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const health = client(loadProtocol().health, `unix:${path}`);
+    try {
+      expect(await call(health, 'Check', { service: 'plugin' })).toEqual({ status: 'SERVING' });
+    } finally {
+      health.close();
+    }
+    await stop();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('listens on a loopback port instead when the socket cannot be made, and says why', async () => {
+    const path = join(dir, 'no-such-folder', 'plugin0123');
+    const warned = logged(/cannot listen on a unix socket/);
+    const { bound, stop } = await serve({ kind: 'unix', path, fallback });
+    await warned;
+    expect(bound).toMatchObject({ kind: 'tcp', host: '127.0.0.1' });
+    expect(logLines.find((l) => l.includes('cannot listen on a unix socket'))).toContain(path);
+    await stop();
   });
 });

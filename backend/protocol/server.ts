@@ -11,6 +11,7 @@ import {
   type sendUnaryData,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
+import { chmodSync } from 'node:fs';
 import { loadProtocol } from './load';
 import {
   decodeCallResourceRequest,
@@ -140,19 +141,24 @@ export class PluginServer {
   }
 
   async listen(target: ListenTarget): Promise<BoundAddress> {
-    const creds = ServerCredentials.createInsecure();
-    const bind = (address: string) =>
-      new Promise<number>((resolve, reject) => {
-        this.server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port)));
-      });
     if (target.kind === 'unix') {
-      await bind(`unix:${target.path}`);
-      return { kind: 'unix', path: target.path };
+      try {
+        await this.bind(`unix:${target.path}`);
+        // Only the plugin's user (Grafana's) may connect; a socket is made with the umask's looser mode.
+        chmodSync(target.path, 0o600);
+        return { kind: 'unix', path: target.path };
+      } catch (e) {
+        this.options.log.warn('cannot listen on a unix socket; listening on a loopback port instead', {
+          path: target.path,
+          error: (e as Error)?.message,
+        });
+        return this.listen(target.fallback);
+      }
     }
     let lastError: unknown;
     for (let port = target.minPort; port <= target.maxPort; port++) {
       try {
-        const bound = await bind(`${target.host}:${port}`);
+        const bound = await this.bind(`${target.host}:${port}`);
         return { kind: 'tcp', host: target.host, port: bound };
       } catch (e) {
         lastError = e;
@@ -161,6 +167,14 @@ export class PluginServer {
     throw new Error(
       `could not listen on ${target.host} ports ${target.minPort}-${target.maxPort}: ${(lastError as Error)?.message}`,
     );
+  }
+
+  private bind(address: string): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(address, ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      );
+    });
   }
 
   /** Stops taking calls, lets in-flight calls finish (up to a timeout), then reports via onShutdown. */

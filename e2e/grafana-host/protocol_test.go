@@ -361,6 +361,33 @@ func TestUnixSocket(t *testing.T) {
 	}
 }
 
+// With no socket folder named, the plugin serves on a unix socket in the temp folder (as go-plugin's own
+// servers do), which only its user may use, and removes it when Grafana stops it.
+func TestUnixSocketByDefault(t *testing.T) {
+	dir, err := os.MkdirTemp("", "sigil-tmp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	h := start(t, map[string]string{"TMPDIR": dir})
+	addr := h.Client.ReattachConfig().Addr
+	if addr.Network() != "unix" || filepath.Dir(addr.String()) != dir {
+		t.Fatalf("want a unix socket in %s, got %s %s", dir, addr.Network(), addr)
+	}
+	info, err := os.Stat(addr.String())
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("want the socket with mode 0600, got %v %v", info, err)
+	}
+	resp, err := h.Diagnostics.CheckHealth(ctx(t), &pluginv2.CheckHealthRequest{PluginContext: healthContext(fakeSTS(t))})
+	if err != nil || resp.Status != pluginv2.CheckHealthResponse_OK {
+		t.Fatalf("health over the default unix socket: %v %v", resp, err)
+	}
+	h.Client.Kill()
+	if _, err := os.Stat(addr.String()); !os.IsNotExist(err) {
+		t.Fatalf("the socket is still there after the plugin stopped: %v", err)
+	}
+}
+
 // processGone reports whether pid has exited (gone, or a zombie waiting to be reaped).
 func processGone(pid int) bool {
 	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))

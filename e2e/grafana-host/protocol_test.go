@@ -346,11 +346,7 @@ func TestCollectMetrics(t *testing.T) {
 }
 
 func TestUnixSocket(t *testing.T) {
-	dir, err := os.MkdirTemp("", "sigil-sock")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	dir := t.TempDir()
 	h := start(t, map[string]string{"PLUGIN_UNIX_SOCKET_DIR": dir})
 	if addr := h.Client.ReattachConfig().Addr; addr.Network() != "unix" || !strings.HasPrefix(addr.String(), dir) {
 		t.Fatalf("want a unix socket in %s, got %s %s", dir, addr.Network(), addr)
@@ -364,11 +360,7 @@ func TestUnixSocket(t *testing.T) {
 // With no socket folder named, the plugin serves on a unix socket in the temp folder (as go-plugin's own
 // servers do), which only its user may use, and removes it when Grafana stops it.
 func TestUnixSocketByDefault(t *testing.T) {
-	dir, err := os.MkdirTemp("", "sigil-tmp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	dir := t.TempDir()
 	h := start(t, map[string]string{"TMPDIR": dir})
 	addr := h.Client.ReattachConfig().Addr
 	if addr.Network() != "unix" || filepath.Dir(addr.String()) != dir {

@@ -11,9 +11,10 @@
  * releaseRuntimePages(): the Node executable is ~110 MiB of code and read-only data, and every page the
  * process ever touched (start-up, a query, the kernel's fault-around of 64 KiB per fault) stays mapped and
  * counts in its resident size: 45-75 MiB, more than all its heaps when idle. This unmaps the clean pages of
- * the process's read-only private mappings of the runtime's file. They stay in the page cache; a page touched again
- * is mapped back by a minor fault. A mapping holding any anonymous (copied-on-write) page, such as the
- * relocated data the dynamic linker made read-only, is left alone: dropping it would lose that copy.
+ * the process's read-only private mappings of the runtime's file. They stay in the page cache; a page
+ * touched again is mapped back by a minor fault. A mapping holding any anonymous (copied-on-write) or dirty
+ * page, such as the relocated data the dynamic linker made read-only, is left alone: dropping it would lose
+ * that copy.
  */
 #include <malloc.h>
 #include <node_api.h>
@@ -24,7 +25,7 @@
 #define MAX_RANGES 256
 
 struct range {
-  unsigned long start, end, inode, rss_kb, anon_kb;
+  unsigned long start, end, inode, rss_kb, anon_kb, dirty_kb;
   char dev[16];
 };
 
@@ -54,6 +55,9 @@ static int read_only_mappings(unsigned long address, struct range *ranges, int *
       current->rss_kb = kb;
     } else if (current && sscanf(line, "Anonymous: %lu kB", &kb) == 1) {
       current->anon_kb = kb;
+    } else if (current && (sscanf(line, "Private_Dirty: %lu kB", &kb) == 1 ||
+                           sscanf(line, "Shared_Dirty: %lu kB", &kb) == 1)) {
+      current->dirty_kb += kb;
     }
   }
   fclose(smaps);
@@ -82,7 +86,9 @@ static napi_value release_runtime_pages(napi_env env, napi_callback_info info) {
   for (int i = 0; runtime >= 0 && i < count; i++) {
     const struct range *r = &ranges[i];
     if (r->inode != ranges[runtime].inode || strcmp(r->dev, ranges[runtime].dev) != 0) continue;
-    if (r->anon_kb != 0 || r->rss_kb == 0) continue;
+    // Only mappings whose resident pages are all clean file pages: a kernel counts a copied page as
+    // anonymous, an emulator (qemu-user) may report it only as dirty.
+    if (r->anon_kb != 0 || r->dirty_kb != 0 || r->rss_kb == 0) continue;
     if (madvise((void *)r->start, r->end - r->start, MADV_DONTNEED) == 0) released += (double)r->rss_kb * 1024;
   }
   napi_value result;

@@ -164,8 +164,10 @@ function expectWorked(run: HostRun): void {
   expect(run.results[2].responses?.tls?.error).toMatch(/self[- ]signed certificate/i);
   // The bundled runtime answered (its start-up log line, re-logged by go-plugin), and was shut down cleanly.
   expect(run.stderr).toMatch(NODE_VERSION);
-  // The C heap trim addon loaded from the plugin folder, against the bundled glibc and Node.
+  // The memory trim addon loaded from the plugin folder, against the bundled glibc and Node.
   expect(run.stderr).toMatch(/"memoryTrim":"malloc_trim, executable pages"/);
+  // Grafana reached it on its unix socket in /tmp, not on the fallback port.
+  expect(run.stderr).toMatch(/"plugin started".*"address":"\/tmp\/plugin[0-9a-f]{12}"/);
   expect(run.stderr).toMatch(/"@message":"stopped"/);
 }
 

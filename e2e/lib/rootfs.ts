@@ -2,7 +2,8 @@
 // plugin, and a wrapper command that starts the plugin inside it as Grafana's plugin client starts any
 // executable. The wrapper execs all the way down (unshare -> sh -> chroot -> plugin), so the PID go-plugin
 // watches is the plugin's. It makes a private mount namespace (gone with the process): the plugin folder
-// (dist/) bound read-only at /plugin, /proc, /dev and an empty /tmp. Needs root (unshare, mount, chroot).
+// (dist/) bound read-only at /plugin, /proc, /dev, and the host's /tmp, which Grafana and its plugins share
+// in an image (the plugin's unix socket is there). Needs root (unshare, mount, chroot).
 import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
@@ -74,7 +75,8 @@ export function makePluginRoot(
     'mount -o remount,bind,ro "$root/plugin"',
     'mount -t proc proc "$root/proc"',
     'mount --rbind /dev "$root/dev"',
-    'mount -t tmpfs tmpfs "$root/tmp"',
+    // Grafana and its plugins share /tmp, where the plugin makes the unix socket Grafana dials.
+    'mount --bind /tmp "$root/tmp"',
     'exec /usr/sbin/chroot "$root" "/plugin/$exe" "$@"',
   ].join('\n');
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;

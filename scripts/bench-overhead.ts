@@ -6,6 +6,9 @@
 // host and plugin together: (CPU of a run with W+N calls - CPU of a run with W calls) / N, from /usr/bin/time.
 // Needs `npm run build:backend` first. Prints numbers; asserts nothing.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ensureGrafanaHostBinary, PLUGIN_EXECUTABLE, type HostCall, type HostResult } from '../e2e/lib/grafanaHost';
 import { startTarget } from './soak';
 
@@ -20,7 +23,15 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-const PLUGIN_ENV = { ...process.env, grafana_plugin_type: 'datasource', PLUGIN_PROTOCOL_VERSIONS: '2' };
+// The starts are killed at the handshake line (SIGKILL: no clean-up), so their unix sockets go in a folder
+// removed at the end.
+const SOCKET_DIR = mkdtempSync(join(tmpdir(), 'sigil-bench-'));
+const PLUGIN_ENV = {
+  ...process.env,
+  grafana_plugin_type: 'datasource',
+  PLUGIN_PROTOCOL_VERSIONS: '2',
+  PLUGIN_UNIX_SOCKET_DIR: SOCKET_DIR,
+};
 
 /** Milliseconds from spawning the executable to its handshake line on stdout. */
 function startToHandshake(plugin: string): Promise<number> {
@@ -128,7 +139,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main()
+  .catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(() => rmSync(SOCKET_DIR, { recursive: true, force: true }));

@@ -33,6 +33,7 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
   readdirSync,
   readlinkSync,
@@ -41,6 +42,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { queryWorkerDefine } from './query-worker-bundle.cjs';
@@ -229,10 +231,21 @@ export function startupCacheBlob(bundleFile, version, execArgv = []) {
   const maker = linuxX64Maker(version);
   const cache = join(buildDir, `backend-${version}.cache`);
   rmSync(cache, { force: true });
-  tool(maker, [...execArgv, CODE_CACHE_LOADER, bundleFile, cache], {
-    env: { PATH: process.env.PATH, grafana_plugin_type: 'datasource', PLUGIN_PROTOCOL_VERSIONS: '2' },
-    timeout: 120_000,
-  });
+  // The maker exits at the handshake line, without closing its unix socket: give it a folder to remove.
+  const socketDir = mkdtempSync(join(tmpdir(), 'sigil-cache-maker-'));
+  try {
+    tool(maker, [...execArgv, CODE_CACHE_LOADER, bundleFile, cache], {
+      env: {
+        PATH: process.env.PATH,
+        grafana_plugin_type: 'datasource',
+        PLUGIN_PROTOCOL_VERSIONS: '2',
+        PLUGIN_UNIX_SOCKET_DIR: socketDir,
+      },
+      timeout: 120_000,
+    });
+  } finally {
+    rmSync(socketDir, { recursive: true, force: true });
+  }
   if (!existsSync(cache)) throw new Error(`${CODE_CACHE_LOADER} wrote no code cache for ${bundleFile}`);
   return writeSeaBlob(version, `sea-${version}-startup-cache`, {
     main: CODE_CACHE_LOADER,

@@ -2,10 +2,10 @@
 // built linux-amd64 executable, started through Grafana's Go plugin client (e2e/grafana-host, serve mode),
 // against a loopback target that refuses requests without a SigV4 signature of the benchmark's key. Prints,
 // as medians over the repeats (each on fresh plugin processes):
-//   RSS after start and 12 s later (idle); RSS idle after a query; peak RSS with 8 concurrent callers for 10 s and RSS 40 s after
-//   them; a 50 MB JSON answer's time and peak RSS, and RSS 30 s and 60 s after it; exec → handshake line;
-//   QueryData p50 of a 20-row answer and, as the floor, the same request signed and sent directly from this
-//   process (keep-alive).
+//   RSS after start and 12 s later (idle); RSS idle after a query; peak RSS with 8 concurrent callers for
+//   10 s and RSS 40 s after them; a 50 MB JSON answer's time and peak RSS, and RSS 30 s and 60 s after it;
+//   exec → handshake line; QueryData p50 of a 20-row answer and, as the floor, the same request signed and
+//   sent directly from this process (keep-alive).
 // With each RSS figure: its anonymous and file parts, the V8 heap and external memory the plugin reports
 // (CollectMetrics) and its threads. File pages depend on the page cache: the kernel maps the cached pages
 // around each fault, so a just-built executable (all of it cached) shows ~15 MiB more than one read cold.

@@ -179,6 +179,23 @@ describe('idle collector with a C heap trim', () => {
     }
   });
 
+  it('trims after a burst that began right after a trim', () => {
+    const { state, options, period, trims } = withTrim();
+    const stop = startIdleCollector({ ...options, trimAtFirstIdle: true });
+    try {
+      period(300); // start-up: busy
+      period(0);
+      expect(trims).toHaveLength(1);
+      period(300); // the first query, in the look right after the trim
+      state.rss = 150 * MiB;
+      period(800); // load
+      period(0);
+      expect(trims).toEqual([trims[0], 70 * MiB]);
+    } finally {
+      stop();
+    }
+  });
+
   it('never trims while busy, and not at all without a trim function', () => {
     const { state, options, period, trims } = withTrim();
     const stop = startIdleCollector(options);

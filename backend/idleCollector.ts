@@ -95,9 +95,11 @@ export function startIdleCollector(options: IdleCollectorOptions): () => void {
     lastAt = at;
     const before = held(memory);
     if (share >= options.idleCpuShare) {
-      // Busy: the memory in use now is the burst's own; measure growth from the lowest point seen.
+      // Busy: the memory in use now is the burst's own; measure growth from the lowest point seen. Pages mapped
+      // back after a trim are settled only by an idle look right after it: a burst's would never be trimmed.
       baseline = Math.min(baseline, before);
       rssBaseline = Math.min(rssBaseline, rss());
+      settling = false;
       return;
     }
     if (settling) {

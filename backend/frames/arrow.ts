@@ -26,7 +26,7 @@ import { TimeUnit } from 'apache-arrow/fb/time-unit';
 import { Timestamp } from 'apache-arrow/fb/timestamp';
 import { Type } from 'apache-arrow/fb/type';
 import { Utf8 } from 'apache-arrow/fb/utf8';
-import type { Field, FieldType, Frame } from './model';
+import type { EncodedFrame, Field, FieldType, Frame } from './model';
 import { SigilError } from '../errors';
 
 /**
@@ -320,6 +320,18 @@ function fieldMetadata(field: Field): Map<string, string> {
   if (field.labels !== undefined) metadata.set('labels', jsonText(`labels of field "${field.name}"`, field.labels));
   if (field.config !== undefined) metadata.set('config', jsonText(`config of field "${field.name}"`, field.config));
   return metadata;
+}
+
+/** Encodes a result's frames; a frame that cannot be encoded fails the result with a FrameEncodingError. */
+export function encodeFrames(frames: Frame[]): EncodedFrame[] {
+  return frames.map((f) => {
+    try {
+      return { arrow: encodeFrame(f) };
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new FrameEncodingError(`the result could not be encoded as a data frame: ${reason}`, e);
+    }
+  });
 }
 
 /** Encodes one frame. Throws FrameEncodingError (naming the field and row) for values of the wrong type. */

@@ -1,7 +1,8 @@
 // The query engine: a query model in, frames out. Builds each page's request, sends it through the signing
 // proxy and reads AWS's error on 4xx/5xx here, on the main thread (network I/O); hands each answer to a query
 // worker (./process.ts, run by ./worker) that parses it (JSON, XML, CSV/TSV, Prometheus, UQL) into rows,
-// reads the next page's token within page and row limits, and shapes the frames (table, time series).
+// reads the next page's token within page and row limits, and shapes the frames (table, time series). A small
+// plain JSON answer is processed here instead (./inline.ts), within bounds that keep it short.
 import type { SigilQuery } from '../../src/shared/query';
 import { resolveQuery, validateQuery, type ResolvedQuery } from '../../src/shared/query';
 import type { EncodedFrame, Frame } from '../frames/model';
@@ -11,7 +12,9 @@ import { buildRequest, describeRequest } from './request';
 import type { MacroContext } from './macros';
 import { downstreamHttpError } from '../aws/errorAnswer';
 import { QuerySession, timeBudgetMs } from './worker/client';
-import type { ResultLimitCut } from './process';
+import type { QueryJob, ResultLimitCut } from './process';
+import { mayRunInline } from './inlineGuard';
+import { processInline } from './inline';
 import { parseUql } from './uql';
 export { answerText } from './process';
 
@@ -77,27 +80,24 @@ async function run(query: SigilQuery, ctx: EngineContext, encode: boolean): Prom
   }
   const macros: MacroContext = { fromMs: ctx.timeRange.fromMs, toMs: ctx.timeRange.toMs, intervalMs: ctx.intervalMs };
   const first = buildRequest(q, { endpoint: ctx.settings.endpoint, macros });
-  // Parsing, selecting and frame building run in a query worker, within the query's time and memory budget.
+  // Parsing, selecting and frame building run in a query worker, within the query's time and memory budget,
+  // unless the answer is small and plain enough to be done here at once (./inlineGuard.ts).
   // The signing proxy is one per data source instance: it keys the pool's fair share per data source.
-  const session = new QuerySession(
-    {
-      query: q,
-      executed: describeRequest(first),
-      secrets: ctx.secretValues?.() ?? [ctx.settings.secretKey, ctx.settings.sessionToken],
-      encode,
-    },
-    ctx.proxy,
-    timeBudgetMs(ctx.settings.timeoutMs),
-  );
+  const job: QueryJob = {
+    query: q,
+    executed: describeRequest(first),
+    secrets: ctx.secretValues?.() ?? [ctx.settings.secretKey, ctx.settings.sessionToken],
+    encode,
+  };
+  const inline = mayRunInline(q);
+  const session = new QuerySession(job, ctx.proxy, timeBudgetMs(ctx.settings.timeoutMs));
   try {
     let request = first;
     for (;;) {
       const res = await send(ctx, request);
-      const outcome = await session.page({
-        contentType: header(res, 'content-type'),
-        body: res.body,
-        host: hostOf(request.url),
-      });
+      const answer = { contentType: header(res, 'content-type'), body: res.body, host: hostOf(request.url) };
+      const outcome =
+        (inline ? await processInline(job, answer, ctx.proxy) : undefined) ?? (await session.page(answer));
       if (outcome.frames) {
         if (outcome.cut) ctx.onCut?.({ ...outcome.cut, url: request.url });
         return outcome.frames;

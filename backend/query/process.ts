@@ -1,11 +1,14 @@
 // The CPU side of one query: answers in, frames out. Parses each page (JSON, XML, CSV/TSV, Prometheus,
 // UQL), selects rows with the root selector, reads the next page's token, applies the row and page limits,
 // and builds the frames. Everything here runs user expressions or scales with the answer, so it runs inside
-// a query worker (backend/query/worker) under the query's time and memory budget; it does no I/O.
+// a query worker (backend/query/worker) under the query's time and memory budget; it does no I/O. Small plain
+// JSON answers are processed on the main thread instead (`inline`: ./inline.ts), where every step that could
+// exceed the bounds of ./inlineGuard.ts throws NeedsWorker before it runs.
 import type { ResolvedQuery } from '../../src/shared/query';
 import type { Frame, Notice } from '../frames/model';
 import { UNREADABLE_ANSWER, sigilError } from '../errors';
-import { selectRoot } from './select';
+import { NEEDS_JSONATA, selectPlain, selectRoot } from './select';
+import { checkCells, checkDepth, NeedsWorker } from './inlineGuard';
 import { autoFields, definedFields, toRows, unmatchedRootNotice, type Row } from './table';
 import { readPageToken, tokenKey, type PageToken } from './pagination';
 import { unresolvedVariablesNotice } from './unresolved';
@@ -74,6 +77,7 @@ async function readPage(
   uql: UqlQuery | undefined,
   contentType: string | undefined,
   text: string,
+  inline: boolean,
 ): Promise<PageResult> {
   if (text.trim() === '') {
     // An empty answer (204, HEAD, a DELETE) is an empty result, whatever the format.
@@ -88,9 +92,12 @@ async function readPage(
     return { rows: await evaluateUql(uql as UqlQuery, { text, contentType, read }), token, format };
   }
   const format = q.format === 'auto' ? detectFormat(contentType, text) : (q.format as DataFormat);
+  if (inline && format !== 'json') throw new NeedsWorker(`a ${format} answer`);
   const answer = read(format);
   if (answer.rows) return { rows: answer.rows, format };
-  const selected = await selectRoot(answer.doc, q.rootSelector);
+  if (inline) checkDepth(answer.doc);
+  const selected = inline ? selectPlain(answer.doc, q.rootSelector) : await selectRoot(answer.doc, q.rootSelector);
+  if (selected === NEEDS_JSONATA) throw new NeedsWorker('a JSONata root selector');
   const unmatched =
     selected === undefined && q.rootSelector.trim() !== ''
       ? unmatchedRootNotice(q.rootSelector, answer.doc)
@@ -119,8 +126,18 @@ export class QueryProcessor {
 
   private readonly mask: (text: string) => string;
 
-  constructor(private readonly job: QueryJob) {
-    this.mask = jobMasker(job.secrets);
+  private readonly inline: boolean;
+
+  /**
+   * `inline`: on the main thread, within ./inlineGuard.ts's bounds (else NeedsWorker). `mask`: a masker of the
+   * job's secrets made before (building one indexes every form of every secret).
+   */
+  constructor(
+    private readonly job: QueryJob,
+    options: { inline?: boolean; mask?: (text: string) => string } = {},
+  ) {
+    this.inline = options.inline ?? false;
+    this.mask = options.mask ?? jobMasker(job.secrets);
     this.q = job.query;
     this.uql = this.q.format === 'uql' ? parseUql(this.q.uql) : undefined;
     const leftover = unresolvedVariablesNotice(this.q);
@@ -134,6 +151,7 @@ export class QueryProcessor {
     const q = this.q;
     const page = ++this.pages;
     const text = answerText(answer.body, this.mask);
+    if (this.inline && q.format !== 'json' && q.format !== 'auto') throw new NeedsWorker(`format ${q.format}`);
     if (q.format === 'prometheus') {
       return {
         frames: parsePrometheus(text).map((f) => ({
@@ -143,7 +161,7 @@ export class QueryProcessor {
         })),
       };
     }
-    const result = await readPage(q, this.uql, answer.contentType, text).catch((e: unknown) => {
+    const result = await readPage(q, this.uql, answer.contentType, text, this.inline).catch((e: unknown) => {
       // Recursion limits (deeply nested answers) are a property of the answer, not a plugin bug.
       throw e instanceof RangeError
         ? sigilError('parse', `the answer from ${answer.host} is nested too deeply to read`, {
@@ -203,6 +221,7 @@ export class QueryProcessor {
         `the answer has rows with ${width} fields, more than ${MAX_FRAME_FIELDS} columns a frame may have; choose columns, or a root selector that picks fewer fields`,
       );
     }
+    if (this.inline) checkCells(this.rows, q.columns);
     const executed = q.pagination.mode !== 'none' ? `${this.job.executed} (${this.pages} page(s))` : this.job.executed;
     const built =
       q.columns.length > 0

@@ -28,6 +28,27 @@ function walkSimple(doc: unknown, path: string): unknown {
   return node;
 }
 
+/** What selectPlain answers when the selector is an expression that only JSONata can evaluate. */
+export const NEEDS_JSONATA = Symbol('needs JSONata');
+
+/**
+ * A root selector's value found without evaluating an expression: the whole answer (empty, `$`) or a dotted
+ * path over objects, in time linear in the path. Else NEEDS_JSONATA.
+ */
+export function selectPlain(doc: unknown, selector: string): unknown {
+  const expr = selector.trim();
+  if (expr === '' || expr === '$') {
+    return doc;
+  }
+  if (SIMPLE_PATH.test(expr)) {
+    const found = walkSimple(doc, expr);
+    if (found !== NOT_SIMPLE) {
+      return found;
+    }
+  }
+  return NEEDS_JSONATA;
+}
+
 /**
  * JSONata's own guardrails give a clear message for the common runaway expressions (a recursive function
  * without an end, a huge loop): an evaluation time limit and a stack depth. The query's processing budget
@@ -43,16 +64,11 @@ interface JsonataError {
 
 /** Evaluates a root selector; `what` names it in errors (`root selector`, `pagination token path`). */
 export async function selectRoot(doc: unknown, selector: string, what = 'root selector'): Promise<unknown> {
+  const plain = selectPlain(doc, selector);
+  if (plain !== NEEDS_JSONATA) {
+    return plain;
+  }
   const expr = selector.trim();
-  if (expr === '' || expr === '$') {
-    return doc;
-  }
-  if (SIMPLE_PATH.test(expr)) {
-    const found = walkSimple(doc, expr);
-    if (found !== NOT_SIMPLE) {
-      return found;
-    }
-  }
   let compiled: ReturnType<typeof jsonata>;
   try {
     compiled = jsonata(expr, {

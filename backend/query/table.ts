@@ -235,6 +235,36 @@ export function definedFields(rows: Row[], columns: ColumnDefinition[]): FieldsR
   return { fields, notices: problems.notices() };
 }
 
+/** Calls `put` with each field of a row as autoFields names it: nested objects flattened with dotted names. */
+function visitFlattened(obj: Row, prefix: string, depth: number, put: (name: string, value: unknown) => void): void {
+  for (const key in obj) {
+    if (!Object.prototype.hasOwnProperty.call(obj, key)) {
+      continue;
+    }
+    const value = obj[key];
+    const name = prefix === '' ? key : `${prefix}.${key}`;
+    if (!isPlainObject(value)) {
+      put(name, value);
+    } else if (isEmptyObject(value)) {
+      put(name, null);
+    } else if (depth < MAX_FLATTEN_DEPTH) {
+      visitFlattened(value, name, depth + 1, put);
+    } else {
+      put(name, value); // too deep to flatten: one JSON text
+    }
+  }
+}
+
+/** How many fields autoFields makes of these rows; counting stops soon after `atMost`. */
+export function autoFieldCount(rows: Row[], atMost: number): number {
+  const names = new Set<string>();
+  for (const row of rows) {
+    visitFlattened(row, '', 0, (name) => names.add(name));
+    if (names.size > atMost) break;
+  }
+  return names.size;
+}
+
 /**
  * Every field found, in first-seen order, each typed when all its values agree (see infer.ts): `source`
  * says whether the answer carried types (JSON) or only text (XML, CSV, TSV).
@@ -251,26 +281,8 @@ export function autoFields(rows: Row[], source: ValueSource = 'typed'): Field[] 
     }
     values[row] = value;
   };
-  const visit = (obj: Row, prefix: string, row: number, depth: number) => {
-    for (const key in obj) {
-      if (!Object.prototype.hasOwnProperty.call(obj, key)) {
-        continue;
-      }
-      const value = obj[key];
-      const name = prefix === '' ? key : `${prefix}.${key}`;
-      if (!isPlainObject(value)) {
-        put(name, row, value);
-      } else if (isEmptyObject(value)) {
-        put(name, row, null);
-      } else if (depth < MAX_FLATTEN_DEPTH) {
-        visit(value, name, row, depth + 1);
-      } else {
-        put(name, row, value); // too deep to flatten: one JSON text
-      }
-    }
-  };
   for (let i = 0; i < rows.length; i++) {
-    visit(rows[i], '', i, 0);
+    visitFlattened(rows[i], '', 0, (name, value) => put(name, i, value));
   }
   return [...columns.entries()].map(([name, values]) => {
     const { type, timeFormat } = inferColumnType(name, values, source);

@@ -3,22 +3,14 @@
 // it; the state ends with the frames. A job that asks for encoded frames gets them as Arrow IPC, written
 // here and moved to the main thread (a clone of a large result's values costs more than writing it).
 import { Transferring, serveTasks } from '../../isolation/serve';
-import { encodeFrame, FrameEncodingError } from '../../frames/arrow';
-import type { EncodedFrame } from '../../frames/model';
+import { encodeFrames } from '../../frames/arrow';
 import { QueryProcessor, type PageOutcome } from '../process';
 import type { QueryTask } from './messages';
 
 let current: { processor: QueryProcessor; encode: boolean } | undefined;
 
 function encoded(outcome: PageOutcome): Transferring {
-  const frames: EncodedFrame[] = (outcome.frames ?? []).map((f) => {
-    try {
-      return { arrow: encodeFrame(f) };
-    } catch (e) {
-      const reason = e instanceof Error ? e.message : String(e);
-      throw new FrameEncodingError(`the result could not be encoded as a data frame: ${reason}`, e);
-    }
-  });
+  const frames = encodeFrames(outcome.frames ?? []);
   const buffers = new Set(frames.map((f) => f.arrow.buffer as ArrayBuffer));
   return new Transferring({ ...outcome, frames }, [...buffers]);
 }

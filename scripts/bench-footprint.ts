@@ -16,12 +16,11 @@
 // in this process's environment reach the plugin, and BENCH_NODE_OPTIONS becomes its NODE_OPTIONS.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Hash } from '@smithy/hash-node';
 import { PLUGIN_EXECUTABLE, type HostCall, type HostDataSource, type HostResult } from '../e2e/lib/grafanaHost';
 import { PluginSession } from '../e2e/attack/lib/session';
+import { directSignedP50 } from './directSigned';
 
 const REPEATS = Number(process.argv[2] ?? 3);
 const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
@@ -308,51 +307,6 @@ function execToHandshake(): Promise<number> {
   });
 }
 
-/** The floor: the small request signed here (SignatureV4, as the plugin does) and sent on a keep-alive socket. */
-async function directSigned(port: number, runs: number): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY },
-    region: 'us-east-1',
-    service: 'execute-api',
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const once = async (): Promise<number> => {
-    const t = process.hrtime.bigint();
-    const signed = await signer.sign({
-      method: 'GET',
-      protocol: 'http:',
-      hostname: '127.0.0.1',
-      port,
-      path: '/small',
-      query: {},
-      headers: { host: `127.0.0.1:${port}` },
-    });
-    await new Promise<void>((resolve, reject) => {
-      const req = request(
-        { agent, host: '127.0.0.1', port, path: '/small', method: 'GET', headers: signed.headers },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            JSON.parse(Buffer.concat(chunks).toString('utf8'));
-            if (res.statusCode === 200) resolve();
-            else reject(new Error(`direct request: HTTP ${res.statusCode}`));
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
-    return Number(process.hrtime.bigint() - t) / 1e6;
-  };
-  for (let i = 0; i < 50; i++) await once();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await once());
-  agent.destroy();
-  return percentile(times, 50);
-}
-
 function describe(label: string, values: Breakdown[]): string {
   const m = (f: (b: Breakdown) => number) => median(values.map(f)).toFixed(1);
   return `${label.padEnd(34)} ${m((b) => b.rssMiB).padStart(6)} MiB  (anon ${m((b) => b.anonMiB)}, file ${m((b) => b.fileMiB)}; heap used ${m((b) => b.heapUsedMiB)} / total ${m((b) => b.heapTotalMiB)}, external ${m((b) => b.externalMiB)} MiB, threads ${m((b) => b.threads)})`;
@@ -370,7 +324,10 @@ async function main(): Promise<void> {
   const starts: number[] = [];
   for (let i = 0; i < Math.max(10, REPEATS * 4); i++) starts.push(await execToHandshake());
   const floor: number[] = [];
-  for (let i = 0; i < REPEATS; i++) floor.push(await directSigned(target.port, 500));
+  for (let i = 0; i < REPEATS; i++)
+    floor.push(
+      await directSignedP50(`${target.url}/small`, 500, { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }),
+    );
   await target.close();
 
   const overrides = Object.entries(process.env).filter(

@@ -4,6 +4,8 @@
 // requests, scripts/soak.ts's) and an echo query (a 20-row frame, no network: protocol and Arrow encoding
 // only). Prints per executable and query the median over runs of the QueryData p50, and the CPU per query of
 // host and plugin together: (CPU of a run with W+N calls - CPU of a run with W calls) / N, from /usr/bin/time.
+// Each run also times the signed request sent directly from this process (scripts/directSigned.ts), the floor:
+// the signed query's overhead is its p50 minus the floor's, per run.
 // Needs `npm run build:backend` first. Prints numbers; asserts nothing.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureGrafanaHostBinary, PLUGIN_EXECUTABLE, type HostCall, type HostResult } from '../e2e/lib/grafanaHost';
 import { startTarget } from './soak';
+import { directSignedP50 } from './directSigned';
 
 const STARTS = 40;
 const RUNS = 7;
@@ -85,13 +88,14 @@ async function main(): Promise<void> {
   for (const p of plugins)
     console.log(`  ${p}: ${median(starts.get(p)!).toFixed(0)} ms (${Math.min(...starts.get(p)!).toFixed(0)} ms)`);
   const target = await startTarget();
+  const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: `bench-secret-${'x'.repeat(28)}` };
   const signed: HostCall = {
     kind: 'queryData',
     dataSource: {
       uid: 'bench',
       name: 'bench',
       jsonData: { authType: 'keys', defaultRegion: 'us-east-1', endpoint: target.url, service: 'execute-api' },
-      secureJsonData: { accessKey: 'AKIAIOSFODNN7EXAMPLE', secretKey: `bench-secret-${'x'.repeat(28)}` },
+      secureJsonData: { accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey },
       lastUpdatedMS: 1,
     },
     queries: [{ refId: 'A', json: { url: '/rows', format: 'json' } }],
@@ -109,8 +113,12 @@ async function main(): Promise<void> {
   const keys = plugins.flatMap((p) => cases.map(([name]) => key(p, name)));
   const p50s = new Map<string, number[]>(keys.map((k) => [k, []]));
   const cpus = new Map<string, number[]>(keys.map((k) => [k, []]));
+  const overheads = new Map<string, number[]>(plugins.map((p) => [p, []]));
+  const floors: number[] = [];
   try {
     for (let r = 0; r < RUNS; r++) {
+      const floor = await directSignedP50(`${target.url}/rows`, CALLS, credentials);
+      floors.push(floor);
       for (const plugin of plugins)
         for (const [name, call] of cases) {
           const base = await run(plugin, Array(WARMUP).fill(call));
@@ -122,12 +130,14 @@ async function main(): Promise<void> {
           }
           p50s.get(key(plugin, name))!.push(median(full.results.slice(WARMUP).map((x) => x.elapsedMs)));
           cpus.get(key(plugin, name))!.push(((full.cpu - base.cpu) / CALLS) * 1000);
+          if (call === signed) overheads.get(plugin)!.push(p50s.get(key(plugin, name))!.at(-1)! - floor);
         }
     }
   } finally {
     await target.close();
   }
   console.log(`medians of ${RUNS} runs of ${CALLS} sequential calls after ${WARMUP} warm-up calls`);
+  console.log(`direct signed request from this process (the floor): p50 ${median(floors).toFixed(2)} ms`);
   for (const plugin of plugins) {
     console.log(plugin);
     for (const [name] of cases) {
@@ -136,6 +146,7 @@ async function main(): Promise<void> {
         `  ${name.padEnd(20)} QueryData p50 ${median(p50s.get(k)!).toFixed(2)} ms, CPU per query (host + plugin) ${median(cpus.get(k)!).toFixed(2)} ms`,
       );
     }
+    console.log(`  signed query's overhead over the floor: ${median(overheads.get(plugin)!).toFixed(2)} ms`);
   }
 }
 

@@ -1,0 +1,64 @@
+// The floor of the query benchmarks: the same small request signed in the benchmark's own process
+// (SignatureV4, as the plugin signs) and sent on a keep-alive socket, its JSON answer parsed. What a query
+// through the plugin costs beyond this is the plugin's overhead (with Grafana's plugin client's hop).
+import { Agent, request } from 'node:http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Hash } from '@smithy/hash-node';
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** p50 ms of `runs` such requests to `url` (http://127.0.0.1:port/path), after 50 warm-up requests. */
+export async function directSignedP50(
+  url: string,
+  runs: number,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+): Promise<number> {
+  const { hostname, port, pathname } = new URL(url);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const signer = new SignatureV4({
+    credentials,
+    region: 'us-east-1',
+    service: 'execute-api',
+    sha256: Hash.bind(null, 'sha256'),
+  });
+  const once = async (): Promise<number> => {
+    const t = process.hrtime.bigint();
+    const signed = await signer.sign({
+      method: 'GET',
+      protocol: 'http:',
+      hostname,
+      port: Number(port),
+      path: pathname,
+      query: {},
+      headers: { host: `${hostname}:${port}` },
+    });
+    await new Promise<void>((resolve, reject) => {
+      const req = request(
+        { agent, host: hostname, port, path: pathname, method: 'GET', headers: signed.headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            JSON.parse(Buffer.concat(chunks).toString('utf8'));
+            if (res.statusCode === 200) resolve();
+            else reject(new Error(`direct request: HTTP ${res.statusCode}`));
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  try {
+    for (let i = 0; i < 50; i++) await once();
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push(await once());
+    return percentile(times, 50);
+  } finally {
+    agent.destroy();
+  }
+}

@@ -1,5 +1,5 @@
 // Main-thread processing of small answers (backend/query/inline.ts). Run: npx tsx scripts/bench-inline.ts
-// Every answer here is at most INLINE_LIMITS.maxAnswerBytes: the shapes that cost the main thread most within
+// Every answer here (JSON or XML) is at most INLINE_LIMITS.maxAnswerBytes: the shapes that cost the main thread most within
 // the bounds (most values, most rows, deepest nesting allowed, long keys, times to parse, a long text to mask),
 // and the ones that pass the first checks and fail a later one (the main thread's time is spent, then a worker
 // redoes the page). Prints, per shape, whether it stayed inline, and the main thread's time for processInline
@@ -15,25 +15,27 @@ const REPEATS = Number(process.argv[2] ?? 200);
 const { maxAnswerBytes, maxCells, maxFields, maxDepth } = INLINE_LIMITS;
 const SECRET = 'bench-inline-secret-key-0123456789abcdef';
 
-/** Items from `make` joined into a JSON array while it stays within the byte bound. */
-function fill(make: (i: number) => string, most = Infinity): string {
+/** Items from `make` joined (by `join`, between `open` and `close`) while they stay within the byte bound. */
+function fill(make: (i: number) => string, most = Infinity, [open, join, close] = ['[', ',', ']']): string {
   const parts: string[] = [];
-  let size = 2;
+  let size = open.length + close.length;
   for (let i = 0; i < most; i++) {
     const item = make(i);
-    if (size + item.length + 1 > maxAnswerBytes) break;
+    if (size + item.length + join.length > maxAnswerBytes) break;
     parts.push(item);
-    size += item.length + 1;
+    size += item.length + join.length;
   }
-  return `[${parts.join(',')}]`;
+  return `${open}${parts.join(join)}${close}`;
 }
+
+const XML_LIST: [string, string, string] = ['<R><Items>', '', '</Items></R>'];
 
 const nest = (depth: number, inner: string) => '['.repeat(depth) + inner + ']'.repeat(depth);
 const longKey = 'k'.repeat(1000);
 const wideRow = (fields: number) =>
   JSON.stringify(Object.fromEntries(Array.from({ length: fields }, (_, k) => [`f${k}`, k])));
 
-const SHAPES: { name: string; query?: Partial<SigilQuery>; body: string }[] = [
+const SHAPES: { name: string; query?: Partial<SigilQuery>; body: string; xml?: boolean }[] = [
   {
     name: '20 rows (bench-footprint small answer)',
     body: fill((i) => JSON.stringify({ id: i, name: `metric-${i}`, value: i / 7, tags: 'a,b,c' }), 20),
@@ -60,6 +62,28 @@ const SHAPES: { name: string; query?: Partial<SigilQuery>; body: string }[] = [
   { name: `${maxFields} fields in every row`, body: fill(() => wideRow(maxFields)) },
   { name: `${maxFields + 1} fields (goes to a worker)`, body: fill(() => wideRow(maxFields + 1)) },
   { name: 'one long text with the secret echoed', body: JSON.stringify([{ text: `${SECRET} `.repeat(1500) }]) },
+  {
+    name: 'XML: member list at the value bound',
+    query: { format: 'xml', rootSelector: 'R.Items' },
+    body: fill(
+      (i) => `<member><Id>i-${i}</Id><Value>${i / 7}</Value><At>2024-05-01T10:00:00Z</At></member>`,
+      maxCells / 3,
+      XML_LIST,
+    ),
+    xml: true,
+  },
+  {
+    name: 'XML: elements, entities and text',
+    query: { format: 'xml' },
+    body: fill((i) => `<e${i % 50}>a &amp; b &lt; c &#x41;</e${i % 50}>`, Infinity, ['<R>', '', '</R>']),
+    xml: true,
+  },
+  {
+    name: `XML: nesting ${maxDepth} deep, repeated`,
+    query: { format: 'xml' },
+    body: fill(() => '<a>'.repeat(maxDepth - 3) + '1' + '</a>'.repeat(maxDepth - 3), Infinity, ['<R>', '', '</R>']),
+    xml: true,
+  },
   {
     name: 'typed columns',
     query: {
@@ -90,7 +114,8 @@ async function main(): Promise<void> {
     let inline = false;
     for (let i = 0; i < REPEATS; i++) {
       const t = performance.now();
-      const outcome = await processInline(job, { body, contentType: 'application/json', host: 'bench' });
+      const contentType = shape.xml ? 'text/xml' : 'application/json';
+      const outcome = await processInline(job, { body, contentType, host: 'bench' });
       times.push(performance.now() - t);
       inline = outcome !== undefined;
     }

@@ -2,7 +2,7 @@
 // proxy and reads AWS's error on 4xx/5xx here, on the main thread (network I/O); hands each answer to a query
 // worker (./process.ts, run by ./worker) that parses it (JSON, XML, CSV/TSV, Prometheus, UQL) into rows,
 // reads the next page's token within page and row limits, and shapes the frames (table, time series). A small
-// plain JSON answer is processed here instead (./inline.ts), within bounds that keep it short.
+// plain JSON or XML answer is processed here instead (./inline.ts), within bounds that keep it short.
 import type { SigilQuery } from '../../src/shared/query';
 import { resolveQuery, validateQuery, type ResolvedQuery } from '../../src/shared/query';
 import type { EncodedFrame, Frame } from '../frames/model';

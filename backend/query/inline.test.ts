@@ -28,6 +28,21 @@ async function inWorker(j: QueryJob, a: PageAnswer) {
 
 const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i, name: `n${i}`, value: i / 7 }));
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+const nestedXml = (depth: number) => '<a>'.repeat(depth) + '1' + '</a>'.repeat(depth);
+
+const CALLER_IDENTITY =
+  '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+  '<Arn>arn:aws:iam::111122223333:user/x</Arn><UserId>AIDAX</UserId><Account>111122223333</Account>' +
+  '</GetCallerIdentityResult></GetCallerIdentityResponse>';
+const EC2_INSTANCES =
+  '<DescribeInstancesResponse><reservationSet><item><instancesSet>' +
+  '<item><instanceId>i-1</instanceId><tagSet/><launchTime>2024-05-01T10:00:00.000Z</launchTime></item>' +
+  '<item><instanceId>i-2</instanceId><tagSet><item><key>Name</key><value>b</value></item></tagSet>' +
+  '<launchTime>2024-05-02T10:00:00.000Z</launchTime></item>' +
+  '</instancesSet></item></reservationSet></DescribeInstancesResponse>';
+const LAUGHS =
+  '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>' +
+  '<lolz>&lol2;</lolz>';
 
 afterAll(() => queryPool().close());
 
@@ -45,7 +60,7 @@ describe('mayRunInline', () => {
       },
       true,
     ],
-    ['xml', { format: 'xml' }, false],
+    ['xml', { format: 'xml' }, true],
     ['csv', { format: 'csv' }, false],
     ['uql', { format: 'uql', uql: 'parse-json' }, false],
     ['prometheus', { format: 'prometheus' }, false],
@@ -107,12 +122,24 @@ describe('processInline', () => {
     ],
     ['a row limit', { pagination: { mode: 'none', maxRows: 2 } }, JSON.stringify(rows(5))],
     ['a scalar', { format: 'json' }, '42'],
+    [
+      'STS GetCallerIdentity (XML)',
+      { format: 'xml', rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult' },
+      CALLER_IDENTITY,
+    ],
+    ['an EC2 list with an empty tagSet (XML, auto)', { format: 'auto' }, EC2_INSTANCES],
+    [
+      'XML elements that name prototypes',
+      { format: 'xml' },
+      '<r><__proto__><x>1</x></__proto__><constructor>c</constructor></r>',
+    ],
   ])('%s: the outcome a worker gives', async (_name, q, body) => {
+    const contentType = body.startsWith('<') ? 'text/xml' : 'application/json';
     for (const encode of [false, true]) {
       const j = job(q, encode);
-      const inline = await processInline(j, answer(body));
+      const inline = await processInline(j, answer(body, contentType));
       expect(inline).toBeDefined();
-      expect(inline).toEqual(await inWorker(j, answer(body)));
+      expect(inline).toEqual(await inWorker(j, answer(body, contentType)));
     }
   });
 
@@ -139,7 +166,8 @@ describe('processInline', () => {
       JSON.stringify(rows(Math.ceil(INLINE_LIMITS.maxAnswerBytes / 30))),
       'application/json',
     ],
-    ['an XML answer to format auto', { format: 'auto' }, '<a><b>1</b></a>', 'text/xml'],
+    ['a CSV answer to format auto', { format: 'auto' }, 'a,b\n1,2\n', 'text/csv'],
+    ['XML nested past the bound', { format: 'xml' }, nestedXml(INLINE_LIMITS.maxDepth + 1), 'text/xml'],
     [
       'a JSONata root selector',
       { rootSelector: 'items[id > 1]' },
@@ -159,18 +187,22 @@ describe('processInline', () => {
       JSON.stringify(Array.from({ length: 200 }, (_, i) => ({ [`k${i}`]: i }))),
       'application/json',
     ],
-    ['a query outside mayRunInline', { format: 'xml' }, '<a/>', 'application/json'],
+    ['a query outside mayRunInline', { format: 'csv' }, 'a\n1\n', 'text/csv'],
   ])('%s: goes to a worker', async (_name, q, body, contentType) => {
     expect(await processInline(job(q), answer(body, contentType))).toBeUndefined();
   });
 
-  it("fails an unreadable answer with the worker's error", async () => {
-    const j = job({ format: 'json' });
-    const inline = await processInline(j, answer('{"a": [1, 2')).catch((e: unknown) => e);
-    const worker = await inWorker(j, answer('{"a": [1, 2')).catch((e: unknown) => e);
+  it.each([
+    ['truncated JSON', 'json', '{"a": [1, 2', /line 1/],
+    ['truncated XML', 'xml', '<a><b>1</b>', /XML/],
+    ['XML entities defined in a DOCTYPE (billion laughs)', 'xml', LAUGHS, /entity|DOCTYPE/i],
+  ] as const)("%s: fails with the worker's error", async (_name, format, body, message) => {
+    const j = job({ format });
+    const inline = await processInline(j, answer(body)).catch((e: unknown) => e);
+    const worker = await inWorker(j, answer(body)).catch((e: unknown) => e);
     expect(inline).toBeInstanceOf(SigilError);
     expect(inline).toEqual(worker);
-    expect((inline as SigilError).message).toMatch(/line 1/);
+    expect((inline as SigilError).message).toMatch(message);
   });
 });
 

@@ -2,10 +2,12 @@
 // and the checks that keep that work bounded. The worker hop is most of a small query's cost (a structured
 // clone each way, a thread woken, an isolate of its own JIT-compiling the same code), and the workers are most
 // of the plugin's memory under load. Only work whose cost is bounded by the answer's size may stay: no user
-// expression runs (no JSONata, no UQL, no moment format), the answer is small JSON, nested not deeper than
-// the recursion of what follows, and its frame is small. Whatever fails a check goes to a worker, whose
+// expression runs (no JSONata, no UQL, no moment format), the answer is small JSON or XML (both read in one
+// pass without recursion, XML with no entity expansion), nested not deeper than the recursion of what
+// follows, and its frame is small. Whatever fails a check goes to a worker, whose
 // budgets bound everything (docs/query-isolation.md); the result is the same either way.
-import type { ColumnDefinition, ResolvedQuery } from '../../src/shared/query';
+import type { ColumnDefinition, QueryFormat, ResolvedQuery } from '../../src/shared/query';
+import type { DataFormat } from './parse/detect';
 import { autoFieldCount, type Row } from './table';
 
 export const INLINE_LIMITS = {
@@ -26,6 +28,10 @@ export class NeedsWorker extends Error {
   }
 }
 
+/** Query formats that may stay, and the answer formats (after `auto`) that do. */
+const INLINE_QUERY_FORMATS = new Set<QueryFormat>(['json', 'xml', 'auto']);
+export const inlineAnswerFormat = (format: DataFormat): boolean => format === 'json' || format === 'xml';
+
 /** Time formats read without moment's format parser (table.ts `toTime`). */
 const BUILT_IN_TIME_FORMATS = new Set(['', 'iso', 'epoch_s', 'epoch_ms']);
 
@@ -34,13 +40,13 @@ function plainColumn(c: ColumnDefinition): boolean {
 }
 
 /**
- * Whether the query's answers may be processed on the main thread, by its shape alone: JSON (or `auto`), one
+ * Whether the query's answers may be processed on the main thread, by its shape alone: JSON, XML or `auto`, one
  * page, no time series split (it makes a frame per label set), built-in time formats only.
  * The root selector is checked on the answer (selectPlain): a path that meets a list needs JSONata.
  */
 export function mayRunInline(q: ResolvedQuery): boolean {
   return (
-    (q.format === 'json' || q.format === 'auto') &&
+    INLINE_QUERY_FORMATS.has(q.format) &&
     q.pagination.mode === 'none' &&
     !q.timeSeries.enabled &&
     q.columns.every(plainColumn)

@@ -2,13 +2,13 @@
 // UQL), selects rows with the root selector, reads the next page's token, applies the row and page limits,
 // and builds the frames. Everything here runs user expressions or scales with the answer, so it runs inside
 // a query worker (backend/query/worker) under the query's time and memory budget; it does no I/O. Small plain
-// JSON answers are processed on the main thread instead (`inline`: ./inline.ts), where every step that could
+// JSON and XML answers are processed on the main thread instead (`inline`: ./inline.ts), where every step that could
 // exceed the bounds of ./inlineGuard.ts throws NeedsWorker before it runs.
 import type { ResolvedQuery } from '../../src/shared/query';
 import type { Frame, Notice } from '../frames/model';
 import { UNREADABLE_ANSWER, sigilError } from '../errors';
 import { NEEDS_JSONATA, selectPlain, selectRoot } from './select';
-import { checkCells, checkDepth, NeedsWorker } from './inlineGuard';
+import { checkCells, checkDepth, inlineAnswerFormat, mayRunInline, NeedsWorker } from './inlineGuard';
 import { autoFields, definedFields, toRows, unmatchedRootNotice, type Row } from './table';
 import { readPageToken, tokenKey, type PageToken } from './pagination';
 import { unresolvedVariablesNotice } from './unresolved';
@@ -92,7 +92,7 @@ async function readPage(
     return { rows: await evaluateUql(uql as UqlQuery, { text, contentType, read }), token, format };
   }
   const format = q.format === 'auto' ? detectFormat(contentType, text) : (q.format as DataFormat);
-  if (inline && format !== 'json') throw new NeedsWorker(`a ${format} answer`);
+  if (inline && !inlineAnswerFormat(format)) throw new NeedsWorker(`a ${format} answer`);
   const answer = read(format);
   if (answer.rows) return { rows: answer.rows, format };
   if (inline) checkDepth(answer.doc);
@@ -151,7 +151,7 @@ export class QueryProcessor {
     const q = this.q;
     const page = ++this.pages;
     const text = answerText(answer.body, this.mask);
-    if (this.inline && q.format !== 'json' && q.format !== 'auto') throw new NeedsWorker(`format ${q.format}`);
+    if (this.inline && !mayRunInline(q)) throw new NeedsWorker('the query runs more than a plain selection');
     if (q.format === 'prometheus') {
       return {
         frames: parsePrometheus(text).map((f) => ({

@@ -1,7 +1,7 @@
 // Start-up and per-query overhead benchmark (npx tsx scripts/bench-overhead.ts [plugin executable ...]), for
 // each executable given (default: dist's), alternating between them run by run: exec to the handshake line
-// (median of 40 starts), then through Grafana's Go plugin client (e2e/grafana-host) two small queries: a signed one (a 2-row JSON answer from a loopback target that refuses unsigned
-// requests, scripts/soak.ts's) and an echo query (a 20-row frame, no network: protocol and Arrow encoding
+// (median of 40 starts), then through Grafana's Go plugin client (e2e/grafana-host) three small queries: a signed one (a 2-row JSON answer from a loopback target that refuses unsigned
+// requests, scripts/soak.ts's), a signed STS GetCallerIdentity (XML) to the same target, and an echo query (a 20-row frame, no network: protocol and Arrow encoding
 // only). Prints per executable and query the median over runs of the QueryData p50, and the CPU per query of
 // host and plugin together: (CPU of a run with W+N calls - CPU of a run with W calls) / N, from /usr/bin/time.
 // Each run also times the signed request sent directly from this process (scripts/directSigned.ts), the floor:
@@ -105,8 +105,29 @@ async function main(): Promise<void> {
     dataSource: { uid: 'echo', jsonData: {} },
     queries: [{ refId: 'A', queryType: 'echo', json: { values: Array.from({ length: 20 }, (_, i) => i / 3) } }],
   };
+  // An AWS Query API call answering in XML, as the editor's default query does (STS GetCallerIdentity).
+  const xml: HostCall = {
+    ...signed,
+    queries: [
+      {
+        refId: 'A',
+        json: {
+          url: '/',
+          method: 'POST',
+          bodyType: 'form',
+          form: [
+            { key: 'Action', value: 'GetCallerIdentity' },
+            { key: 'Version', value: '2011-06-15' },
+          ],
+          format: 'xml',
+          rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult',
+        },
+      },
+    ],
+  };
   const cases = [
     ['small signed query', signed],
+    ['signed XML query', xml],
     ['echo, 20 rows', echo],
   ] as const;
   const key = (plugin: string, name: string) => `${plugin}\t${name}`;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { ensureGrafanaHostBinary, PLUGIN_EXECUTABLE, type HostCall, type HostResult } from '../e2e/lib/grafanaHost';
 import { startTarget } from './soak';
 import { directSignedP50 } from './directSigned';
+import { DEFAULT_QUERY } from '../src/shared/query';
 
 const STARTS = 40;
 const RUNS = 7;
@@ -105,26 +106,8 @@ async function main(): Promise<void> {
     dataSource: { uid: 'echo', jsonData: {} },
     queries: [{ refId: 'A', queryType: 'echo', json: { values: Array.from({ length: 20 }, (_, i) => i / 3) } }],
   };
-  // An AWS Query API call answering in XML, as the editor's default query does (STS GetCallerIdentity).
-  const xml: HostCall = {
-    ...signed,
-    queries: [
-      {
-        refId: 'A',
-        json: {
-          url: '/',
-          method: 'POST',
-          bodyType: 'form',
-          form: [
-            { key: 'Action', value: 'GetCallerIdentity' },
-            { key: 'Version', value: '2011-06-15' },
-          ],
-          format: 'xml',
-          rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult',
-        },
-      },
-    ],
-  };
+  // An AWS Query API call answering in XML: the editor's default query (STS GetCallerIdentity), sent to the target.
+  const xml: HostCall = { ...signed, queries: [{ refId: 'A', json: { ...DEFAULT_QUERY, url: '/' } }] };
   const cases = [
     ['small signed query', signed],
     ['signed XML query', xml],

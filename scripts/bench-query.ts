@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SigilQuery } from '../src/shared/query';
+import { DEFAULT_QUERY, type SigilQuery } from '../src/shared/query';
 import { runQuery, runQueryEncoded } from '../backend/query/engine';
 import { FakeProxy } from '../backend/query/testing';
 import { encodeFrame } from '../backend/frames/arrow';
@@ -148,17 +148,7 @@ async function latencyCase(): Promise<void> {
   const cases: [string, Partial<SigilQuery>, string, string][] = [
     [
       'STS GetCallerIdentity XML',
-      {
-        method: 'POST',
-        url: 'https://sts.amazonaws.com/',
-        bodyType: 'form',
-        form: [
-          { key: 'Action', value: 'GetCallerIdentity' },
-          { key: 'Version', value: '2011-06-15' },
-        ],
-        format: 'xml',
-        rootSelector: 'GetCallerIdentityResponse.GetCallerIdentityResult',
-      },
+      DEFAULT_QUERY,
       'text/xml',
       '<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/a</Arn><UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>',
     ],

@@ -124,6 +124,21 @@ describe('query isolation', () => {
     expect(frame.meta?.executedQueryString).toMatch(/\(3 page\(s\)\)$/);
   });
 
+  it("masks each query's own secrets in its worker, as the data sources' secrets change", async () => {
+    const [first, second] = ['isolation-secret-one-0123456789abcdef', 'isolation-secret-two-fedcba9876543210'];
+    const echo = new FakeProxy(() => ({ headers: JSON_HEADERS, body: JSON.stringify([{ a: first, b: second }]) }));
+    const query = (secrets: string[]) =>
+      runQuery(
+        // A JSONata root selector: the page goes to a worker, one of the pool's few.
+        { refId: 'A', url: 'https://x.amazonaws.com/', rootSelector: '$[a != ""]' },
+        { proxy: echo, settings: {}, timeRange: { fromMs: 0, toMs: 1 }, intervalMs: 1000, secretValues: () => secrets },
+      ).then((frames) => JSON.stringify(frames));
+    for (const secrets of [[first], [second], [first], [first, second]]) {
+      const text = await query(secrets);
+      for (const s of [first, second]) expect(text.includes(s)).toBe(!secrets.includes(s));
+    }
+  });
+
   it('runs regexes from a query on RE2: a catastrophic pattern completes', async () => {
     const evil = new FakeProxy(() => ({ headers: JSON_HEADERS, body: JSON.stringify({ s: `${'a'.repeat(20000)}!` }) }));
     const [frame] = await runQuery(

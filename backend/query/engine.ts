@@ -13,7 +13,6 @@ import type { MacroContext } from './macros';
 import { downstreamHttpError } from '../aws/errorAnswer';
 import { QuerySession, timeBudgetMs } from './worker/client';
 import type { QueryJob, ResultLimitCut } from './process';
-import { mayRunInline } from './inlineGuard';
 import { processInline } from './inline';
 import { parseUql } from './uql';
 export { answerText } from './process';
@@ -89,15 +88,13 @@ async function run(query: SigilQuery, ctx: EngineContext, encode: boolean): Prom
     secrets: ctx.secretValues?.() ?? [ctx.settings.secretKey, ctx.settings.sessionToken],
     encode,
   };
-  const inline = mayRunInline(q);
   const session = new QuerySession(job, ctx.proxy, timeBudgetMs(ctx.settings.timeoutMs));
   try {
     let request = first;
     for (;;) {
       const res = await send(ctx, request);
       const answer = { contentType: header(res, 'content-type'), body: res.body, host: hostOf(request.url) };
-      const outcome =
-        (inline ? await processInline(job, answer, ctx.proxy) : undefined) ?? (await session.page(answer));
+      const outcome = (await processInline(job, answer, ctx.proxy)) ?? (await session.page(answer));
       if (outcome.frames) {
         if (outcome.cut) ctx.onCut?.({ ...outcome.cut, url: request.url });
         return outcome.frames;

@@ -2,7 +2,7 @@
 // The bounds are checked as the processing goes (answer size first, then format, nesting, root selector and
 // the frame's size), each before the work it bounds; a page that fails one goes to the query's worker.
 import { encodeFrames } from '../frames/arrow';
-import { INLINE_LIMITS, NeedsWorker } from './inlineGuard';
+import { INLINE_LIMITS, mayRunInline, NeedsWorker } from './inlineGuard';
 import { jobMasker, QueryProcessor, type PageAnswer, type QueryJob } from './process';
 import type { WorkerOutcome } from './worker/messages';
 
@@ -29,7 +29,8 @@ export async function processInline(
   answer: PageAnswer,
   owner?: object,
 ): Promise<WorkerOutcome | undefined> {
-  if (answer.body.byteLength > INLINE_LIMITS.maxAnswerBytes) return undefined;
+  // The query's shape and the answer's size first: a page that goes to a worker costs nothing here.
+  if (!mayRunInline(job.query) || answer.body.byteLength > INLINE_LIMITS.maxAnswerBytes) return undefined;
   try {
     const mask = maskerOf(owner, job.secrets);
     const outcome = await new QueryProcessor(job, { inline: true, mask }).addPage(answer);

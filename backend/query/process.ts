@@ -8,7 +8,7 @@ import type { ResolvedQuery } from '../../src/shared/query';
 import type { Frame, Notice } from '../frames/model';
 import { UNREADABLE_ANSWER, sigilError } from '../errors';
 import { NEEDS_JSONATA, selectPlain, selectRoot } from './select';
-import { checkCells, checkDepth, inlineAnswerFormat, mayRunInline, NeedsWorker } from './inlineGuard';
+import { checkCells, checkDepth, inlineAnswerFormat, NeedsWorker } from './inlineGuard';
 import { autoFields, definedFields, toRows, unmatchedRootNotice, type Row } from './table';
 import { readPageToken, tokenKey, type PageToken } from './pagination';
 import { unresolvedVariablesNotice } from './unresolved';
@@ -129,8 +129,9 @@ export class QueryProcessor {
   private readonly inline: boolean;
 
   /**
-   * `inline`: on the main thread, within ./inlineGuard.ts's bounds (else NeedsWorker). `mask`: a masker of the
-   * job's secrets made before (building one indexes every form of every secret).
+   * `inline`: on the main thread, within ./inlineGuard.ts's bounds (else NeedsWorker), for a query that
+   * mayRunInline allows (./inline.ts checks it first). `mask`: a masker of the job's secrets made before
+   * (building one indexes every form of every secret).
    */
   constructor(
     private readonly job: QueryJob,
@@ -151,7 +152,6 @@ export class QueryProcessor {
     const q = this.q;
     const page = ++this.pages;
     const text = answerText(answer.body, this.mask);
-    if (this.inline && !mayRunInline(q)) throw new NeedsWorker('the query runs more than a plain selection');
     if (q.format === 'prometheus') {
       return {
         frames: parsePrometheus(text).map((f) => ({

@@ -90,7 +90,13 @@ const backendLayerRules = [
   },
   {
     // The leaves every layer uses: they import no backend folder at all.
-    files: ['backend/errors.ts', 'backend/redaction.ts', 'backend/log.ts', 'backend/version.ts'],
+    files: [
+      'backend/errors.ts',
+      'backend/redaction.ts',
+      'backend/log.ts',
+      'backend/version.ts',
+      'backend/guardedJson.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -98,7 +104,7 @@ const backendLayerRules = [
           patterns: [
             {
               group: importPatterns([...Object.keys(BACKEND_LAYERS), ...ALWAYS_ABOVE]),
-              message: 'errors, redaction, log and version are leaves: they import no backend folder',
+              message: 'errors, redaction, log, version and guardedJson are leaves: they import no backend folder',
             },
           ],
         },

@@ -1,18 +1,14 @@
 // JSON from users (query models, resource request bodies): parsed into objects whose keys can never
 // reach a prototype. A key named __proto__, constructor or prototype is refused with an error naming it.
 import { sigilError } from '../errors';
-
-const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+import { parseJsonFindingPrototypeKeys } from '../guardedJson';
 
 /** Parses `text` as a JSON object; `what` names it in errors (e.g. "the query JSON"), `fix` says what to do. */
 export function parseUserJson(text: string, what: string, fix: string): Record<string, unknown> {
   let parsed: unknown;
   let refused: string | undefined;
   try {
-    parsed = JSON.parse(text, (key: string, value: unknown) => {
-      if (refused === undefined && PROTOTYPE_KEYS.has(key)) refused = key;
-      return value;
-    });
+    ({ value: parsed, refused } = parseJsonFindingPrototypeKeys(text));
   } catch (e) {
     throw sigilError('query', `${what} is malformed (${(e as Error).message}); ${fix}`, { cause: e });
   }

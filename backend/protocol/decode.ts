@@ -2,6 +2,7 @@
 // messages Grafana expects. Decoding is total: a missing or odd field gets its zero value, never a throw;
 // jsonData that cannot be read is kept as `{}` with a `jsonDataProblem` the settings parser fails on.
 // Maps built from what Grafana sends are null-prototype objects, so no key can reach Object.prototype.
+import { parseJsonFindingPrototypeKeys } from '../guardedJson';
 import type { Redactor } from '../redaction';
 import type {
   CallResourceRequest,
@@ -57,9 +58,6 @@ function stringListMap(value: unknown): Record<string, string[]> {
   return out;
 }
 
-/** Keys that could reach an object's prototype when a parsed object is merged or walked. */
-export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
 /**
  * jsonData bytes -> object, failing closed. Grafana sends no bytes when the data source has no jsonData
  * (its adapter leaves them empty when the stored jsonData is nil), and `null` for a stored JSON null: both
@@ -81,10 +79,7 @@ export function parseJsonData(raw: Uint8Array): {
   let parsed: unknown;
   let refused: string | undefined;
   try {
-    parsed = JSON.parse(jsonDataRaw, (key, value: unknown) => {
-      if (PROTOTYPE_KEYS.has(key)) refused ??= key;
-      return value;
-    });
+    ({ value: parsed, refused } = parseJsonFindingPrototypeKeys(jsonDataRaw));
   } catch (e) {
     return { jsonData: empty, jsonDataRaw, jsonDataProblem: `jsonData is not valid JSON (${(e as Error).message})` };
   }

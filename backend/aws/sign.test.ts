@@ -1,4 +1,4 @@
-import { canonicalUrl, inferFromHost, resolveTarget } from './sign';
+import { canonicalUrl, inferFromHost, resolveTarget, signRequest } from './sign';
 
 describe('service and region from standard AWS host names', () => {
   it.each([
@@ -60,5 +60,35 @@ describe('canonical wire form', () => {
 
   it('collects repeated parameters', () => {
     expect(canonicalUrl(new URL('https://h.example/?b=2&a=1&b=1')).query).toEqual({ b: ['2', '1'], a: '1' });
+  });
+});
+
+describe('signRequest', () => {
+  const signingDate = new Date('2026-12-03T10:00:00Z');
+  const url = new URL('https://monitoring.us-east-1.amazonaws.com/?Action=ListMetrics&Version=2010-08-01');
+  const authorization = async (credentials: { accessKeyId: string; secretAccessKey: string }, region: string) =>
+    (
+      await signRequest({
+        method: 'GET',
+        url,
+        headers: {},
+        target: { service: 'monitoring', region },
+        credentials,
+        signingDate,
+      })
+    ).headers.authorization;
+
+  it('signs with each request’s own credentials and region, whatever it signed before', async () => {
+    const a = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-a' };
+    const first = await authorization(a, 'us-east-1');
+    expect(await authorization(a, 'us-east-1')).toBe(first);
+    // Same key id, rotated secret: a new credential set, a new signature.
+    expect(await authorization({ ...a, secretAccessKey: 'secret-b' }, 'us-east-1')).not.toBe(first);
+    expect(await authorization({ ...a }, 'us-east-1')).toBe(first);
+    // More regions than one credential set keeps signers for: each signature still names its own.
+    for (let i = 0; i < 40; i++) {
+      expect(await authorization(a, `eu-west-${i}`)).toContain(`/eu-west-${i}/monitoring/aws4_request`);
+    }
+    expect(await authorization(a, 'us-east-1')).toBe(first);
   });
 });

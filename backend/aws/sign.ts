@@ -45,28 +45,26 @@ function signingName(prefix: string): string {
   return SIGNING_NAME[prefix] ?? prefix.replace(/-fips$/, '');
 }
 
+// Built once: each request's host is matched against them.
+const S3_REGIONAL_HOST = new RegExp(`^(?:.+\\.)?s3(?:-fips)?(?:\\.dualstack)?[.-](${REGION})\\.${AWS_SUFFIX}$`);
+const S3_GLOBAL_HOST = /^(?:.+\.)?s3(?:-external-1)?\.amazonaws\.com$/;
+const EXECUTE_API_HOST = new RegExp(`^[^.]+\\.execute-api\\.(${REGION})\\.${AWS_SUFFIX}$`);
+const REGIONAL_HOST = new RegExp(`^(.+?)\\.(${REGION})\\.${AWS_SUFFIX}$`);
+const GLOBAL_HOST = /^([a-z0-9-]+)\.amazonaws\.com$/;
+
 /** Service and region from a standard AWS host name, or undefined for any other host. */
 export function inferFromHost(hostname: string): SigningTarget | undefined {
   const host = hostname.toLowerCase();
   let m: RegExpMatchArray | null;
   // S3 virtual-hosted and path style: [bucket.]s3[.dualstack|-fips][.region|-region].amazonaws.com
-  if ((m = host.match(new RegExp(`^(?:.+\\.)?s3(?:-fips)?(?:\\.dualstack)?[.-](${REGION})\\.${AWS_SUFFIX}$`)))) {
-    return { service: 's3', region: m[1] };
-  }
-  if (new RegExp(`^(?:.+\\.)?s3(?:-external-1)?\\.amazonaws\\.com$`).test(host))
-    return { service: 's3', region: 'us-east-1' };
+  if ((m = host.match(S3_REGIONAL_HOST))) return { service: 's3', region: m[1] };
+  if (S3_GLOBAL_HOST.test(host)) return { service: 's3', region: 'us-east-1' };
   // API Gateway: <id>.execute-api.<region>.amazonaws.com
-  if ((m = host.match(new RegExp(`^[^.]+\\.execute-api\\.(${REGION})\\.${AWS_SUFFIX}$`)))) {
-    return { service: 'execute-api', region: m[1] };
-  }
+  if ((m = host.match(EXECUTE_API_HOST))) return { service: 'execute-api', region: m[1] };
   // <service>[.<sub>].<region>.amazonaws.com, e.g. monitoring.us-east-1, aps-workspaces.eu-west-1, runtime.sagemaker.x
-  if ((m = host.match(new RegExp(`^(.+?)\\.(${REGION})\\.${AWS_SUFFIX}$`)))) {
-    return { service: signingName(m[1]), region: m[2] };
-  }
+  if ((m = host.match(REGIONAL_HOST))) return { service: signingName(m[1]), region: m[2] };
   // Global endpoints: sts.amazonaws.com, iam.amazonaws.com
-  if ((m = host.match(/^([a-z0-9-]+)\.amazonaws\.com$/)) && GLOBAL_SERVICES.has(m[1])) {
-    return { service: m[1], region: 'us-east-1' };
-  }
+  if ((m = host.match(GLOBAL_HOST)) && GLOBAL_SERVICES.has(m[1])) return { service: m[1], region: 'us-east-1' };
   return undefined;
 }
 
@@ -156,6 +154,35 @@ export function sha256Hex(body: Uint8Array | undefined): string {
     .digest('hex');
 }
 
+/**
+ * Signers of each credential set, by service, region and path encoding. A signer keeps the day's signing key
+ * (four HMACs) for the next request; a new one per request derived it again every time. Credentials are
+ * cached objects (credentials.ts), so a refresh brings a new set and the old one's signers go with it. A query
+ * may name any region: a set holds at most SIGNERS_PER_CREDENTIALS signers, and starts over beyond that.
+ */
+const signers = new WeakMap<AwsCredentialIdentity, Map<string, SignatureV4>>();
+const SIGNERS_PER_CREDENTIALS = 32;
+
+function signerFor(credentials: AwsCredentialIdentity, target: SigningTarget, s3: boolean): SignatureV4 {
+  let bySetting = signers.get(credentials);
+  if (!bySetting) signers.set(credentials, (bySetting = new Map()));
+  const key = `${target.service}\n${target.region}\n${s3}`;
+  let signer = bySetting.get(key);
+  if (!signer) {
+    if (bySetting.size >= SIGNERS_PER_CREDENTIALS) bySetting.clear();
+    signer = new SignatureV4({
+      service: target.service,
+      region: target.region,
+      credentials,
+      sha256: Hash.bind(null, 'sha256'),
+      // S3 signs the path as sent (encoded once); every other service signs it encoded twice.
+      uriEscapePath: !s3,
+    });
+    bySetting.set(key, signer);
+  }
+  return signer;
+}
+
 export async function signRequest(input: SignInput): Promise<SignedRequest> {
   const { url, target } = input;
   const s3 = target.service === 's3' || target.service === 's3-object-lambda';
@@ -175,15 +202,9 @@ export async function signRequest(input: SignInput): Promise<SignedRequest> {
     headers,
     body: input.body,
   });
-  const signer = new SignatureV4({
-    service: target.service,
-    region: target.region,
-    credentials: input.credentials,
-    sha256: Hash.bind(null, 'sha256'),
-    // S3 signs the path as sent (encoded once); every other service signs it encoded twice.
-    uriEscapePath: !s3,
+  const signed = await signerFor(input.credentials, target, s3).sign(request, {
+    signingDate: input.signingDate ?? new Date(),
   });
-  const signed = await signer.sign(request, { signingDate: input.signingDate ?? new Date() });
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(signed.headers)) out[k.toLowerCase()] = String(v);
   return { pathAndQuery: canon.queryString ? `${canon.path}?${canon.queryString}` : canon.path, headers: out };

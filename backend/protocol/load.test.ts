@@ -50,17 +50,25 @@ describe('protocol definitions', () => {
     });
   });
 
-  it('decodes int64 as decimal strings, enums as names, bytes as Buffers, absent fields as defaults', () => {
+  it('decodes int64 as numbers (exact up to 2^53), enums as names, bytes as Buffers, absent fields as defaults', () => {
     const qd = (loadProtocol().data as unknown as Record<string, Method>).QueryData;
     const wire = qd.requestSerialize({
       headers: { h: 'v' },
-      queries: [{ refId: 'A', maxDataPoints: '9007199254740993', json: Buffer.from('{"a":1}') }],
+      queries: [
+        {
+          refId: 'A',
+          maxDataPoints: '9007199254740991',
+          timeRange: { fromEpochMS: '1764758400000', toEpochMS: 1764762000000 },
+          json: Buffer.from('{"a":1}'),
+        },
+      ],
     });
     const req = qd.requestDeserialize(wire);
     const q = (req.queries as Raw[])[0];
     expect(q.refId).toBe('A');
-    expect(q.maxDataPoints).toBe('9007199254740993');
-    expect(q.intervalMS).toBe('0');
+    expect(q.maxDataPoints).toBe(9007199254740991);
+    expect(q.timeRange).toEqual({ fromEpochMS: 1764758400000, toEpochMS: 1764762000000 });
+    expect(q.intervalMS).toBe(0);
     expect(Buffer.isBuffer(q.json)).toBe(true);
     expect((q.json as Buffer).toString()).toBe('{"a":1}');
     expect(q.queryType).toBe('');

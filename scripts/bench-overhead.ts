@@ -5,7 +5,8 @@
 // only). Prints per executable and query the median over runs of the QueryData p50, and the CPU per query of
 // host and plugin together: (CPU of a run with W+N calls - CPU of a run with W calls) / N, from /usr/bin/time.
 // Each run also times the signed request sent directly from this process (scripts/directSigned.ts), the floor:
-// the signed query's overhead is its p50 minus the floor's, per run.
+// the signed query's overhead is its p50 minus the floor's, per run, and with several executables each one's
+// overhead divided by the first's, run by run.
 // Needs `npm run build:backend` first. Prints numbers; asserts nothing.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -151,6 +152,15 @@ async function main(): Promise<void> {
       );
     }
     console.log(`  signed query's overhead over the floor: ${median(overheads.get(plugin)!).toFixed(2)} ms`);
+  }
+  // Each run measures every executable within the same minutes, so its ratio to the first executable's
+  // overhead carries less of the machine's drift than the ratio of the medians.
+  const first = overheads.get(plugins[0])!;
+  for (const plugin of plugins.slice(1)) {
+    const ratios = overheads.get(plugin)!.map((o, r) => o / first[r]);
+    console.log(
+      `overhead of ${plugin} / ${plugins[0]}, run by run: ${ratios.map((x) => x.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)})`,
+    );
   }
 }
 

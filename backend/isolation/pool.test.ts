@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { BudgetExceeded, TaskError, WorkerPool } from './pool';
 
 // A worker in the pool's protocol, small enough to read: each op is one behaviour a query could have.
@@ -17,6 +18,7 @@ parentPort.on('message', ({ seq, payload }) => {
     case 'set': state = payload.value; return reply(null);
     case 'get': return reply(state);
     case 'heap': return parentPort.postMessage({ seq, ok: true, value: threadId, heapBytes: payload.mb * 1048576 });
+    case 'heapLimit': return reply(require('node:v8').getHeapStatistics().heap_size_limit);
     case 'codeCache': { const c = require('node:worker_threads').workerData.codeCache; return reply(c ? c.byteLength : 0); }
   }
 });
@@ -73,6 +75,21 @@ describe('worker pool', () => {
     expect(err).toBeInstanceOf(BudgetExceeded);
     expect(err).toMatchObject({ kind: 'memory', limit: 32 });
     await expect(run(p, { op: 'echo', value: 1 })).resolves.toBe(1);
+  });
+
+  it("keeps a worker's heap budget when the process runs with --max-old-space-size", async () => {
+    // The executables set the flag for the main thread; V8 would give it to every new isolate instead of its limits.
+    setFlagsFromString('--max-old-space-size=1024');
+    try {
+      const p = pool({ memoryMb: 32, youngMb: 8 });
+      const limitMiB = (await run<number>(p, { op: 'heapLimit' })) / 2 ** 20;
+      expect(limitMiB).toBeGreaterThanOrEqual(32);
+      expect(limitMiB).toBeLessThan(64);
+      const err = await run(p, { op: 'grow' }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ kind: 'memory', limit: 32 });
+    } finally {
+      setFlagsFromString('--max-old-space-size=0');
+    }
   });
 
   it('replaces an ended worker with a new thread', async () => {

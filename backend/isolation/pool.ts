@@ -16,6 +16,7 @@
 // Each worker compiles the pool's code with V8's code cache of it, which the pool's first worker makes right
 // after the code ran and before it takes a task: a worker starts in about half the time (~56 → ~33 ms), which
 // is what the first query after an idle spell, and a burst that grows the pool, wait for.
+import { setFlagsFromString } from 'node:v8';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /**
@@ -107,6 +108,16 @@ type Reply = (
   { seq: number; ok: true; value: unknown } | { seq: number; ok: false; error: Record<string, unknown> }
 ) & { heapBytes?: number };
 
+/**
+ * V8 gives a new isolate the process's --max-old-space-size, when set, in place of the heap limit it was created
+ * with, so a worker would get the main thread's limit instead of its budget. The executables set that flag for
+ * the main thread (scripts/build-backend.mjs); it is cleared before each worker starts. The flag is read only
+ * when an isolate is made: the main thread keeps its limit.
+ */
+function clearOldSpaceFlag(): void {
+  setFlagsFromString('--max-old-space-size=0');
+}
+
 class PooledWorker {
   readonly worker: Worker;
   /** Settles when the thread runs, or when it died before that. */
@@ -128,6 +139,7 @@ class PooledWorker {
     private readonly onDeath: (w: PooledWorker) => void,
     onCodeCache: (m: CodeCacheMessage) => void,
   ) {
+    clearOldSpaceFlag();
     // (Its stdout and stderr are silenced inside by serveTasks: `stdout: true` here would keep the process alive.)
     this.worker = new Worker(LOADER, {
       eval: true,

@@ -116,13 +116,24 @@ const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 /**
  * Node and V8 flags every executable starts with (the SEA config's execArgv), chosen with
- * scripts/bench-footprint.ts (README, "Memory and start-up"). A 2 MiB semi-space (V8's default grows to
- * 16 MiB) keeps the main thread's young generation at 6 MiB instead of ~50: the main thread only moves bytes
- * (requests, gRPC, Arrow), its garbage is short-lived, and query processing runs in workers with their own
- * limits (backend/isolation/pool.ts). No old-space limit: the main thread reaching one would abort the
- * process. SIGIL_SEA_EXEC_ARGV (space-separated) replaces the flags for one build, to measure others.
+ * scripts/bench-footprint.ts (README, "Memory and start-up"):
+ * - a 2 MiB semi-space (V8's default grows to 16 MiB) keeps the main thread's young generation at 6 MiB instead
+ *   of ~50: the main thread only moves bytes (requests, gRPC, Arrow), and query processing runs in workers with
+ *   their own limits (backend/isolation/pool.ts);
+ * - optimizing compiles on the main thread (--no-concurrent-recompilation): concurrent Maglev and TurboFan jobs
+ *   pile up when many per-query functions get hot together, ~35 MiB of C heap at the 8-caller peak;
+ * - a 1 GiB old space for the main thread. V8 caps how far a heap grows between full collections by a factor
+ *   that shrinks with the heap's limit. With the default limit (sized from the machine's memory, 4 GiB on a
+ *   24 GiB machine) the main heap grew to 48-80 MiB under 8 callers with ~19 MiB live; with 1 GiB, 26-30 MiB.
+ *   Reaching any limit aborts the process; the main thread holds no answer (those are in workers). pool.ts
+ *   clears the flag before each worker starts, so workers keep their own budgets.
+ * SIGIL_SEA_EXEC_ARGV (space-separated) replaces the flags for one build, to measure others.
  */
-export const SEA_EXEC_ARGV = (process.env.SIGIL_SEA_EXEC_ARGV ?? '--max-semi-space-size=2').split(' ').filter(Boolean);
+export const SEA_EXEC_ARGV = (
+  process.env.SIGIL_SEA_EXEC_ARGV ?? '--max-semi-space-size=2 --no-concurrent-recompilation --max-old-space-size=1024'
+)
+  .split(' ')
+  .filter(Boolean);
 
 const buildDir = join(root, 'build');
 const distDir = join(root, 'dist');

@@ -31,12 +31,15 @@ export class PluginSession {
   deaths = 0;
   pid = 0;
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly executable: string = PLUGIN_EXECUTABLE,
+  ) {}
 
   async start(): Promise<void> {
     const bin = ensureGrafanaHostBinary();
-    if (!existsSync(PLUGIN_EXECUTABLE))
-      throw new Error(`plugin executable ${PLUGIN_EXECUTABLE} is missing; run \`npm run build:backend\` first`);
+    if (!existsSync(this.executable))
+      throw new Error(`plugin executable ${this.executable} is missing; run \`npm run build:backend\` first`);
     this.exited = false;
     this.stopping = false;
     const child = spawn(bin, ['-serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -69,7 +72,7 @@ export class PluginSession {
         this.markDead();
       });
     });
-    child.stdin.write(JSON.stringify({ plugin: PLUGIN_EXECUTABLE, env: this.env, valuesLimit: 200 }) + '\n');
+    child.stdin.write(JSON.stringify({ plugin: this.executable, env: this.env, valuesLimit: 200 }) + '\n');
     await started;
   }
 
@@ -143,7 +146,7 @@ export class PluginSession {
     }
     try {
       // Only our own plugin: its pid came from the host that started it, and it still runs our executable.
-      if (readFileSync(`/proc/${this.pid}/cmdline`, 'utf8').startsWith(PLUGIN_EXECUTABLE))
+      if (readFileSync(`/proc/${this.pid}/cmdline`, 'utf8').startsWith(this.executable))
         process.kill(this.pid, 'SIGKILL');
     } catch {
       // gone meanwhile

@@ -141,6 +141,35 @@ describe('PluginServer', () => {
     expect(JSON.parse((health.jsonDetails as Buffer).toString())).toEqual({ ok: true });
   });
 
+  it('refuses a message over its receive limit before reading it, and keeps serving', async () => {
+    const small = new PluginServer({
+      handlers,
+      log,
+      redactor,
+      onShutdown: () => undefined,
+      maxReceiveBytes: 64 * 1024,
+    });
+    const bound = await small.listen({ kind: 'tcp', host: '127.0.0.1', minPort: 0, maxPort: 0 });
+    const data = client(loadProtocol().data, bound.kind === 'tcp' ? `127.0.0.1:${bound.port}` : '');
+    const handled = jest.spyOn(handlers, 'queryData');
+    try {
+      const big = { ...query('A'), json: Buffer.from(JSON.stringify({ body: 'x'.repeat(100 * 1024) })) };
+      const err = (await call(data, 'QueryData', { queries: [big] }).catch((e: unknown) => e)) as {
+        code: number;
+        details: string;
+      };
+      expect(err.code).toBe(status.RESOURCE_EXHAUSTED);
+      expect(err.details).toMatch(/larger than max \(\d+ vs\.? 65536\)/);
+      expect(handled).not.toHaveBeenCalled();
+      const ok = await call(data, 'QueryData', { queries: [query('B')] });
+      expect(Object.keys(ok.responses as Raw)).toEqual(['B']);
+      expect(handled).toHaveBeenCalledTimes(1);
+    } finally {
+      data.close();
+      small.shutdown('test over');
+    }
+  });
+
   it('answers a query that the handler left out with an error for that refId', async () => {
     handlers.queryData = async () => ({ responses: {} });
     const res = await call(make(loadProtocol().data), 'QueryData', { queries: [query('LOST')] });

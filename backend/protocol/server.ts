@@ -42,7 +42,16 @@ export const HEALTH_SERVICE = 'plugin';
 /** How long Shutdown waits for in-flight calls before cutting them off. */
 const DRAIN_TIMEOUT_MS = 10_000;
 
-const MAX_MESSAGE_BYTES = 2 ** 31 - 1;
+/** Largest message sent: a frame of a large answer may be hundreds of MB (go-plugin's own limit is the same). */
+const MAX_SEND_BYTES = 2 ** 31 - 1;
+
+/**
+ * Largest message taken from the host. A query model or resource request is a few KB, so a QueryData of
+ * hundreds of queries stays far below it; each byte taken becomes strings and parsed JSON on the main thread,
+ * whose heap limit is the process's (scripts/build-backend.mjs). grpc-js reads the length prefix first, so a
+ * larger message is refused (RESOURCE_EXHAUSTED, naming both sizes) before it is buffered.
+ */
+export const MAX_RECEIVE_BYTES = 16 * 2 ** 20;
 
 export interface PluginServerOptions {
   handlers: PluginHandlers;
@@ -55,6 +64,8 @@ export interface PluginServerOptions {
   metricsText?: () => string;
   /** Called once the server has drained after a Shutdown request (or `shutdown()`). */
   onShutdown: (reason: string) => void;
+  /** Largest message taken from the host (default MAX_RECEIVE_BYTES). */
+  maxReceiveBytes?: number;
 }
 
 /**
@@ -120,19 +131,20 @@ function cancellation(call: { cancelled: boolean; once(event: 'cancelled', liste
 }
 
 export class PluginServer {
-  private readonly server = new Server({
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    // grpc-js tracks every call for channelz (timestamps, per-call closures), which no host asks this plugin
-    // for: 1-2% of what a small query allocates (a sampling heap profile under 8 callers).
-    'grpc.enable_channelz': 0,
-  });
+  private readonly server: Server;
   private readonly metrics = new ProtocolMetrics();
   /** Streams that stay open until shutdown (stdio, broker, health watch); ended before draining. */
   private readonly openStreams = new Set<{ end: () => void }>();
   private shuttingDown = false;
 
   constructor(private readonly options: PluginServerOptions) {
+    this.server = new Server({
+      'grpc.max_receive_message_length': options.maxReceiveBytes ?? MAX_RECEIVE_BYTES,
+      'grpc.max_send_message_length': MAX_SEND_BYTES,
+      // grpc-js tracks every call for channelz (timestamps, per-call closures), which no host asks this plugin
+      // for: 1-2% of what a small query allocates (a sampling heap profile under 8 callers).
+      'grpc.enable_channelz': 0,
+    });
     const services = loadProtocol();
     this.server.addService(services.data, this.dataService());
     this.server.addService(services.diagnostics, this.diagnosticsService());

@@ -77,18 +77,21 @@ describe('worker pool', () => {
     await expect(run(p, { op: 'echo', value: 1 })).resolves.toBe(1);
   });
 
-  it("keeps a worker's heap budget when the process runs with --max-old-space-size", async () => {
-    // The executables set the flag for the main thread; V8 would give it to every new isolate instead of its limits.
+  it("keeps a worker's heap budget and young generation when the process runs with heap flags", async () => {
+    // The executables set both for the main thread; V8 would give them to every new isolate instead of its limits.
     setFlagsFromString('--max-old-space-size=1024');
+    setFlagsFromString('--max-semi-space-size=2');
     try {
-      const p = pool({ memoryMb: 32, youngMb: 8 });
+      const p = pool({ memoryMb: 32, youngMb: 24 });
+      // V8's limit is the old generation plus the young one (three semi-spaces): 32 + 24 MiB.
       const limitMiB = (await run<number>(p, { op: 'heapLimit' })) / 2 ** 20;
-      expect(limitMiB).toBeGreaterThanOrEqual(32);
+      expect(limitMiB).toBeGreaterThanOrEqual(55);
       expect(limitMiB).toBeLessThan(64);
       const err = await run(p, { op: 'grow' }).catch((e: unknown) => e);
       expect(err).toMatchObject({ kind: 'memory', limit: 32 });
     } finally {
       setFlagsFromString('--max-old-space-size=0');
+      setFlagsFromString('--max-semi-space-size=0');
     }
   });
 

@@ -109,13 +109,15 @@ type Reply = (
 ) & { heapBytes?: number };
 
 /**
- * V8 gives a new isolate the process's --max-old-space-size, when set, in place of the heap limit it was created
- * with, so a worker would get the main thread's limit instead of its budget. The executables set that flag for
- * the main thread (scripts/build-backend.mjs); it is cleared before each worker starts. The flag is read only
- * when an isolate is made: the main thread keeps its limit.
+ * V8 gives a new isolate the process's --max-old-space-size and --max-semi-space-size, when set, in place of
+ * the heap limits it was created with, so a worker would get the main thread's limits instead of its budget
+ * and young generation. The executables set both flags for the main thread (scripts/build-backend.mjs); they
+ * are cleared before each worker starts. They are read only when an isolate is made: the main thread keeps
+ * its limits.
  */
-function clearOldSpaceFlag(): void {
+function clearHeapFlags(): void {
   setFlagsFromString('--max-old-space-size=0');
+  setFlagsFromString('--max-semi-space-size=0');
 }
 
 class PooledWorker {
@@ -139,7 +141,7 @@ class PooledWorker {
     private readonly onDeath: (w: PooledWorker) => void,
     onCodeCache: (m: CodeCacheMessage) => void,
   ) {
-    clearOldSpaceFlag();
+    clearHeapFlags();
     // (Its stdout and stderr are silenced inside by serveTasks: `stdout: true` here would keep the process alive.)
     this.worker = new Worker(LOADER, {
       eval: true,

@@ -51,7 +51,7 @@ const MAX_SEND_BYTES = 2 ** 31 - 1;
  * whose heap limit is the process's (scripts/build-backend.mjs). grpc-js reads the length prefix first, so a
  * larger message is refused (RESOURCE_EXHAUSTED, naming both sizes) before it is buffered.
  */
-export const MAX_RECEIVE_BYTES = 16 * 2 ** 20;
+const MAX_RECEIVE_BYTES = 16 * 2 ** 20;
 
 export interface PluginServerOptions {
   handlers: PluginHandlers;

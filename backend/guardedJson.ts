@@ -4,9 +4,12 @@
 // JavaScript for every value of every query. A key can only be one of those names if the text holds the
 // name itself or a backslash (an escape such as "\u005f_proto__"): text with neither is parsed without it.
 
-const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+import { PROTOTYPE_KEYS } from '../src/shared/prototypeKeys';
 
-const MAY_HOLD_PROTOTYPE_KEY = /\\|__proto__|constructor|prototype/;
+const PROTOTYPE_KEY_SET: ReadonlySet<string> = new Set(PROTOTYPE_KEYS);
+
+/** A backslash or one of the names (plain words: nothing to escape). */
+const MAY_HOLD_PROTOTYPE_KEY = new RegExp(['\\\\', ...PROTOTYPE_KEYS].join('|'));
 
 /**
  * The parsed value, and the first prototype-shaped key found at any depth (undefined when none).
@@ -16,7 +19,7 @@ export function parseJsonFindingPrototypeKeys(text: string): { value: unknown; r
   if (!MAY_HOLD_PROTOTYPE_KEY.test(text)) return { value: JSON.parse(text) };
   let refused: string | undefined;
   const value: unknown = JSON.parse(text, (key: string, v: unknown) => {
-    if (refused === undefined && PROTOTYPE_KEYS.has(key)) refused = key;
+    if (refused === undefined && PROTOTYPE_KEY_SET.has(key)) refused = key;
     return v;
   });
   return { value, refused };

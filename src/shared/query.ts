@@ -3,6 +3,7 @@
 // (no React, no Node). The backend validates with the same `validateQuery` the editor shows problems with.
 import type { DataQuery } from '@grafana/schema';
 import { isRegion, SIGNER_HEADERS } from './aws';
+import { PROTOTYPE_KEYS } from './prototypeKeys';
 import { blankProblems } from './blanks';
 
 /**
@@ -558,7 +559,7 @@ function limitProblems(q: ResolvedQuery): QueryProblem[] {
 }
 
 /** Path segments that would reach an object's prototype if a token were written through them. */
-export const FORBIDDEN_FIELD_SEGMENTS = ['__proto__', 'constructor', 'prototype'];
+export const FORBIDDEN_FIELD_SEGMENTS = PROTOTYPE_KEYS;
 
 function paginationProblems(q: ResolvedQuery): QueryProblem[] {
   const problems: QueryProblem[] = [];

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { PLUGIN_EXECUTABLE, type HostCall } from '../e2e/lib/grafanaHost';
 import { PluginSession } from '../e2e/attack/lib/session';
-import { median, startTarget } from './soak';
+import { dataSource, median, query, startTarget } from './soak';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SEQUENTIAL = 221;
@@ -58,7 +58,7 @@ async function runOnce(executable: string, call: HostCall): Promise<Run> {
   const session = new PluginSession({ SIGIL_LOG_LEVEL: 'warn' }, executable);
   await session.start();
   try {
-    const query = async (): Promise<number> => {
+    const timedQuery = async (): Promise<number> => {
       const out = await session.call(call);
       const response = Object.values(out.result?.responses ?? {})[0];
       if (!out.result || out.result.grpcError || !response || response.error)
@@ -66,7 +66,7 @@ async function runOnce(executable: string, call: HostCall): Promise<Run> {
       return out.result.elapsedMs;
     };
     await sleep(2000);
-    for (let i = 0; i < SEQUENTIAL; i++) await query();
+    for (let i = 0; i < SEQUENTIAL; i++) await timedQuery();
     let peak = memory(session.pid);
     const sampler = setInterval(() => {
       const m = memory(session.pid);
@@ -77,7 +77,7 @@ async function runOnce(executable: string, call: HostCall): Promise<Run> {
     const end = Date.now() + LOAD_MS;
     await Promise.all(
       Array.from({ length: CALLERS }, async () => {
-        while (Date.now() < end) latencies.push(await query());
+        while (Date.now() < end) latencies.push(await timedQuery());
       }),
     );
     clearInterval(sampler);
@@ -113,17 +113,7 @@ function describe(run: Run): string {
 async function main(): Promise<void> {
   const executables = process.argv.length > 2 ? process.argv.slice(2) : [PLUGIN_EXECUTABLE];
   const target = await startTarget();
-  const call: HostCall = {
-    kind: 'queryData',
-    dataSource: {
-      uid: 'bench-peak',
-      name: 'bench-peak',
-      jsonData: { authType: 'keys', defaultRegion: 'us-east-1', endpoint: target.url, service: 'execute-api' },
-      secureJsonData: { accessKey: 'AKIAIOSFODNN7EXAMPLE', secretKey: `bench-secret-${'x'.repeat(28)}` },
-      lastUpdatedMS: 1,
-    },
-    queries: [{ refId: 'A', json: { url: '/rows', format: 'json' } }],
-  };
+  const call = query(dataSource(target.url, 'bench-peak'), '/rows');
   const runs = new Map<string, Run[]>(executables.map((e) => [e, []]));
   try {
     for (let round = 0; round < ROUNDS; round++)

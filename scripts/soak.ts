@@ -88,7 +88,7 @@ export async function startTarget(): Promise<{ url: string; close(): Promise<voi
   };
 }
 
-function dataSource(target: string, uid: string, lastUpdatedMS = 1): HostDataSource {
+export function dataSource(target: string, uid: string, lastUpdatedMS = 1): HostDataSource {
   return {
     uid,
     name: uid,
@@ -106,7 +106,7 @@ function dataSource(target: string, uid: string, lastUpdatedMS = 1): HostDataSou
   };
 }
 
-const query = (ds: HostDataSource, path: string, refId = 'A'): HostCall => ({
+export const query = (ds: HostDataSource, path: string, refId = 'A'): HostCall => ({
   kind: 'queryData',
   dataSource: ds,
   queries: [{ refId, json: { url: path, format: 'json' } }],

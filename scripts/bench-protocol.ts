@@ -102,6 +102,25 @@ async function main(): Promise<void> {
     encodeMs.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   console.log(`encodeFrame 1e6 rows  median ${median(encodeMs).toFixed(0)} ms in-process (time + float64, n=5)`);
+  // A small query's frame: the fixed part of encoding (schema, metadata, message) is all of its cost.
+  const small = {
+    refId: 'A',
+    meta: { executedQueryString: 'GET https://example.test/rows' },
+    fields: [
+      { name: 'v', type: 'number' as const, values: [1, 2], config: {} },
+      { name: 'name', type: 'string' as const, values: ['a', 'b'], config: {} },
+    ],
+  };
+  const perFrameUs = (n: number): number => {
+    const t = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) encodeFrame(small);
+    return Number(process.hrtime.bigint() - t) / 1e3 / n;
+  };
+  const first = perFrameUs(300);
+  perFrameUs(20_000);
+  console.log(
+    `encodeFrame 2 rows    ${first.toFixed(1)} µs per frame over the first 300, ${perFrameUs(20_000).toFixed(1)} µs after 20,000 (in-process)`,
+  );
   console.log(
     `Arrow bytes           1 row: ${smallFrame.bytes} B; 100k rows: ${bigFrame.bytes} B = ${(bigFrame.bytes / bigFrame.rows).toFixed(2)} B/row (time + float64)`,
   );

@@ -230,10 +230,38 @@ describe('encodeFrame against apache-arrow tableToIPC', () => {
       },
     ],
     ['an empty field name and empty strings', { fields: [{ name: '', type: 'string', values: ['', 'x', ''] }] }],
+    [
+      'names the encoder keeps encoded, and text that is not ASCII',
+      {
+        name: 'meta',
+        refId: 'number',
+        meta: { custom: { note: 'é 日本 \u{1F600}' } },
+        fields: [
+          { name: 'tstype', type: 'number', values: [1], config: { displayName: 'ß' } },
+          { name: 'refId', type: 'string', values: ['日本'], labels: { é: '\u{1F600}' } },
+          { name: 'é名', type: 'boolean', values: [true] },
+        ],
+      },
+    ],
   ];
   it.each(cases)('writes the same bytes: %s', (_name, f) => {
     const hand = Buffer.from(encodeFrame(f));
     expect(hand.equals(Buffer.from(viaTableToIPC(f)))).toBe(true);
+  });
+
+  it('writes the same bytes after a frame wider than the builders it keeps', () => {
+    // The footer of 12,000 fields of long names is over the 1 MiB a kept builder may grow to.
+    const wide: Frame = {
+      fields: Array.from({ length: 12_000 }, (_, i) => ({
+        name: `field-${i}-${'x'.repeat(80)}`,
+        type: 'number' as const,
+        values: [i],
+      })),
+    };
+    const small: Frame = { refId: 'B', fields: [{ name: 'v', type: 'string', values: ['a'] }] };
+    for (const f of [small, wide, small, wide, small]) {
+      expect(Buffer.from(encodeFrame(f)).equals(Buffer.from(viaTableToIPC(f)))).toBe(true);
+    }
   });
 
   it('writes the same bytes for random frames', () => {

@@ -168,6 +168,19 @@ function jsonText(what: string, value: unknown): string {
   }
 }
 
+/**
+ * UTF-8 bytes for flatbuffers' createString, which otherwise encodes each string with a TextEncoder (a new
+ * ArrayBuffer per string, the largest part of a small frame's encoding). The names every frame repeats are
+ * encoded once; other text goes through Buffer.from, whose small buffers share one pool.
+ */
+const ENCODED_NAMES = new Map<string, Uint8Array>(
+  ['tstype', 'labels', 'config', 'name', 'refId', 'meta', '', ...Object.values(TS_TYPE)].map((n) => [
+    n,
+    new Uint8Array(Buffer.from(n, 'utf8')),
+  ]),
+);
+const utf8 = (text: string): Uint8Array => ENCODED_NAMES.get(text) ?? Buffer.from(text, 'utf8');
+
 /** Custom metadata (key/value pairs) as a flatbuffer vector, or -1 for none (as apache-arrow writes it). */
 function metadataVector(
   b: Builder,
@@ -178,8 +191,8 @@ function metadataVector(
   return create(
     b,
     [...metadata].map(([k, v]) => {
-      const key = b.createString(k);
-      const value = b.createString(v);
+      const key = b.createString(utf8(k));
+      const value = b.createString(utf8(v));
       KeyValue.startKeyValue(b);
       KeyValue.addKey(b, key);
       KeyValue.addValue(b, value);
@@ -217,7 +230,7 @@ function writeSchema(b: Builder, schema: SchemaSpec): number {
     const type = fieldType(b, f.typeId);
     const children = FbField.createChildrenVector(b, []);
     const metadata = metadataVector(b, f.metadata, FbField.createCustomMetadataVector);
-    const name = f.name ? b.createString(f.name) : -1;
+    const name = f.name ? b.createString(utf8(f.name)) : -1;
     FbField.startField(b);
     FbField.addType(b, type);
     FbField.addTypeType(b, f.typeId);
@@ -238,6 +251,22 @@ function writeSchema(b: Builder, schema: SchemaSpec): number {
 }
 
 const MAGIC = Buffer.from('ARROW1');
+
+/**
+ * Two builders (the record batch message, the footer) kept between frames: a new Builder allocates its buffer
+ * and a TextEncoder. Encoding is synchronous and each builder's bytes are copied out before the next frame;
+ * one grown past BUILDER_KEEP_BYTES by a very wide frame is let go.
+ */
+const builders: Builder[] = [];
+const BUILDER_KEEP_BYTES = 1 << 20;
+function builder(slot: 0 | 1): Builder {
+  const kept = builders[slot];
+  if (kept !== undefined && kept.dataBuffer().capacity() <= BUILDER_KEEP_BYTES) {
+    kept.clear();
+    return kept;
+  }
+  return (builders[slot] = new Builder());
+}
 const pad8 = (n: number) => (n + 7) & ~7;
 
 /**
@@ -257,7 +286,7 @@ function writeFile(schema: SchemaSpec, columns: Column[], length: number): Uint8
     }
   }
 
-  const mb = new Builder();
+  const mb = builder(0);
   RecordBatch.startNodesVector(mb, columns.length);
   for (let i = columns.length - 1; i >= 0; i--)
     FieldNode.createFieldNode(mb, BigInt(columns[i].length), BigInt(columns[i].nullCount));
@@ -281,7 +310,7 @@ function writeFile(schema: SchemaSpec, columns: Column[], length: number): Uint8
   const messageLength = pad8(message.byteLength + 8); // with the continuation marker and length prefix
 
   const batchOffset = 8; // after the magic and its padding
-  const fb = new Builder();
+  const fb = builder(1);
   const fbSchema = writeSchema(fb, schema);
   Footer.startRecordBatchesVector(fb, 1);
   Block.createBlock(fb, BigInt(batchOffset), messageLength, BigInt(bodyLength));

@@ -2,8 +2,12 @@
 // each executable given (default: dist's), alternating between them run by run: exec to the handshake line
 // (median of 40 starts), then through Grafana's Go plugin client (e2e/grafana-host) three small queries: a signed one (a 2-row JSON answer from a loopback target that refuses unsigned
 // requests, scripts/soak.ts's), a signed STS GetCallerIdentity (XML) to the same target, and an echo query (a 20-row frame, no network: protocol and Arrow encoding
-// only). Prints per executable and query the median over runs of the QueryData p50, and the CPU per query of
-// host and plugin together: (CPU of a run with W+N calls - CPU of a run with W calls) / N, from /usr/bin/time.
+// only). Prints per executable and query the median over runs of the QueryData p50, the CPU per query of
+// host and plugin together: (CPU of a run with W+N calls - CPU of a run with W calls) / N, from /usr/bin/time,
+// and the plugin's own CPU per query (its process_cpu_seconds_total, read through CollectMetrics before and
+// after the N calls), which leaves out the Go host's share and so varies less between runs.
+// BENCH_WARMUP sets W (default 20: a query of a plugin just started, when most of its code is not yet
+// optimised; 3000 shows a long-running plugin).
 // Each run also times the signed request sent directly from this process (scripts/directSigned.ts), the floor:
 // the signed query's overhead is its p50 minus the floor's, per run, and with several executables each one's
 // overhead divided by the first's, run by run.
@@ -19,7 +23,7 @@ import { DEFAULT_QUERY } from '../src/shared/query';
 
 const STARTS = 40;
 const RUNS = 7;
-const WARMUP = 20;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const CALLS = 300;
 
 function median(xs: number[]): number {
@@ -55,6 +59,13 @@ function startToHandshake(plugin: string): Promise<number> {
       child.kill('SIGKILL');
     });
   });
+}
+
+/** The plugin's CPU seconds so far, from a CollectMetrics answer. */
+function pluginCpuSeconds(result: HostResult): number {
+  const line = /^process_cpu_seconds_total ([\d.e+-]+)$/m.exec(result.prometheus ?? '');
+  if (!line) throw new Error(`no process_cpu_seconds_total in CollectMetrics: ${JSON.stringify(result).slice(0, 300)}`);
+  return Number(line[1]);
 }
 
 /** One host run: the results and the CPU seconds (user + system) of the host and the plugin it waited for. */
@@ -118,6 +129,7 @@ async function main(): Promise<void> {
   const keys = plugins.flatMap((p) => cases.map(([name]) => key(p, name)));
   const p50s = new Map<string, number[]>(keys.map((k) => [k, []]));
   const cpus = new Map<string, number[]>(keys.map((k) => [k, []]));
+  const pluginCpus = new Map<string, number[]>(keys.map((k) => [k, []]));
   const overheads = new Map<string, number[]>(plugins.map((p) => [p, []]));
   const floors: number[] = [];
   try {
@@ -127,7 +139,10 @@ async function main(): Promise<void> {
       for (const plugin of plugins)
         for (const [name, call] of cases) {
           const base = await run(plugin, Array(WARMUP).fill(call));
-          const full = await run(plugin, Array(WARMUP + CALLS).fill(call));
+          const metrics: HostCall = { kind: 'collectMetrics' };
+          const full = await run(plugin, [...Array(WARMUP).fill(call), metrics, ...Array(CALLS).fill(call), metrics]);
+          const [before, after] = full.results.filter((x) => x.kind === 'collectMetrics').map(pluginCpuSeconds);
+          full.results = full.results.filter((x) => x.kind !== 'collectMetrics');
           for (const x of full.results) {
             const resp = Object.values(x.responses ?? {})[0];
             if (x.grpcError || !resp || resp.error || resp.decodeError)
@@ -135,6 +150,7 @@ async function main(): Promise<void> {
           }
           p50s.get(key(plugin, name))!.push(median(full.results.slice(WARMUP).map((x) => x.elapsedMs)));
           cpus.get(key(plugin, name))!.push(((full.cpu - base.cpu) / CALLS) * 1000);
+          pluginCpus.get(key(plugin, name))!.push(((after - before) / CALLS) * 1000);
           if (call === signed) overheads.get(plugin)!.push(p50s.get(key(plugin, name))!.at(-1)! - floor);
         }
     }
@@ -148,7 +164,7 @@ async function main(): Promise<void> {
     for (const [name] of cases) {
       const k = key(plugin, name);
       console.log(
-        `  ${name.padEnd(20)} QueryData p50 ${median(p50s.get(k)!).toFixed(2)} ms, CPU per query (host + plugin) ${median(cpus.get(k)!).toFixed(2)} ms`,
+        `  ${name.padEnd(20)} QueryData p50 ${median(p50s.get(k)!).toFixed(2)} ms, CPU per query (host + plugin) ${median(cpus.get(k)!).toFixed(2)} ms, plugin alone ${median(pluginCpus.get(k)!).toFixed(3)} ms`,
       );
     }
     console.log(`  signed query's overhead over the floor: ${median(overheads.get(plugin)!).toFixed(2)} ms`);
@@ -156,10 +172,15 @@ async function main(): Promise<void> {
   // Each run measures every executable within the same minutes, so its ratio to the first executable's
   // overhead carries less of the machine's drift than the ratio of the medians.
   const first = overheads.get(plugins[0])!;
+  const firstCpu = pluginCpus.get(key(plugins[0], cases[0][0]))!;
   for (const plugin of plugins.slice(1)) {
     const ratios = overheads.get(plugin)!.map((o, r) => o / first[r]);
     console.log(
       `overhead of ${plugin} / ${plugins[0]}, run by run: ${ratios.map((x) => x.toFixed(2)).join(' ')} (median ${median(ratios).toFixed(2)})`,
+    );
+    const cpuRatios = pluginCpus.get(key(plugin, cases[0][0]))!.map((c, r) => c / firstCpu[r]);
+    console.log(
+      `  its plugin CPU per signed query / the first's, run by run: ${cpuRatios.map((x) => x.toFixed(2)).join(' ')} (median ${median(cpuRatios).toFixed(2)})`,
     );
   }
 }

@@ -7,7 +7,8 @@
 // and the plugin's own CPU per query (its process_cpu_seconds_total, read through CollectMetrics before and
 // after the N calls), which leaves out the Go host's share and so varies less between runs.
 // BENCH_WARMUP sets W (default 20: a query of a plugin just started, when most of its code is not yet
-// optimised; 3000 shows a long-running plugin).
+// optimised; 3000 shows a long-running plugin, where the host + plugin figure, a difference of two long runs,
+// is mostly noise and the plugin's own is the one to read).
 // Each run also times the signed request sent directly from this process (scripts/directSigned.ts), the floor:
 // the signed query's overhead is its p50 minus the floor's, per run, and with several executables each one's
 // overhead divided by the first's, run by run.
@@ -142,13 +143,13 @@ async function main(): Promise<void> {
           const metrics: HostCall = { kind: 'collectMetrics' };
           const full = await run(plugin, [...Array(WARMUP).fill(call), metrics, ...Array(CALLS).fill(call), metrics]);
           const [before, after] = full.results.filter((x) => x.kind === 'collectMetrics').map(pluginCpuSeconds);
-          full.results = full.results.filter((x) => x.kind !== 'collectMetrics');
-          for (const x of full.results) {
+          const results = full.results.filter((x) => x.kind !== 'collectMetrics');
+          for (const x of results) {
             const resp = Object.values(x.responses ?? {})[0];
             if (x.grpcError || !resp || resp.error || resp.decodeError)
               throw new Error(`query failed: ${JSON.stringify(x).slice(0, 400)}`);
           }
-          p50s.get(key(plugin, name))!.push(median(full.results.slice(WARMUP).map((x) => x.elapsedMs)));
+          p50s.get(key(plugin, name))!.push(median(results.slice(WARMUP).map((x) => x.elapsedMs)));
           cpus.get(key(plugin, name))!.push(((full.cpu - base.cpu) / CALLS) * 1000);
           pluginCpus.get(key(plugin, name))!.push(((after - before) / CALLS) * 1000);
           if (call === signed) overheads.get(plugin)!.push(p50s.get(key(plugin, name))!.at(-1)! - floor);

@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureGrafanaHostBinary, PLUGIN_EXECUTABLE, type HostCall, type HostResult } from '../e2e/lib/grafanaHost';
-import { startTarget } from './soak';
+import { metric, startTarget } from './soak';
 import { directSignedP50 } from './directSigned';
 import { DEFAULT_QUERY } from '../src/shared/query';
 
@@ -64,9 +64,10 @@ function startToHandshake(plugin: string): Promise<number> {
 
 /** The plugin's CPU seconds so far, from a CollectMetrics answer. */
 function pluginCpuSeconds(result: HostResult): number {
-  const line = /^process_cpu_seconds_total ([\d.e+-]+)$/m.exec(result.prometheus ?? '');
-  if (!line) throw new Error(`no process_cpu_seconds_total in CollectMetrics: ${JSON.stringify(result).slice(0, 300)}`);
-  return Number(line[1]);
+  const seconds = metric(result.prometheus ?? '', 'process_cpu_seconds_total');
+  if (Number.isNaN(seconds))
+    throw new Error(`no process_cpu_seconds_total in CollectMetrics: ${JSON.stringify(result).slice(0, 300)}`);
+  return seconds;
 }
 
 /** One host run: the results and the CPU seconds (user + system) of the host and the plugin it waited for. */

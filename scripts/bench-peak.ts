@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { PLUGIN_EXECUTABLE, type HostCall } from '../e2e/lib/grafanaHost';
 import { PluginSession } from '../e2e/attack/lib/session';
-import { dataSource, median, query, startTarget } from './soak';
+import { dataSource, median, metric, query, startTarget } from './soak';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SEQUENTIAL = 221;
@@ -85,7 +85,7 @@ async function runOnce(executable: string, call: HostCall): Promise<Run> {
     const last = memory(session.pid);
     if (last.rss > peak.rss) peak = last;
     const metrics = (await session.call({ kind: 'collectMetrics' })).result?.prometheus ?? '';
-    const heapTotal = Number(/^nodejs_heap_size_total_bytes (\S+)$/m.exec(metrics)?.[1] ?? NaN) / 2 ** 20;
+    const heapTotal = metric(metrics, 'nodejs_heap_size_total_bytes') / 2 ** 20;
     latencies.sort((a, b) => a - b);
     return {
       peak,

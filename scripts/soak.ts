@@ -174,7 +174,8 @@ export function scenarios(n: {
   ];
 }
 
-function metric(text: string, name: string): number {
+/** A metric's value in CollectMetrics' Prometheus text (an unlabelled series), or NaN when absent. */
+export function metric(text: string, name: string): number {
   const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
   return m ? Number(m[1]) : NaN;
 }

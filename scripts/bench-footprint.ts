@@ -21,6 +21,7 @@ import type { AddressInfo } from 'node:net';
 import { PLUGIN_EXECUTABLE, type HostCall, type HostDataSource, type HostResult } from '../e2e/lib/grafanaHost';
 import { PluginSession } from '../e2e/attack/lib/session';
 import { directSignedP50 } from './directSigned';
+import { metric } from './soak';
 
 const REPEATS = Number(process.argv[2] ?? 3);
 const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
@@ -134,11 +135,6 @@ interface Breakdown extends ProcMemory {
   externalMiB: number;
 }
 
-function metric(text: string, name: string): number {
-  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-  return m ? Number(m[1]) / 2 ** 20 : NaN;
-}
-
 class Plugin {
   private constructor(private readonly session: PluginSession) {}
 
@@ -178,9 +174,9 @@ class Plugin {
     const text = (await this.call({ kind: 'collectMetrics' })).prometheus ?? '';
     return {
       ...proc,
-      heapUsedMiB: metric(text, 'nodejs_heap_size_used_bytes'),
-      heapTotalMiB: metric(text, 'nodejs_heap_size_total_bytes'),
-      externalMiB: metric(text, 'nodejs_external_memory_bytes'),
+      heapUsedMiB: metric(text, 'nodejs_heap_size_used_bytes') / 2 ** 20,
+      heapTotalMiB: metric(text, 'nodejs_heap_size_total_bytes') / 2 ** 20,
+      externalMiB: metric(text, 'nodejs_external_memory_bytes') / 2 ** 20,
     };
   }
 

@@ -45,7 +45,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { queryWorkerDefine } from './query-worker-bundle.cjs';
+import { MINIFY_KEEPING_NAMES, queryWorkerDefine } from './query-worker-bundle.cjs';
 import { adHocSign, checkStructure, verifySignature } from './check-executable.mjs';
 import { EXECUTABLE, LINUX_NODE, TARGETS, executableName, seaFileName } from './targets.mjs';
 
@@ -206,10 +206,7 @@ export async function bundle(nodeMajor = 24) {
     // A SEA has no dynamic import callback: `await import('node:http')` in ES module builds (e.g.
     // @smithy/node-http-handler) must become require().
     supported: { 'dynamic-import': false },
-    // Names kept as written (stack traces, class names) by not shortening them; esbuild's keepNames would
-    // wrap every function made at run time in a defineProperty call (1-2% of a small query's CPU in profiles).
-    minify: true,
-    minifyIdentifiers: false,
+    ...MINIFY_KEEPING_NAMES,
     sourcemap: false,
     legalComments: 'eof',
     loader: { '.proto': 'text' },

@@ -6,6 +6,13 @@
 const { buildSync } = require('esbuild');
 const { join } = require('node:path');
 
+/**
+ * How both bundles (this one and scripts/build-backend.mjs's) are minified: names kept as written (stack
+ * traces, class names) by not shortening them; esbuild's keepNames would wrap every function made at run time
+ * in a defineProperty call (1-2% of a small query's CPU in profiles).
+ */
+const MINIFY_KEEPING_NAMES = { minify: true, minifyIdentifiers: false };
+
 /** @param {string} root the repository root; @param {string} target esbuild target, e.g. node20 */
 function buildQueryWorker(root, target = 'node20') {
   const result = buildSync({
@@ -17,10 +24,7 @@ function buildQueryWorker(root, target = 'node20') {
     format: 'cjs',
     mainFields: ['module', 'main'],
     supported: { 'dynamic-import': false },
-    // Names kept as written (stack traces, class names) by not shortening them; esbuild's keepNames would
-    // wrap every function made at run time in a defineProperty call (1-2% of a small query's CPU in profiles).
-    minify: true,
-    minifyIdentifiers: false,
+    ...MINIFY_KEEPING_NAMES,
     legalComments: 'none',
     tsconfig: join(root, 'backend', 'tsconfig.json'),
     logLevel: 'warning',
@@ -33,4 +37,4 @@ function queryWorkerDefine(root, target) {
   return { SIGIL_QUERY_WORKER_SOURCE: JSON.stringify(buildQueryWorker(root, target)) };
 }
 
-module.exports = { buildQueryWorker, queryWorkerDefine };
+module.exports = { buildQueryWorker, queryWorkerDefine, MINIFY_KEEPING_NAMES };

@@ -33,7 +33,7 @@ export interface HostQuery {
 }
 
 export interface HostCall {
-  kind: 'checkHealth' | 'queryData' | 'callResource' | 'collectMetrics';
+  kind: 'checkHealth' | 'queryData' | 'callResource' | 'collectMetrics' | 'directSigned';
   dataSource?: HostDataSource;
   grafanaConfig?: Record<string, string>;
   headers?: Record<string, string>;
@@ -45,6 +45,8 @@ export interface HostCall {
   bodyJson?: unknown;
   resourceHeaders?: Record<string, string[]>;
   timeoutMs?: number;
+  /** directSigned: `url` is sent as a GET signed with these from the host's own process, no plugin involved. */
+  signing?: { accessKey: string; secretKey: string; region: string; service: string };
   /** Wait this long before the call (spreads a script over time). */
   pauseMs?: number;
   /** Start the call and go on with the next at once (calls in flight together); the script waits for all. */
@@ -54,7 +56,7 @@ export interface HostCall {
 }
 
 export interface HostScript {
-  /** Defaults to dist/gpx_sigil_linux_amd64. */
+  /** Defaults to dist/gpx_sigil_linux_amd64; '' for a script of directSigned calls only (no plugin). */
   plugin?: string;
   /** Extra environment for the plugin process. */
   env?: Record<string, string>;
@@ -150,7 +152,7 @@ export function ensureGrafanaHostBinary(): string {
 export function runGrafanaHostDetailed(script: HostScript): Promise<HostRun> {
   const bin = ensureGrafanaHostBinary();
   const full = { ...script, plugin: script.plugin ?? PLUGIN_EXECUTABLE };
-  if (!existsSync(full.plugin)) {
+  if (full.plugin !== '' && !existsSync(full.plugin)) {
     return Promise.reject(
       new Error(`plugin executable ${full.plugin} is missing; run \`npm run build:backend\` first`),
     );

@@ -55,7 +55,7 @@ type Query struct {
 
 // Call is one protocol call.
 type Call struct {
-	Kind          string              `json:"kind"` // checkHealth | queryData | callResource | collectMetrics
+	Kind          string              `json:"kind"` // checkHealth | queryData | callResource | collectMetrics | directSigned
 	DataSource    *DataSource         `json:"dataSource"`
 	GrafanaConfig map[string]string   `json:"grafanaConfig"`
 	Headers       map[string]string   `json:"headers"`
@@ -67,6 +67,8 @@ type Call struct {
 	BodyJSON      json.RawMessage     `json:"bodyJson"`
 	ResHeaders    map[string][]string `json:"resourceHeaders"`
 	TimeoutMS     int64               `json:"timeoutMs"`
+	// Signing is what a directSigned call signs its URL with (no plugin is involved).
+	Signing *Signing `json:"signing"`
 	// PauseMS waits before the call, to spread a script over time (e.g. across credential expiries).
 	PauseMS int64 `json:"pauseMs"`
 	// Async starts the call and goes on with the next one at once (calls in flight together, as Grafana
@@ -163,15 +165,23 @@ func PluginContext(ds *DataSource, grafanaConfig map[string]string) *pluginv2.Pl
 }
 
 // Run performs every call of the script on one plugin process, so instance caching is exercised.
+// A script of directSigned calls only needs no plugin.
 func Run(s Script, logOutput io.Writer) ([]Result, error) {
-	if s.Plugin == "" {
-		return nil, errors.New(`script: "plugin" (path to the executable) is required`)
+	h := &Host{}
+	if s.Plugin != "" {
+		started, err := Start(s.Plugin, Options{Env: s.Env, LogOutput: logOutput})
+		if err != nil {
+			return nil, err
+		}
+		h = started
+		defer h.Stop()
+	} else {
+		for _, c := range s.Calls {
+			if c.Kind != "directSigned" {
+				return nil, errors.New(`script: "plugin" (path to the executable) is required`)
+			}
+		}
 	}
-	h, err := Start(s.Plugin, Options{Env: s.Env, LogOutput: logOutput})
-	if err != nil {
-		return nil, err
-	}
-	defer h.Stop()
 	results := make([]Result, len(s.Calls))
 	scriptStart := time.Now()
 	var wg sync.WaitGroup
@@ -312,8 +322,10 @@ func (h *Host) Do(c Call, valuesLimit int) (Result, error) {
 		if err == nil && resp.Metrics != nil {
 			r.Prometheus = string(resp.Metrics.Prometheus)
 		}
+	case "directSigned":
+		callErr = directSigned(ctx, c)
 	default:
-		return r, fmt.Errorf(`unknown call kind %q (use checkHealth, queryData, callResource or collectMetrics)`, c.Kind)
+		return r, fmt.Errorf(`unknown call kind %q (use checkHealth, queryData, callResource, collectMetrics or directSigned)`, c.Kind)
 	}
 	r.ElapsedMS = float64(time.Since(started).Microseconds()) / 1000
 	if callErr != nil {

@@ -5,7 +5,7 @@
 //   RSS after start and 12 s later (idle); RSS idle after a query; peak RSS with 8 concurrent callers for
 //   10 s and RSS 40 s after them; a 50 MB JSON answer's time and peak RSS, and RSS 30 s and 60 s after it;
 //   exec → handshake line; QueryData p50 of a 20-row answer and, as the floor, the same request signed and
-//   sent directly from this process (keep-alive).
+//   sent directly from the Go host's process (keep-alive), and for reference from this process.
 // With each RSS figure: its anonymous and file parts, the V8 heap and external memory the plugin reports
 // (CollectMetrics) and its threads. File pages depend on the page cache: the kernel maps the cached pages
 // around each fault, so a just-built executable (all of it cached) shows ~15 MiB more than one read cold.
@@ -20,7 +20,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { PLUGIN_EXECUTABLE, type HostCall, type HostDataSource, type HostResult } from '../e2e/lib/grafanaHost';
 import { PluginSession } from '../e2e/attack/lib/session';
-import { directSignedP50 } from './directSigned';
+import { directSignedP50, goDirectSignedP50 } from './directSigned';
 import { metric } from './soak';
 
 const REPEATS = Number(process.argv[2] ?? 3);
@@ -320,10 +320,12 @@ async function main(): Promise<void> {
   const starts: number[] = [];
   for (let i = 0; i < Math.max(10, REPEATS * 4); i++) starts.push(await execToHandshake());
   const floor: number[] = [];
-  for (let i = 0; i < REPEATS; i++)
-    floor.push(
-      await directSignedP50(`${target.url}/small`, 500, { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY }),
-    );
+  const nodeFloor: number[] = [];
+  const credentials = { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET_KEY };
+  for (let i = 0; i < REPEATS; i++) {
+    floor.push(await goDirectSignedP50(`${target.url}/small`, 500, credentials));
+    nodeFloor.push(await directSignedP50(`${target.url}/small`, 500, credentials));
+  }
   await target.close();
 
   const overrides = Object.entries(process.env).filter(
@@ -410,7 +412,10 @@ async function main(): Promise<void> {
       .padStart(6)} ms  (Go client, warm, 200 calls per repeat)`,
   );
   console.log(
-    `direct signed request p50 (floor)     ${median(floor).toFixed(2).padStart(6)} ms  (SignatureV4 + keep-alive node:http from this process)`,
+    `direct signed request p50 (floor)     ${median(floor).toFixed(2).padStart(6)} ms  (aws-sdk-go-v2 signer + keep-alive net/http from the Go host)`,
+  );
+  console.log(
+    `same, from this process               ${median(nodeFloor).toFixed(2).padStart(6)} ms  (SignatureV4 + node:http; the target runs in this process)`,
   );
 }
 

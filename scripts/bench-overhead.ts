@@ -9,9 +9,14 @@
 // BENCH_WARMUP sets W (default 20: a query of a plugin just started, when most of its code is not yet
 // optimised; 3000 shows a long-running plugin, where the host + plugin figure, a difference of two long runs,
 // is mostly noise and the plugin's own is the one to read).
-// Each run also times the signed request sent directly from this process (scripts/directSigned.ts), the floor:
+// Each run also times the signed request sent directly from the Go host's own process, without a plugin
+// (scripts/directSigned.ts; as issue 13 measured its starting point), the floor, and for reference from this
+// process, whose target runs in the same process and so reads lower than any real request:
 // the signed query's overhead is its p50 minus the floor's, per run, and with several executables each one's
 // overhead divided by the first's, run by run.
+// BENCH_CURVE=N prints instead how the signed query's overhead falls over a plugin's first N calls (per window of
+// CURVE_WINDOW calls, each executable in one host run of N calls, alternating, RUNS times): V8 optimises a
+// function after hundreds of calls, so a plugin just started and one that has served thousands differ.
 // Needs `npm run build:backend` first. Prints numbers; asserts nothing.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,13 +24,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureGrafanaHostBinary, PLUGIN_EXECUTABLE, type HostCall, type HostResult } from '../e2e/lib/grafanaHost';
 import { metric, startTarget } from './soak';
-import { directSignedP50 } from './directSigned';
+import { directSignedP50, goDirectSignedP50 } from './directSigned';
 import { DEFAULT_QUERY } from '../src/shared/query';
 
 const STARTS = 40;
 const RUNS = 7;
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const CALLS = 300;
+const CURVE = Number(process.env.BENCH_CURVE ?? 0);
+const CURVE_WINDOW = 300;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -95,6 +102,54 @@ function run(plugin: string, calls: HostCall[]): Promise<{ results: HostResult[]
   });
 }
 
+/**
+ * The signed query's overhead over the floor per window of CURVE_WINDOW calls, over each executable's first
+ * CURVE calls (one host run each, executables alternating), RUNS times: medians per window, and each
+ * executable's overhead divided by the first's, window by window.
+ */
+async function overheadCurve(plugins: string[], signed: HostCall, floor: () => Promise<number>): Promise<void> {
+  const windows = Math.floor(CURVE / CURVE_WINDOW);
+  if (windows < 1) throw new Error(`BENCH_CURVE must be at least ${CURVE_WINDOW}`);
+  // overheads.get(plugin)[window][run]
+  const overheads = new Map(plugins.map((p) => [p, Array.from({ length: windows }, () => [] as number[])]));
+  for (let r = 0; r < RUNS; r++) {
+    const f = await floor();
+    for (const plugin of plugins) {
+      const { results } = await run(plugin, Array(windows * CURVE_WINDOW).fill(signed));
+      const failed = results.find((x) => {
+        const resp = Object.values(x.responses ?? {})[0];
+        return x.grpcError || !resp || resp.error || resp.decodeError;
+      });
+      if (failed) throw new Error(`query failed: ${JSON.stringify(failed).slice(0, 400)}`);
+      for (let w = 0; w < windows; w++) {
+        const window = results.slice(w * CURVE_WINDOW, (w + 1) * CURVE_WINDOW).map((x) => x.elapsedMs);
+        overheads.get(plugin)![w].push(median(window) - f);
+      }
+    }
+  }
+  console.log(
+    `signed query's overhead over the floor (ms), median of ${RUNS} runs, by window of ${CURVE_WINDOW} calls`,
+  );
+  const calls = (w: number) => `calls ${w * CURVE_WINDOW + 1}-${(w + 1) * CURVE_WINDOW}`;
+  for (const plugin of plugins) {
+    console.log(plugin);
+    console.log(
+      '  ' +
+        overheads
+          .get(plugin)!
+          .map((o, w) => `${calls(w)}: ${median(o).toFixed(2)}`)
+          .join(', '),
+    );
+  }
+  const first = overheads.get(plugins[0])!;
+  for (const plugin of plugins.slice(1)) {
+    // Run by run within a window (the same minutes for both), then the median over runs.
+    const ratios = overheads.get(plugin)!.map((o, w) => median(o.map((x, r) => x / first[w][r])));
+    console.log(`overhead of ${plugin} / ${plugins[0]}, median of the runs' ratios, by window`);
+    console.log('  ' + ratios.map((x, w) => `${calls(w)}: ${x.toFixed(2)}`).join(', '));
+  }
+}
+
 async function main(): Promise<void> {
   const plugins = process.argv.length > 2 ? process.argv.slice(2) : [PLUGIN_EXECUTABLE];
   const starts = new Map<string, number[]>(plugins.map((p) => [p, []]));
@@ -122,6 +177,14 @@ async function main(): Promise<void> {
   };
   // An AWS Query API call answering in XML: the editor's default query (STS GetCallerIdentity), sent to the target.
   const xml: HostCall = { ...signed, queries: [{ refId: 'A', json: { ...DEFAULT_QUERY, url: '/' } }] };
+  if (CURVE > 0) {
+    try {
+      await overheadCurve(plugins, signed, () => goDirectSignedP50(`${target.url}/rows`, CALLS, credentials));
+    } finally {
+      await target.close();
+    }
+    return;
+  }
   const cases = [
     ['small signed query', signed],
     ['signed XML query', xml],
@@ -134,10 +197,12 @@ async function main(): Promise<void> {
   const pluginCpus = new Map<string, number[]>(keys.map((k) => [k, []]));
   const overheads = new Map<string, number[]>(plugins.map((p) => [p, []]));
   const floors: number[] = [];
+  const nodeFloors: number[] = [];
   try {
     for (let r = 0; r < RUNS; r++) {
-      const floor = await directSignedP50(`${target.url}/rows`, CALLS, credentials);
+      const floor = await goDirectSignedP50(`${target.url}/rows`, CALLS, credentials);
       floors.push(floor);
+      nodeFloors.push(await directSignedP50(`${target.url}/rows`, CALLS, credentials));
       for (const plugin of plugins)
         for (const [name, call] of cases) {
           const base = await run(plugin, Array(WARMUP).fill(call));
@@ -160,7 +225,8 @@ async function main(): Promise<void> {
     await target.close();
   }
   console.log(`medians of ${RUNS} runs of ${CALLS} sequential calls after ${WARMUP} warm-up calls`);
-  console.log(`direct signed request from this process (the floor): p50 ${median(floors).toFixed(2)} ms`);
+  console.log(`direct signed request from the Go host (the floor): p50 ${median(floors).toFixed(2)} ms`);
+  console.log(`  the same from this process, target in the same process: p50 ${median(nodeFloors).toFixed(2)} ms`);
   for (const plugin of plugins) {
     console.log(plugin);
     for (const [name] of cases) {

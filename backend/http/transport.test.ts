@@ -5,7 +5,7 @@ import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { systemClock } from '../clock';
 import { createFakeClock } from '../fakeClock';
 import { rejection } from './layers.testing';
-import { createTransport, type TransportOptions } from './transport';
+import { createTransport, PREALLOCATE_BYTES, type TransportOptions } from './transport';
 import type { SigilError } from '../errors';
 
 const agent = new http.Agent({ keepAlive: true });
@@ -111,6 +111,52 @@ describe('transport: size cap', () => {
     const res = await transport()({ method, url: `${base}/` });
     expect(res.status).toBe(status);
     expect(res.body.length).toBe(0);
+  });
+});
+
+describe('transport: answers of a declared length over PREALLOCATE_BYTES', () => {
+  const size = PREALLOCATE_BYTES * 3 + 12_345;
+  const payload = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) payload[i] = (i * 31 + (i >> 11)) & 0xff;
+
+  it('arrives byte for byte, written in many small pieces, as one buffer of its own', async () => {
+    const base = await serve((_q, s) => {
+      s.writeHead(200, { 'content-length': size });
+      // Uneven pieces, so the copies land at every kind of offset.
+      let at = 0;
+      for (let n = 1; at < size; n = (n * 7 + 3) % 50_000) {
+        s.write(payload.subarray(at, at + n + 1));
+        at += n + 1;
+      }
+      s.end();
+    });
+    const res = await transport({ maxResponseBytes: size })({ method: 'GET', url: `${base}/` });
+    expect(res.body.length).toBe(size);
+    expect(res.body.equals(payload)).toBe(true);
+    // The whole ArrayBuffer, so a query worker takes it by transfer.
+    expect(res.body.byteOffset).toBe(0);
+    expect(res.body.buffer.byteLength).toBe(size);
+  });
+
+  it('still fails an answer cut short of its declared length', async () => {
+    const base = await serve((_q, s) => {
+      s.writeHead(200, { 'content-length': size });
+      s.write(payload.subarray(0, PREALLOCATE_BYTES + 1), () => s.destroy());
+    });
+    const err = await rejection(transport({ maxResponseBytes: size })({ method: 'GET', url: `${base}/` }));
+    expect(err.kind).toBe('network');
+  });
+
+  it('inflates a gzip answer of that length as before', async () => {
+    const text = payload.toString('base64');
+    const gz = gzipSync(text, { level: 0 });
+    expect(gz.length).toBeGreaterThan(PREALLOCATE_BYTES);
+    const base = await serve((_q, s) => {
+      s.writeHead(200, { 'content-encoding': 'gzip', 'content-length': gz.length });
+      s.end(gz);
+    });
+    const res = await transport({ maxResponseBytes: 2 * text.length })({ method: 'GET', url: `${base}/` });
+    expect(res.body.toString()).toBe(text);
   });
 });
 

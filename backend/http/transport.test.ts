@@ -138,6 +138,30 @@ describe('transport: answers of a declared length over PREALLOCATE_BYTES', () =>
     expect(res.body.buffer.byteLength).toBe(size);
   });
 
+  it('reserves the declared length only once a quarter of it has arrived', async () => {
+    const declared = PREALLOCATE_BYTES * 8;
+    const reservations = jest.spyOn(Buffer, 'allocUnsafeSlow');
+    try {
+      const base = await serve((_q, s) => {
+        s.writeHead(200, { 'content-length': declared });
+        // Just under a quarter, then the server goes away.
+        s.write(Buffer.alloc(declared / 4 - 1), () => setImmediate(() => s.destroy()));
+      });
+      const err = await rejection(transport({ maxResponseBytes: declared })({ method: 'GET', url: `${base}/` }));
+      expect(err.kind).toBe('network');
+      expect(reservations.mock.calls.filter(([n]) => n === declared)).toHaveLength(0);
+      const full = await serve((_q, s) => {
+        s.writeHead(200, { 'content-length': declared });
+        s.end(Buffer.alloc(declared, 7));
+      });
+      const res = await transport({ maxResponseBytes: declared })({ method: 'GET', url: `${full}/` });
+      expect(res.body.equals(Buffer.alloc(declared, 7))).toBe(true);
+      expect(reservations.mock.calls.filter(([n]) => n === declared)).toHaveLength(1);
+    } finally {
+      reservations.mockRestore();
+    }
+  });
+
   it('still fails an answer cut short of its declared length', async () => {
     const base = await serve((_q, s) => {
       s.writeHead(200, { 'content-length': size });

@@ -42,12 +42,26 @@ function decoders(contentEncoding: string | undefined): Gunzip[] | undefined {
 }
 
 /**
- * An answer declaring at least this many bytes (and no content coding) is copied into one buffer of its
- * declared length as it arrives, instead of a list of chunks joined at the end: the join held the answer
- * twice. The buffer's pages are only touched as bytes arrive, so a length declared and never sent costs no
- * memory. Smaller answers keep the pooled chunks.
+ * An answer declaring at least this many bytes (and no content coding) goes into one buffer of its declared
+ * length instead of a list of chunks joined at the end, which held the answer twice. The buffer is made once
+ * a quarter of the answer (and this much) has arrived, so a server that declares a length it never sends
+ * makes the plugin reserve at most four times what it sent. Smaller answers keep the pooled chunks.
  */
 export const PREALLOCATE_BYTES = 1 << 20;
+
+/** A buffer of `size` bytes holding `chunks` so far (which it empties), or undefined if none can be made. */
+function preallocate(size: number, chunks: Buffer[]): Buffer | undefined {
+  let whole: Buffer;
+  try {
+    // Its own ArrayBuffer, which moves to a query worker whole (no copy).
+    whole = Buffer.allocUnsafeSlow(size);
+  } catch {
+    return undefined; // the system refused the reservation: the chunks go on as they are
+  }
+  let at = 0;
+  for (const c of chunks.splice(0)) at += c.copy(whole, at);
+  return whole;
+}
 
 /** Answers that have no body whatever their Content-Length says (RFC 9110 6.4.1). */
 function bodiless(method: string, status: number): boolean {
@@ -70,8 +84,7 @@ interface Exchange {
  * The answer from its preallocated buffer: the buffer itself when the answer filled it exactly (HTTP/1.1's
  * framing ends a body at its declared length), else what arrived, copied (chunks that did not fit follow).
  */
-function joined(whole: Buffer, bytes: number, chunks: Buffer[]): Buffer {
-  const filled = bytes - chunks.reduce((n, c) => n + c.length, 0);
+function joined(whole: Buffer, filled: number, chunks: Buffer[]): Buffer {
   if (filled === whole.length && chunks.length === 0) return whole;
   return Buffer.concat([whole.subarray(0, filled), ...chunks]);
 }
@@ -121,14 +134,23 @@ function readAnswer(res: http.IncomingMessage, method: string, x: Exchange, mask
   }
   let bytes = 0;
   const chunks: Buffer[] = [];
-  // allocUnsafeSlow: its own ArrayBuffer, which moves to a query worker whole (no copy).
-  const whole = !inflating && declared >= PREALLOCATE_BYTES ? Buffer.allocUnsafeSlow(declared) : undefined;
+  let mayPreallocate = !inflating && declared >= PREALLOCATE_BYTES;
+  let whole: Buffer | undefined;
+  let filled = 0;
   out.on('data', (chunk: Buffer) => {
     if (x.settled()) return;
     bytes += chunk.length;
-    if (bytes > x.maxBytes) x.fail(x.tooLarge(inflating ? 'more than (after inflating)' : 'more than'));
-    else if (whole && chunks.length === 0 && bytes <= whole.length) chunk.copy(whole, bytes - chunk.length);
-    else chunks.push(chunk);
+    if (bytes > x.maxBytes) return x.fail(x.tooLarge(inflating ? 'more than (after inflating)' : 'more than'));
+    if (whole && chunks.length === 0 && filled + chunk.length <= whole.length) {
+      filled += chunk.copy(whole, filled);
+      return;
+    }
+    chunks.push(chunk);
+    if (mayPreallocate && bytes >= PREALLOCATE_BYTES && bytes * 4 >= declared && bytes <= declared) {
+      mayPreallocate = false;
+      whole = preallocate(declared, chunks);
+      if (whole) filled = bytes;
+    }
   });
   out.on('end', () => {
     // The body handed on is the inflated one: its encoding and length headers no longer apply.
@@ -137,7 +159,7 @@ function readAnswer(res: http.IncomingMessage, method: string, x: Exchange, mask
       delete shown['content-encoding'];
       delete shown['content-length'];
     }
-    x.succeed(status, shown, whole ? joined(whole, bytes, chunks) : Buffer.concat(chunks));
+    x.succeed(status, shown, whole ? joined(whole, filled, chunks) : Buffer.concat(chunks));
   });
 }
 

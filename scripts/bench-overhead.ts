@@ -102,6 +102,15 @@ function run(plugin: string, calls: HostCall[]): Promise<{ results: HostResult[]
   });
 }
 
+/** Throws on the first query whose call or answer failed: a benchmark of failures measures nothing. */
+function throwOnFailedQuery(results: HostResult[]): void {
+  for (const x of results) {
+    const resp = Object.values(x.responses ?? {})[0];
+    if (x.grpcError || !resp || resp.error || resp.decodeError)
+      throw new Error(`query failed: ${JSON.stringify(x).slice(0, 400)}`);
+  }
+}
+
 /**
  * The signed query's overhead over the floor per window of CURVE_WINDOW calls, over each executable's first
  * CURVE calls (one host run each, executables alternating), RUNS times: medians per window, and each
@@ -116,11 +125,7 @@ async function overheadCurve(plugins: string[], signed: HostCall, floor: () => P
     const f = await floor();
     for (const plugin of plugins) {
       const { results } = await run(plugin, Array(windows * CURVE_WINDOW).fill(signed));
-      const failed = results.find((x) => {
-        const resp = Object.values(x.responses ?? {})[0];
-        return x.grpcError || !resp || resp.error || resp.decodeError;
-      });
-      if (failed) throw new Error(`query failed: ${JSON.stringify(failed).slice(0, 400)}`);
+      throwOnFailedQuery(results);
       for (let w = 0; w < windows; w++) {
         const window = results.slice(w * CURVE_WINDOW, (w + 1) * CURVE_WINDOW).map((x) => x.elapsedMs);
         overheads.get(plugin)![w].push(median(window) - f);
@@ -210,11 +215,7 @@ async function main(): Promise<void> {
           const full = await run(plugin, [...Array(WARMUP).fill(call), metrics, ...Array(CALLS).fill(call), metrics]);
           const [before, after] = full.results.filter((x) => x.kind === 'collectMetrics').map(pluginCpuSeconds);
           const results = full.results.filter((x) => x.kind !== 'collectMetrics');
-          for (const x of results) {
-            const resp = Object.values(x.responses ?? {})[0];
-            if (x.grpcError || !resp || resp.error || resp.decodeError)
-              throw new Error(`query failed: ${JSON.stringify(x).slice(0, 400)}`);
-          }
+          throwOnFailedQuery(results);
           p50s.get(key(plugin, name))!.push(median(results.slice(WARMUP).map((x) => x.elapsedMs)));
           cpus.get(key(plugin, name))!.push(((full.cpu - base.cpu) / CALLS) * 1000);
           pluginCpus.get(key(plugin, name))!.push(((after - before) / CALLS) * 1000);

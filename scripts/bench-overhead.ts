@@ -11,7 +11,7 @@
 // is mostly noise and the plugin's own is the one to read).
 // Each run also times the signed request sent directly from the Go host's own process, without a plugin
 // (scripts/directSigned.ts; as issue 13 measured its starting point), the floor, and for reference from this
-// process, whose target runs in the same process and so reads lower than any real request:
+// process, whose target runs in the same process (no process switch, unlike any real request):
 // the signed query's overhead is its p50 minus the floor's, per run, and with several executables each one's
 // overhead divided by the first's, run by run.
 // BENCH_CURVE=N prints instead how the signed query's overhead falls over a plugin's first N calls (per window of

@@ -5,7 +5,13 @@ import { BudgetExceeded, TaskError, WorkerPool } from './pool';
 const WORKER = `
 const { parentPort, threadId } = require('node:worker_threads');
 let state;
-parentPort.on('message', ({ seq, payload }) => {
+let keepsRunningWhenAsked = false;
+parentPort.on('message', (message) => {
+  if (message.releaseHeap) {
+    if (!keepsRunningWhenAsked) process.exit(0);
+    return;
+  }
+  const { seq, payload } = message;
   const reply = (value) => parentPort.postMessage({ seq, ok: true, value });
   switch (payload.op) {
     case 'echo': return reply(payload.value);
@@ -19,6 +25,7 @@ parentPort.on('message', ({ seq, payload }) => {
     case 'get': return reply(state);
     case 'heap': return parentPort.postMessage({ seq, ok: true, value: threadId, heapBytes: payload.mb * 1048576 });
     case 'heapLimit': return reply(require('node:v8').getHeapStatistics().heap_size_limit);
+    case 'ignoreRelease': keepsRunningWhenAsked = true; return reply(null);
     case 'codeCache': { const c = require('node:worker_threads').workerData.codeCache; return reply(c ? c.byteLength : 0); }
   }
 });
@@ -219,6 +226,30 @@ describe('worker pool', () => {
     await expect(run(p, { op: 'echo', value: 2 })).resolves.toBe(2);
   });
 
+  it('asks an idle worker to give its heap back and exit by itself, rather than ending it', async () => {
+    const p = pool({ idleMs: 50, spares: 0 });
+    await run(p, { op: 'echo', value: 1 });
+    await until(() => p.stats().heapsGivenBack === 1);
+    expect(p.stats()).toMatchObject({ workers: 0, heapsGivenBack: 1, endedAfterGrace: 0 });
+  });
+
+  it('ends a worker that does not exit when asked, once the grace is over', async () => {
+    const p = pool({ idleMs: 50, spares: 0, releaseGraceMs: 100 });
+    await run(p, { op: 'ignoreRelease' });
+    await until(() => p.stats().endedAfterGrace === 1);
+    expect(p.stats()).toMatchObject({ workers: 0, heapsGivenBack: 0, endedAfterGrace: 1 });
+    // The pool goes on with a new worker.
+    await expect(run(p, { op: 'echo', value: 'next' })).resolves.toBe('next');
+  });
+
+  it('ends a worker over its budget at once, without asking it', async () => {
+    const p = pool({ spares: 0, releaseGraceMs: 60_000 });
+    await run(p, { op: 'ignoreRelease' }); // a worker that would not go if asked
+    await expect(run(p, { op: 'hold' }, 200)).rejects.toMatchObject({ kind: 'time' });
+    await until(() => p.stats().workers === 0);
+    expect(p.stats()).toMatchObject({ heapsGivenBack: 0, endedAfterGrace: 0 });
+  });
+
   it("starts later workers from the first worker's code cache, which V8 accepts", async () => {
     const p = pool({ spares: 0 });
     // The first worker was asked for the cache and started without one.
@@ -249,6 +280,8 @@ describe('worker pool', () => {
     await expect(run(p, { op: 'thread' })).resolves.toBe(first);
     await expect(run(p, { op: 'heap', mb: 300 })).resolves.toBe(first);
     expect(p.stats()).toMatchObject({ retired: 1, workers: 0, idle: 0 });
+    // Retired with nothing running: asked to give its heap back, it exits by itself.
+    await until(() => p.stats().heapsGivenBack === 1);
     await expect(run(p, { op: 'thread' })).resolves.not.toBe(first);
     expect(p.stats().retired).toBe(1);
   });

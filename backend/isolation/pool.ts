@@ -16,8 +16,11 @@
 // Each worker compiles the pool's code with V8's code cache of it, which the pool's first worker makes right
 // after the code ran and before it takes a task: a worker starts in about half the time (~56 → ~33 ms), which
 // is what the first query after an idle spell, and a burst that grows the pool, wait for.
+// A worker ended with nothing running (idle, or retired after a large answer) is asked to give its heap back
+// and exit by itself (./releaseHeap.ts): otherwise V8 has the main thread unmap that heap 8 s later.
 import { setFlagsFromString } from 'node:v8';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { RELEASE_HEAP } from './messages';
 
 /**
  * Runs the pool's code (CommonJS text in workerData.source) with the code cache in workerData.codeCache,
@@ -74,6 +77,8 @@ export interface PoolOptions {
    * instead of holding a large answer's heap until its idle timeout: an idle worker never collects.
    */
   retireHeapMb?: number;
+  /** A worker asked to give its heap back and exit is ended from outside after this long (default 5000 ms). */
+  releaseGraceMs?: number;
 }
 
 /** A task ended from outside: over its time budget, over its memory budget, or its worker died. */
@@ -140,6 +145,8 @@ class PooledWorker {
     nice: number,
     private readonly onDeath: (w: PooledWorker) => void,
     onCodeCache: (m: CodeCacheMessage) => void,
+    private readonly onEnded: (how: 'gave its heap back' | 'ended after the grace') => void,
+    private readonly releaseGraceMs: number,
   ) {
     clearHeapFlags();
     // (Its stdout and stderr are silenced inside by serveTasks: `stdout: true` here would keep the process alive.)
@@ -189,8 +196,11 @@ class PooledWorker {
     this.pending = undefined;
   }
 
-  /** Marks the worker unusable, fails its task with `err`, and ends the thread. */
-  die(err: BudgetExceeded): void {
+  /**
+   * Marks the worker unusable, fails its task with `err`, and ends the thread: at once, or, with `release` and
+   * no task running, by asking it to give its heap back and exit.
+   */
+  die(err: BudgetExceeded, ending: 'terminate' | 'release' = 'terminate'): void {
     const p = this.pending;
     this.settle();
     p?.reject(err);
@@ -199,8 +209,21 @@ class PooledWorker {
     this.deathCause = err;
     this.wentOnline();
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    void this.worker.terminate();
+    if (ending === 'release' && this.isOnline && !p) this.releaseAndExit();
+    else void this.worker.terminate();
     this.onDeath(this);
+  }
+
+  /** The worker collects and exits on its own thread; one that has not exited after the grace is ended. */
+  private releaseAndExit(): void {
+    this.worker.unref(); // the process need not wait for it
+    const grace = setTimeout(() => void this.worker.terminate(), this.releaseGraceMs);
+    grace.unref();
+    this.worker.once('exit', (code) => {
+      clearTimeout(grace);
+      this.onEnded(code === 0 ? 'gave its heap back' : 'ended after the grace');
+    });
+    this.worker.postMessage(RELEASE_HEAP);
   }
 
   async run(payload: unknown, transfer: ArrayBuffer[], budgetMs: number): Promise<unknown> {
@@ -260,6 +283,8 @@ export class WorkerPool {
   private codeCacheMaker: PooledWorker | undefined;
   private codeCacheRejections = 0;
   private retired = 0;
+  private heapsGivenBack = 0;
+  private endedAfterGrace = 0;
   private readonly limits: ResourceLimits;
   private closed = false;
 
@@ -284,6 +309,10 @@ export class WorkerPool {
     codeCacheBytes: number;
     codeCacheRejections: number;
     retired: number;
+    /** Workers ended with nothing running that gave their heap back and exited by themselves. */
+    heapsGivenBack: number;
+    /** Such workers that did not exit within the grace and were ended from outside. */
+    endedAfterGrace: number;
   } {
     let waitingForKey = 0;
     for (const q of this.keyWaiting.values()) waitingForKey += q.length;
@@ -295,6 +324,8 @@ export class WorkerPool {
       codeCacheBytes: this.codeCache?.byteLength ?? 0,
       codeCacheRejections: this.codeCacheRejections,
       retired: this.retired,
+      heapsGivenBack: this.heapsGivenBack,
+      endedAfterGrace: this.endedAfterGrace,
     };
   }
 
@@ -367,7 +398,7 @@ export class WorkerPool {
     if (this.opts.retireHeapMb !== undefined && w.heapBytes > this.opts.retireHeapMb * 2 ** 20) {
       // A waiting caller gets a fresh worker in its place (onDeath).
       this.retired++;
-      w.die(new BudgetExceeded('crash', 0, "retired: its heap grew past the pool's bound"));
+      w.die(new BudgetExceeded('crash', 0, "retired: its heap grew past the pool's bound"), 'release');
       return;
     }
     const next = this.waiting.shift();
@@ -396,7 +427,7 @@ export class WorkerPool {
     w.idleTimer = setTimeout(() => {
       const i = this.idle.indexOf(w);
       if (i >= 0) this.idle.splice(i, 1);
-      w.die(new BudgetExceeded('crash', 0, 'idle'));
+      w.die(new BudgetExceeded('crash', 0, 'idle'), 'release');
     }, this.opts.idleMs);
     w.idleTimer.unref();
   }
@@ -410,6 +441,8 @@ export class WorkerPool {
       this.opts.nice ?? 0,
       (dead) => this.onDeath(dead),
       (m) => this.onCodeCache(w, m),
+      (how) => (how === 'gave its heap back' ? this.heapsGivenBack++ : this.endedAfterGrace++),
+      this.opts.releaseGraceMs ?? 5000,
     );
     if (makeCodeCache) this.codeCacheMaker = w;
     this.all.add(w);

@@ -2,10 +2,13 @@
 // `{ seq, ok: false, error }` out, each with `heapBytes`, the worker's V8 heap and external memory after the
 // task (the pool retires a worker that grew large). An error crosses as its name, message and own plain properties
 // (e.g. a SigilError's status and source), since class instances do not survive the structured clone.
+// Asked to release its heap (./messages.ts), the worker collects with V8's last resort and exits.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { isReleaseHeap } from './messages';
+import { releaseHeapBeforeExit } from './releaseHeap';
 
 /**
  * Optionally (the pool's `nice`), work in workers yields the CPU to the main thread (network, gRPC, health
@@ -53,6 +56,14 @@ export function serveTasks(handle: (payload: unknown) => unknown): void {
     port.postMessage({ ...message, heapBytes: h.total_heap_size + (h.external_memory ?? 0) }, transfer);
   };
   port.on('message', (msg: { seq: number; payload: unknown }) => {
+    if (isReleaseHeap(msg)) {
+      // The pool ends this idle worker: its memory goes back from this thread, not later from the main one.
+      try {
+        releaseHeapBeforeExit();
+      } finally {
+        process.exit(0);
+      }
+    }
     Promise.resolve()
       .then(() => handle(msg.payload))
       .then(

@@ -1,4 +1,4 @@
-import { fullGc, startIdleCollector } from './idleCollector';
+import { startIdleCollector } from './idleCollector';
 
 const MiB = 2 ** 20;
 
@@ -218,21 +218,5 @@ describe('idle collector with a C heap trim', () => {
     } finally {
       stopPlain();
     }
-  });
-});
-
-describe('fullGc', () => {
-  it('returns a collection that frees unreachable memory, and leaves no gc global behind', async () => {
-    const gc = fullGc();
-    expect(gc).toBeDefined();
-    expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
-    // A buffer that nothing references once the function returns; a WeakRef keeps its target for the rest
-    // of the current job, so the collection runs in a later one.
-    const unreachable = (): WeakRef<Uint8Array> => new WeakRef(new Uint8Array(8 * MiB).fill(1));
-    const ref = unreachable();
-    expect(ref.deref()).toBeDefined();
-    await new Promise((resolve) => setImmediate(resolve));
-    gc!();
-    expect(ref.deref()).toBeUndefined();
   });
 });

@@ -9,8 +9,6 @@
 // resident otherwise, and every page of the executable a query touched stays mapped. A trim also runs on its
 // own when the resident size grew that much with no collection due (e.g. once idle query workers have
 // exited, or after queries that left code pages mapped). It never runs while the process is busy.
-import { runInNewContext } from 'node:vm';
-import { setFlagsFromString } from 'node:v8';
 
 export interface IdleCollectorOptions {
   /** How often to look (ms); a look is two cheap counters. */
@@ -36,23 +34,6 @@ export interface IdleCollectorOptions {
 }
 
 export const IDLE_COLLECTOR_DEFAULTS = { everyMs: 5_000, idleCpuShare: 0.02, growthBytes: 16 * 2 ** 20 };
-
-/**
- * A full-GC function without --expose-gc on the command line: the flag is set for one new context only, and
- * taken back at once, so no other context (query worker threads start later) ever sees a `gc` global.
- * Undefined when the runtime refuses.
- */
-export function fullGc(): (() => void) | undefined {
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? () => (gc as () => void)() : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    setFlagsFromString('--no-expose-gc');
-  }
-}
 
 function held(memory: () => { heapUsed: number; external: number }): number {
   const m = memory();

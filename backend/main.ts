@@ -10,7 +10,8 @@ import { createPluginCore, type PluginCore } from './pluginCore';
 import { deferredHandlers } from './handlers/deferred';
 import type { Logger } from './log';
 import { createRedactor } from './redaction';
-import { fullGc, IDLE_COLLECTOR_DEFAULTS, startIdleCollector } from './idleCollector';
+import { IDLE_COLLECTOR_DEFAULTS, startIdleCollector } from './idleCollector';
+import { v8Gc } from './v8Gc';
 import { loadMemoryTrim, MEMORY_TRIM_KINDS } from './memoryTrim';
 import { PLUGIN_ID, PLUGIN_VERSION } from './version';
 
@@ -134,7 +135,7 @@ async function main(): Promise<void> {
 
 /** The idle collector, with the memory trim where the executable ships it; says which trim runs ("none" if none). */
 function startMemoryRelease(logger: Logger): string {
-  const gc = fullGc();
+  const gc = v8Gc();
   if (!gc || process.env.SIGIL_IDLE_GC === '0') return 'none (idle collection off)';
   const memory = loadMemoryTrim();
   if (!memory.trim && process.platform === 'linux') logger.debug('no memory trim', { why: memory.why });

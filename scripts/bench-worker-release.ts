@@ -6,7 +6,7 @@
 // query in that window and when it came (seconds after the large answer), the usual small query (p50), and
 // the plugin's RSS right after the large answer and 2 s later.
 // Why: V8 has the main isolate unmap a torn-down worker's pooled pages 8 s after the worker ends
-// (backend/isolation/releaseHeap.ts), which held every query up for as long as that took.
+// (backend/isolation/messages.ts), which held every query up for as long as that took.
 // Prints numbers; asserts nothing.
 import { PluginSession } from '../e2e/attack/lib/session';
 import { PLUGIN_EXECUTABLE, type HostCall } from '../e2e/lib/grafanaHost';

@@ -17,7 +17,7 @@
 // after the code ran and before it takes a task: a worker starts in about half the time (~56 → ~33 ms), which
 // is what the first query after an idle spell, and a burst that grows the pool, wait for.
 // A worker ended with nothing running (idle, or retired after a large answer) is asked to give its heap back
-// and exit by itself (./releaseHeap.ts): otherwise V8 has the main thread unmap that heap 8 s later.
+// and exit by itself (./messages.ts): otherwise V8 has the main thread unmap that heap 8 s later.
 import { setFlagsFromString } from 'node:v8';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { RELEASE_HEAP } from './messages';

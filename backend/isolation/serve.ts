@@ -7,8 +7,8 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { v8Gc } from '../v8Gc';
 import { isReleaseHeap } from './messages';
-import { releaseHeapBeforeExit } from './releaseHeap';
 
 /**
  * Optionally (the pool's `nice`), work in workers yields the CPU to the main thread (network, gRPC, health
@@ -59,7 +59,7 @@ export function serveTasks(handle: (payload: unknown) => unknown): void {
     if (isReleaseHeap(msg)) {
       // The pool ends this idle worker: its memory goes back from this thread, not later from the main one.
       try {
-        releaseHeapBeforeExit();
+        v8Gc({ type: 'major', execution: 'sync', flavor: 'last-resort' })?.();
       } finally {
         process.exit(0);
       }

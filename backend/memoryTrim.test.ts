@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadMemoryTrim, MALLOC_TRIM_ADDON } from './memoryTrim';
+import { loadMemoryTrim, MALLOC_TRIM_ADDON, registerTeardownCollection } from './memoryTrim';
 
 const ROOT = join(__dirname, '..');
 
@@ -83,6 +83,64 @@ describe('loadMemoryTrim', () => {
     expect(loadMemoryTrim(join(dir, 'node'), 'linux')).toEqual({
       why: expect.stringMatching(`^${MALLOC_TRIM_ADDON} did not load: `),
     });
+  });
+
+  it("collects a worker's heap at its teardown: the worker ends cleanly when terminated mid-task or out of memory", async () => {
+    const addon = compileAddon();
+    // A worker that registers the collection, then grows garbage-to-be on its stack until it is ended.
+    const source = `
+      const { parentPort } = require('node:worker_threads');
+      const m = { exports: {} };
+      process.dlopen(m, ${JSON.stringify(addon)});
+      parentPort.postMessage(m.exports.collectBeforeTeardown());
+      const keep = [];
+      for (let n = 0; ; n++) keep.push({ n, s: 'row ' + n });`;
+    const run = (memoryMb: number, terminate: boolean) =>
+      new Promise<{ registered: unknown; error?: string; code: number }>((resolve) => {
+        const worker = new Worker(source, { eval: true, resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+        let registered: unknown;
+        let error: string | undefined;
+        worker.once('message', (m) => {
+          registered = m;
+          // Ended from outside while it runs, as by the pool's time budget.
+          if (terminate) setTimeout(() => void worker.terminate(), 300);
+        });
+        worker.once('error', (e: Error & { code?: string }) => (error = e.code));
+        worker.once('exit', (code) => resolve({ registered, error, code }));
+      });
+    await expect(run(2048, true)).resolves.toEqual({ registered: true, error: undefined, code: 1 });
+    await expect(run(16, false)).resolves.toEqual({ registered: true, error: 'ERR_WORKER_OUT_OF_MEMORY', code: 1 });
+    // The process goes on, and so does a new worker.
+    const answer = await new Promise((resolve) => {
+      const worker = new Worker("require('worker_threads').parentPort.postMessage(6 * 7)", { eval: true });
+      worker.once('message', (m) => void worker.terminate().then(() => resolve(m)));
+    });
+    expect(answer).toBe(42);
+  });
+
+  it('registers the teardown collection through the addon beside the runtime, or says why not', () => {
+    expect(registerTeardownCollection(join(dir, 'node'), 'darwin')).toEqual({ why: 'not built for darwin' });
+    expect(registerTeardownCollection(join(dir, 'node'), 'linux')).toEqual({
+      why: `no ${MALLOC_TRIM_ADDON} beside the runtime`,
+    });
+    copyFileSync(__filename, join(dir, MALLOC_TRIM_ADDON));
+    const calls: string[] = [];
+    const addonWith = (exports: Record<string, unknown>) => (module: { exports: unknown }, path: string) => {
+      calls.push(path);
+      module.exports = exports;
+    };
+    expect(registerTeardownCollection(join(dir, 'node'), 'linux', addonWith({ trim: () => true }))).toEqual({
+      why: `${MALLOC_TRIM_ADDON} has no collectBeforeTeardown function`,
+    });
+    expect(
+      registerTeardownCollection(join(dir, 'node'), 'linux', addonWith({ collectBeforeTeardown: () => false })),
+    ).toEqual({
+      why: 'the runtime exports no V8 collection to call',
+    });
+    expect(
+      registerTeardownCollection(join(dir, 'node'), 'linux', addonWith({ collectBeforeTeardown: () => true })),
+    ).toBe(true);
+    expect(calls).toEqual(Array(3).fill(join(dir, MALLOC_TRIM_ADDON)));
   });
 
   it('refuses an addon without both functions', () => {

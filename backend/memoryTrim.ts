@@ -7,6 +7,8 @@
 // - the executable's clean pages: every page of the Node executable the process ever touched stays mapped
 //   (45-75 MiB, more than all its heaps when idle). The addon unmaps the clean pages of the executable's
 //   read-only mappings; they stay in the page cache and a page used again is mapped back by a minor fault.
+// In each query worker the same addon registers a collection at the worker's teardown (see
+// registerTeardownCollection), so that a worker's heap goes back from its own thread.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -23,6 +25,23 @@ export type MemoryTrimLoad = { trim: MemoryTrim; from: string } | { trim?: undef
 interface AddonExports {
   trim?: unknown;
   releaseRuntimePages?: unknown;
+  collectBeforeTeardown?: unknown;
+}
+
+type Dlopen = (module: { exports: unknown }, path: string) => void;
+
+/** The addon beside the runtime, loaded; a reason when there is none (other platforms, tests, `tsx`). */
+function loadAddon(execPath: string, platform: NodeJS.Platform, dlopen: Dlopen): AddonExports | { why: string } {
+  if (platform !== 'linux') return { why: `not built for ${platform}` };
+  const path = join(dirname(execPath), MALLOC_TRIM_ADDON);
+  if (!existsSync(path)) return { why: `no ${MALLOC_TRIM_ADDON} beside the runtime` };
+  try {
+    const module = { exports: {} as AddonExports };
+    dlopen(module, path);
+    return module.exports;
+  } catch (e) {
+    return { why: `${MALLOC_TRIM_ADDON} did not load: ${(e as Error).message}` };
+  }
 }
 
 /**
@@ -32,25 +51,37 @@ interface AddonExports {
 export function loadMemoryTrim(
   execPath: string = process.execPath,
   platform: NodeJS.Platform = process.platform,
-  dlopen: (module: { exports: unknown }, path: string) => void = process.dlopen,
+  dlopen: Dlopen = process.dlopen,
 ): MemoryTrimLoad {
-  if (platform !== 'linux') return { why: `not built for ${platform}` };
-  const path = join(dirname(execPath), MALLOC_TRIM_ADDON);
-  if (!existsSync(path)) return { why: `no ${MALLOC_TRIM_ADDON} beside the runtime` };
-  try {
-    const module = { exports: {} as AddonExports };
-    dlopen(module, path);
-    const { trim, releaseRuntimePages } = module.exports;
-    if (typeof trim !== 'function' || typeof releaseRuntimePages !== 'function')
-      return { why: `${MALLOC_TRIM_ADDON} has no trim or releaseRuntimePages function` };
-    return {
-      trim: () => {
-        (trim as () => unknown)();
-        (releaseRuntimePages as () => unknown)();
-      },
-      from: path,
-    };
-  } catch (e) {
-    return { why: `${MALLOC_TRIM_ADDON} did not load: ${(e as Error).message}` };
-  }
+  const addon = loadAddon(execPath, platform, dlopen);
+  if ('why' in addon) return { why: addon.why as string };
+  const { trim, releaseRuntimePages } = addon;
+  if (typeof trim !== 'function' || typeof releaseRuntimePages !== 'function')
+    return { why: `${MALLOC_TRIM_ADDON} has no trim or releaseRuntimePages function` };
+  return {
+    trim: () => {
+      (trim as () => unknown)();
+      (releaseRuntimePages as () => unknown)();
+    },
+    from: join(dirname(execPath), MALLOC_TRIM_ADDON),
+  };
+}
+
+/**
+ * In a worker thread: has the addon collect the worker's heap on this thread when the worker ends, even
+ * terminated over a budget (native/malloc-trim.c, collectBeforeTeardown). Without it V8 pools a torn-down
+ * worker's heap and has the main thread unmap it 8 s later. True when registered; a reason otherwise.
+ */
+export function registerTeardownCollection(
+  execPath: string = process.execPath,
+  platform: NodeJS.Platform = process.platform,
+  dlopen: Dlopen = process.dlopen,
+): true | { why: string } {
+  const addon = loadAddon(execPath, platform, dlopen);
+  if ('why' in addon) return { why: addon.why as string };
+  if (typeof addon.collectBeforeTeardown !== 'function')
+    return { why: `${MALLOC_TRIM_ADDON} has no collectBeforeTeardown function` };
+  return (addon.collectBeforeTeardown as () => unknown)() === true
+    ? true
+    : { why: 'the runtime exports no V8 collection to call' };
 }

@@ -2,11 +2,13 @@
 // `{ seq, ok: false, error }` out, each with `heapBytes`, the worker's V8 heap and external memory after the
 // task (the pool retires a worker that grew large). An error crosses as its name, message and own plain properties
 // (e.g. a SigilError's status and source), since class instances do not survive the structured clone.
-// Asked to release its heap (./messages.ts), the worker collects with V8's last resort and exits.
+// Asked to release its heap (./messages.ts), the worker collects with V8's last resort and exits. Where the
+// Linux addon is (../memoryTrim.ts), a worker ended from outside collects at its teardown too.
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
+import { registerTeardownCollection } from '../memoryTrim';
 import { v8Gc } from '../v8Gc';
 import { isReleaseHeap } from './messages';
 
@@ -46,6 +48,8 @@ export function serveTasks(handle: (payload: unknown) => unknown): void {
   if (!port) throw new Error('serveTasks runs inside a worker thread');
   const nice = (workerData as { nice?: unknown } | null)?.nice;
   if (typeof nice === 'number' && nice > 0) lowerThreadPriority(nice);
+  // Elsewhere, or without the addon, a terminated worker's heap is unmapped by the main thread 8 s later.
+  registerTeardownCollection();
   // Nothing a task prints may reach the plugin's stdout (the host's handshake channel) or its log.
   const silent = (() => true) as typeof process.stdout.write;
   process.stdout.write = silent;

@@ -6,6 +6,7 @@ import { runQuery } from './engine';
 import { FakeProxy, JSON_HEADERS } from './testing';
 import { QUERY_BUDGET, queryError, queryPool, timeBudgetMs } from './worker/client';
 import { BudgetExceeded } from '../isolation/pool';
+import { RELEASE_HEAP } from '../isolation/messages';
 
 // Small budgets so the runaway cases end quickly (the pool is created at the first query, with these).
 QUERY_BUDGET.timeMs = 1_500;
@@ -167,5 +168,21 @@ describe('query isolation', () => {
       500,
       "the query's processing failed: the worker exited (code 1)",
     ]);
+  });
+  it("treats a task that looks like the pool's release message as a task: the worker answers and stays", async () => {
+    // The pool wraps every task as { seq, payload }: whatever a query carries sits in `payload`.
+    const lease = await queryPool().lease();
+    try {
+      const before = queryPool().stats().heapsGivenBack;
+      const spoof = await lease.run({ ...RELEASE_HEAP }, 10_000).then(
+        (value) => ({ value }),
+        (err: unknown) => ({ err }),
+      );
+      expect(spoof).not.toMatchObject({ err: expect.any(BudgetExceeded) });
+      await expect(lease.run({ kind: 'reset' }, 10_000)).resolves.toBeDefined();
+      expect(queryPool().stats().heapsGivenBack).toBe(before);
+    } finally {
+      lease.release();
+    }
   });
 });

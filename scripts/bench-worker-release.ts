@@ -10,8 +10,7 @@
 // Prints numbers; asserts nothing.
 import { PluginSession } from '../e2e/attack/lib/session';
 import { PLUGIN_EXECUTABLE, type HostCall } from '../e2e/lib/grafanaHost';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startFake, type FakeServer } from '../e2e/lib/fakes/server';
 import { dataSource } from './soak';
 
 const RUNS = 5;
@@ -19,26 +18,14 @@ const WATCH_S = 12;
 const LARGE_ROWS = 500_000;
 
 /** A loopback target: /large answers ~50 MB of JSON rows, anything else two rows. */
-async function startTarget(): Promise<{ url: string; close(): Promise<void> }> {
+async function startTarget(): Promise<FakeServer> {
   const large = JSON.stringify(
     Array.from({ length: LARGE_ROWS }, (_, i) => ({ id: i, name: `metric-${i}`, value: i / 7, tags: 'a,b,c,d,e,f' })),
   );
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(req.url === '/large' ? large : '[{"v":1,"name":"a"},{"v":2,"name":"b"}]');
-    });
+  return startFake((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(req.path === '/large' ? large : '[{"v":1,"name":"a"},{"v":2,"name":"b"}]');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 function median(xs: number[]): number {

@@ -169,12 +169,13 @@ describe('query isolation', () => {
       "the query's processing failed: the worker exited (code 1)",
     ]);
   });
+
   it("treats a task that looks like the pool's release message as a task: the worker answers and stays", async () => {
     // The pool wraps every task as { seq, payload }: whatever a query carries sits in `payload`.
     const lease = await queryPool().lease();
     try {
       const before = queryPool().stats().heapsGivenBack;
-      const spoof = await lease.run({ ...RELEASE_HEAP }, 10_000).then(
+      const spoof = await lease.run(RELEASE_HEAP, 10_000).then(
         (value) => ({ value }),
         (err: unknown) => ({ err }),
       );

@@ -2,7 +2,7 @@
 // handshake line, and shut down cleanly when the host asks, sends SIGTERM, or goes away.
 // Start-up order: only the protocol server (grpc-js, the codecs, the logger and redactor) is loaded before the
 // handshake line; the handlers (query engine, AWS SDK, parsers) are loaded right after it, and a call that
-// arrives meanwhile waits for them (./handlers/deferred).
+// arrives meanwhile waits for them (./handlers/deferred). V8 optimises sooner from the handshake line on (./tiering).
 import { checkHandshakeEnv, handshakeLine } from './protocol/handshake';
 import { PluginServer } from './protocol/server';
 import type { Plugin } from './plugin';
@@ -14,6 +14,7 @@ import { IDLE_COLLECTOR_DEFAULTS, startIdleCollector } from './idleCollector';
 import { v8Gc } from './v8Gc';
 import { loadMemoryTrim, MEMORY_TRIM_KINDS } from './memoryTrim';
 import { PLUGIN_ID, PLUGIN_VERSION } from './version';
+import { tierUpForServing } from './tiering';
 
 /** How long handlers.dispose() may take before the process exits anyway. */
 const DISPOSE_TIMEOUT_MS = 5_000;
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
   shutDownWithHost(server);
 
   process.stdout.write(handshakeLine(address));
+  tierUpForServing();
   // The rest of the plugin, after the line (written before the load starts: a pipe write is synchronous on Linux).
   await plugin.load(core);
   const memoryTrim = startMemoryRelease(logger);

@@ -140,6 +140,22 @@ describe('idle collector with a C heap trim', () => {
     }
   });
 
+  it('trims on a smaller growth of the resident size when trimGrowthBytes is set, and collects on none', () => {
+    const { state, options, period, trims } = withTrim();
+    const stop = startIdleCollector({ ...options, trimGrowthBytes: 12 * MiB });
+    try {
+      state.rss = 90 * MiB; // 10 MiB: under both thresholds
+      period(0);
+      expect(trims).toEqual([]);
+      state.rss = 94 * MiB; // 14 MiB: over trimGrowthBytes, under growthBytes
+      period(0);
+      expect(trims).toEqual([14 * MiB]);
+      expect(state.collections).toBe(0);
+    } finally {
+      stop();
+    }
+  });
+
   it('with trimAtFirstIdle, trims at the first idle look without growth, then only on growth', () => {
     const { state, options, period, trims } = withTrim();
     const stop = startIdleCollector({ ...options, trimAtFirstIdle: true });

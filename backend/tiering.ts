@@ -1,9 +1,10 @@
 // When V8 optimises the functions that serve queries. V8 compiles a function with Maglev after about 400 calls,
 // and not before 500 calls have passed since its type feedback last changed. A plugin sees few queries (a
 // dashboard refresh every few seconds), so it would serve its first hundreds of queries, for hours, in
-// bytecode and baseline code: about twice the CPU and latency of optimised code (README, "Per-query
-// overhead"). Lowered thresholds reach optimised code after tens of queries. They are set once the handshake line
-// is out: from the start, they also optimise start-up's own code, run once, and the line came 35-40 ms later.
+// bytecode and baseline code: about twice the CPU and latency of optimised code (README, Platforms, "Start-up
+// and per-query overhead"). Lowered thresholds reach optimised code after tens of queries. They are set once the
+// handshake line is out: from the start, they also optimise start-up's own run-once code, and the line came
+// 33-42 ms later.
 // V8's flags are the process's, so the query workers' code tiers up as soon too.
 import { setFlagsFromString } from 'node:v8';
 
